@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the platform reads, parsed once from the environment.
+ * Names are shared by the runner, the container, Lambda, compose and tests.
+ *
+ * @example
+ *   const config = loadConfig({ PORT: '9000' });
+ *   config.port; // 9000
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  QUEUE_DRIVER: z.enum(['memory', 'rabbitmq', 'sqs']).optional(),
+  RABBITMQ_URL: z.string().optional(),
+  /** Prefix for exchange and queue names, so several deployments (or test files) can share one broker. */
+  QUEUE_PREFIX: z.string().default(''),
+  SQS_ENDPOINT: z.string().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  REDIS_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+  /** Seconds a SIGTERM waits for in-flight work before giving up. */
+  SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().default(25),
+  GRADCAFE_SOURCE_URL: z.string().url().optional(),
+  /** Cron for the scheduled GradCafe pull; empty disables it. */
+  GRADCAFE_PULL_CRON: z.string().default('*/15 * * * *'),
+  /** Seconds between two entries released by the bundled feed emulator (0 = only on demand). */
+  GRADCAFE_EMULATOR_RELEASE_S: z.coerce.number().min(0).default(30),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  queueDriver: 'memory' | 'rabbitmq' | 'sqs';
+  /** True when no DATABASE_URL is set: the embedded Postgres (PGlite) in DATA_DIR is used. */
+  embeddedDb: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", as in a .env file with `NAME=`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`, { cause: parsed.error });
+  }
+  const e = parsed.data;
+  const queueDriver = e.QUEUE_DRIVER ?? (e.RABBITMQ_URL ? 'rabbitmq' : 'memory');
+  if (queueDriver === 'rabbitmq' && !e.RABBITMQ_URL) {
+    throw new ConfigError('QUEUE_DRIVER=rabbitmq needs RABBITMQ_URL');
+  }
+  return { ...e, queueDriver, embeddedDb: !e.DATABASE_URL };
+}

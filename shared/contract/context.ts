@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Db, Tx } from '../db/port.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+/**
+ * `ctx` is a function's only door to the outside world. The runner builds it from real
+ * parts; tests build it from real or fake ones.
+ */
+export interface BaseCtx {
+  queue: Publisher;
+  jobs: Jobs;
+  log: Logger;
+  config: Config;
+  metrics: Metrics;
+}
+
+export interface HttpCtx extends BaseCtx {
+  db: Db;
+}
+
+export interface TaskCtx extends BaseCtx {
+  /** The transaction the handler runs in; it commits together with the inbox record. */
+  db: Tx;
+  message: MessageInfo;
+}
+
+export interface MessageInfo {
+  id: string;
+  kind: string;
+  attempt: number;
+  /** Total attempts allowed by the function's retry policy. */
+  maxAttempts: number;
+  correlationId: string;
+  jobId?: string;
+}
+
+export interface PublishOptions {
+  correlationId?: string;
+  jobId?: string;
+}
+
+export interface Publisher {
+  /**
+   * Publish a message by kind; resolves once the broker confirmed it.
+   * Rejects with QueueUnavailableError when the broker cannot take it.
+   */
+  publish(kind: string, payload: unknown, options?: PublishOptions): Promise<{ messageId: string }>;
+}
+
+export type JobStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'dead';
+
+export interface Job {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  attempts: number;
+  payload: unknown;
+  result: unknown;
+  error: string | null;
+  correlationId: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+}
+
+export interface Jobs {
+  /**
+   * Record a job and publish its message with confirm. When the publish fails the job is
+   * marked `failed` and QueueUnavailableError is thrown (HTTP answers 503).
+   */
+  trigger(kind: string, payload: unknown, options?: { correlationId?: string }): Promise<{ jobId: string; messageId: string }>;
+  get(id: string): Promise<Job | undefined>;
+  /** The most recent jobs, newest first, optionally of some kinds. */
+  recent(options?: { kinds?: string[]; limit?: number }): Promise<Job[]>;
+}

@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import type { HttpCtx } from './context.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface FlashMessage {
+  type: 'success' | 'error' | 'info';
+  message: string;
+}
+
+/** What an HTTP handler receives: validated input plus the raw request for anything else. */
+export interface HttpRequest<Params, Query, Body> {
+  params: Params;
+  query: Query;
+  body: Body;
+  headers: Headers;
+  url: URL;
+  /** True for a browser form post / page navigation, false for an API call (JSON). */
+  wantsHtml: boolean;
+  /** Flash messages left by the previous redirect; reading them consumes them. */
+  flash: FlashMessage[];
+  correlationId: string;
+}
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export interface HttpDefinition<
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  type: 'http';
+  method: HttpMethod;
+  /** Path relative to the app's mount point (`/gradcafe`); Hono syntax for params (`/jobs/:id`). */
+  path: string;
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Response schemas by status, for the OpenAPI document. */
+  responses?: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** Leave the route out of the OpenAPI document (pages, assets). */
+  hidden?: boolean;
+  handler: (req: HttpRequest<Infer<P>, Infer<Q>, Infer<B>>, ctx: HttpCtx) => Promise<Response> | Response;
+}
+
+/**
+ * Declare an HTTP function. Input is validated before the handler runs; invalid input is
+ * answered with 400 and a JSON error naming the fields.
+ *
+ * @example
+ *   export default defineHttp({
+ *     method: 'GET', path: '/hello', summary: 'Say hello',
+ *     query: z.object({ name: z.string().max(50).default('world') }),
+ *     handler: ({ query }) => json({ hello: query.name }),
+ *   });
+ */
+export function defineHttp<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(definition: Omit<HttpDefinition<P, Q, B>, 'type'>): HttpDefinition<P, Q, B> {
+  return { type: 'http', ...definition };
+}

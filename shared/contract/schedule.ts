@@ -1,0 +1,32 @@
+import type { Config } from '../config.ts';
+
+export interface ScheduleDefinition {
+  type: 'schedule';
+  /** Cron expression (5 or 6 fields, UTC), or read from config; empty/undefined disables the schedule. */
+  cron: (config: Config) => string | undefined;
+  /** Kind of the message each tick publishes; the work itself is a task. */
+  publishes: string;
+  payload: (now: Date) => unknown;
+}
+
+export interface ScheduleOptions {
+  cron: string | ((config: Config) => string | undefined);
+  publishes: string;
+  payload?: unknown | ((now: Date) => unknown);
+}
+
+/**
+ * Declare a schedule: each tick publishes one message (as a job); a task does the work.
+ *
+ * @example
+ *   export default defineSchedule({ cron: (c) => c.GRADCAFE_PULL_CRON, publishes: 'scrape_new_data' });
+ */
+export function defineSchedule(options: ScheduleOptions): ScheduleDefinition {
+  const { cron, payload } = options;
+  return {
+    type: 'schedule',
+    cron: typeof cron === 'function' ? cron : () => cron,
+    publishes: options.publishes,
+    payload: typeof payload === 'function' ? (payload as (now: Date) => unknown) : () => payload ?? {},
+  };
+}

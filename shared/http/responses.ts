@@ -1,0 +1,37 @@
+import type { FlashMessage } from '../contract/http.ts';
+import { encodeFlash, FLASH_COOKIE } from './flash.ts';
+
+/**
+ * Response helpers for HTTP functions. They return web-standard `Response`s so the same
+ * handler runs under the Node runner and under Lambda.
+ *
+ * @example
+ *   return json({ ok: true }, 202);
+ *   return html(<Page />);
+ *   return redirect('/gradcafe/', { flash: { type: 'success', message: 'Queued' } });
+ */
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
+}
+
+/** Anything hono/jsx renders (a JSX element), or a string that is already safe HTML. */
+type Renderable = string | { toString(): string | Promise<string> };
+
+export async function html(body: Renderable, status = 200): Promise<Response> {
+  const text = typeof body === 'string' ? body : await body.toString();
+  return new Response('<!doctype html>' + text, {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+  });
+}
+
+export function redirect(location: string, options: { status?: 301 | 302 | 303 | 307 | 308; flash?: FlashMessage } = {}): Response {
+  const headers = new Headers({ location });
+  if (options.flash) {
+    headers.append('set-cookie', `${FLASH_COOKIE}=${encodeFlash([options.flash])}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60`);
+  }
+  return new Response(null, { status: options.status ?? 303, headers });
+}

@@ -1,0 +1,66 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The platform's Prometheus metrics, one registry per process (tests make their own).
+ * Names follow Prometheus conventions: `_total` counters, `_seconds` histograms.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by method, route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    published: new Counter({
+      name: 'queue_messages_published_total',
+      help: 'Messages published, by kind',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    processed: new Counter({
+      name: 'queue_messages_processed_total',
+      help: 'Messages handled successfully (including redeliveries skipped by the inbox), by kind',
+      labelNames: ['kind', 'queue'] as const,
+      registers,
+    }),
+    failed: new Counter({
+      name: 'queue_messages_failed_total',
+      help: 'Handler attempts that failed and were scheduled for retry, by kind',
+      labelNames: ['kind', 'queue'] as const,
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: 'queue_messages_dead_lettered_total',
+      help: 'Messages moved to a dead-letter queue, by kind (`unknown` when the body did not parse)',
+      labelNames: ['kind', 'queue'] as const,
+      registers,
+    }),
+    handlerDuration: new Histogram({
+      name: 'task_handler_duration_seconds',
+      help: 'Task handler duration by function and outcome',
+      labelNames: ['function', 'outcome'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: 'queue_depth',
+      help: 'Messages waiting in a queue, by state (ready, delayed, dead); sampled at scrape time',
+      labelNames: ['queue', 'state'] as const,
+      registers,
+    }),
+    jobs: new Gauge({
+      name: 'jobs',
+      help: 'Jobs by kind and status; sampled at scrape time',
+      labelNames: ['kind', 'status'] as const,
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * What travels on every broker. `id` stays the same across retries and replays, so the
+ * inbox can tell a redelivery from a new message.
+ */
+export const envelopeSchema = z.object({
+  id: z.string().uuid(),
+  kind: z.string().min(1).max(200),
+  payload: z.unknown(),
+  correlationId: z.string().min(1).max(200),
+  publishedAt: z.string().datetime({ offset: true }),
+  attempt: z.number().int().min(1),
+  jobId: z.string().uuid().optional(),
+});
+
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+export interface NewMessage {
+  kind: string;
+  payload: unknown;
+  correlationId?: string;
+  jobId?: string;
+}
+
+export function createEnvelope(message: NewMessage): Envelope {
+  const id = randomUUID();
+  return {
+    id,
+    kind: message.kind,
+    payload: message.payload ?? {},
+    correlationId: message.correlationId ?? id,
+    publishedAt: new Date().toISOString(),
+    attempt: 1,
+    ...(message.jobId ? { jobId: message.jobId } : {}),
+  };
+}
+
+export type ParsedBody = { ok: true; envelope: Envelope } | { ok: false; reason: string };
+
+/** Parse raw bytes from a broker into an envelope, or say why it is not one. Never throws. */
+export function parseEnvelope(body: Buffer | string): ParsedBody {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: `malformed body: ${(err as Error).message}` };
+  }
+  const result = envelopeSchema.safeParse(json);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return { ok: false, reason: `invalid envelope: ${issues}` };
+  }
+  return { ok: true, envelope: result.data };
+}
