@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { QueueDriver } from '../queue/port.ts';
 
 /**
  * `ctx` is a function's only door to the outside world. The runner builds it from real
@@ -17,6 +18,15 @@ export interface BaseCtx {
 
 export interface HttpCtx extends BaseCtx {
   db: Db;
+  correlationId: string;
+  /** Broker administration for platform routes (readiness, dead letters, depth). */
+  queueAdmin: QueueAdmin;
+}
+
+export interface QueueAdmin extends Pick<QueueDriver, 'listDead' | 'replayDead' | 'depth' | 'check'> {
+  readonly driver: QueueDriver['name'];
+  /** Names of every declared consuming queue (one per task function). */
+  queues(): string[];
 }
 
 export interface TaskCtx extends BaseCtx {
