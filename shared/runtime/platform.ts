@@ -1,0 +1,61 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { HttpCtx, QueueAdmin, TaskCtx } from '../contract/context.ts';
+import type { Db, Tx } from '../db/port.ts';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import type { QueueDriver } from '../queue/port.ts';
+import { createJobs } from './jobs.ts';
+import { queueName, type Manifest } from './manifest.ts';
+import { createPublisher } from './publisher.ts';
+
+/**
+ * The parts a process is made of, wired once, and the `ctx` factories built from them.
+ * The runner, the Lambda adapters and tests all assemble a Platform; only its parts differ.
+ */
+export interface Platform {
+  config: Config;
+  log: Logger;
+  db: Db;
+  driver: QueueDriver;
+  metrics: Metrics;
+  manifest: Manifest;
+  httpCtx(correlationId: string, log: Logger): HttpCtx;
+  taskCtx(tx: Tx, message: TaskCtx['message'], log: Logger): TaskCtx;
+}
+
+export interface PlatformParts {
+  config: Config;
+  log: Logger;
+  db: Db;
+  driver: QueueDriver;
+  manifest: Manifest;
+  metrics?: Metrics;
+}
+
+export function createPlatform(parts: PlatformParts): Platform {
+  const { config, db, driver, manifest } = parts;
+  const metrics = parts.metrics ?? createMetrics();
+  const queueNames = manifest.tasks.map(queueName);
+  const queueAdmin: QueueAdmin = {
+    driver: driver.name,
+    queues: () => queueNames,
+    listDead: (queue, limit) => driver.listDead(queue, limit),
+    replayDead: (queue, options) => driver.replayDead(queue, options),
+    depth: (queue) => driver.depth(queue),
+    check: () => driver.check(),
+  };
+
+  return {
+    ...parts,
+    metrics,
+    httpCtx(correlationId, log) {
+      const queue = createPublisher(driver, metrics, { correlationId });
+      return { db, queue, jobs: createJobs(db, queue, { correlationId }), log, config, metrics, correlationId, queueAdmin };
+    },
+    taskCtx(tx, message, log) {
+      const queue = createPublisher(driver, metrics, { correlationId: message.correlationId });
+      // Jobs triggered by a task are recorded in its transaction: they appear only if it commits.
+      return { db: tx, queue, jobs: createJobs(tx, queue, message), log, config, metrics, message };
+    },
+  };
+}

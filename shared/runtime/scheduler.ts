@@ -1,0 +1,38 @@
+import { Cron } from 'croner';
+import type { Platform } from './platform.ts';
+import { createJobs } from './jobs.ts';
+import { createPublisher } from './publisher.ts';
+
+/**
+ * Fire every schedule: each tick triggers a job (a job row plus a message); the work is a task.
+ * Run the scheduler role in ONE process per deployment, or ticks fire once per replica.
+ */
+export function startScheduler(platform: Platform): { stop(): void; describe(): string[] } {
+  const { manifest, config, db, driver, metrics, log } = platform;
+  const crons: Cron[] = [];
+  const described: string[] = [];
+  for (const entry of manifest.schedules) {
+    const { cron, publishes, payload } = entry.definition;
+    const pattern = cron(config)?.trim();
+    if (!pattern) {
+      described.push(`${entry.id}: disabled`);
+      continue;
+    }
+    const job = new Cron(pattern, { timezone: 'UTC', protect: true, name: entry.id }, async () => {
+      const correlationId = `schedule:${entry.id}:${Date.now()}`;
+      const jobs = createJobs(db, createPublisher(driver, metrics), { correlationId });
+      try {
+        const { jobId } = await jobs.trigger(publishes, payload(new Date()));
+        log.info({ schedule: entry.id, kind: publishes, jobId, correlationId }, 'schedule fired');
+      } catch (err) {
+        log.error({ err, schedule: entry.id, kind: publishes }, 'schedule could not publish');
+      }
+    });
+    crons.push(job);
+    described.push(`${entry.id}: '${pattern}' → ${publishes} (next ${job.nextRun()?.toISOString()})`);
+  }
+  return {
+    stop: () => crons.forEach((c) => c.stop()),
+    describe: () => described,
+  };
+}

@@ -1,0 +1,30 @@
+import type { Consumer } from '../queue/port.ts';
+import { queueName, topologyOf } from './manifest.ts';
+import type { Platform } from './platform.ts';
+import { createTaskProcessor } from './task-processor.ts';
+
+/** Consume every task function's queue. `stop()` drains in-flight messages before resolving. */
+export async function startWorker(platform: Platform): Promise<{ stop(): Promise<void> }> {
+  const { manifest, driver, db, metrics, log } = platform;
+  const specs = new Map(topologyOf(manifest).queues.map((q) => [q.name, q]));
+  const consumers: Consumer[] = [];
+  for (const entry of manifest.tasks) {
+    const spec = specs.get(queueName(entry))!;
+    const handler = createTaskProcessor({
+      queue: spec.name,
+      functionId: entry.id,
+      definition: entry.definition,
+      db,
+      metrics,
+      log,
+      makeCtx: platform.taskCtx,
+    });
+    consumers.push(await driver.consume(spec, handler));
+    log.debug({ queue: spec.name, kinds: spec.kinds, concurrency: spec.concurrency }, 'consuming');
+  }
+  return {
+    async stop() {
+      await Promise.all(consumers.map((c) => c.stop()));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { loadConfig } from '../../shared/config.ts';
+import type { FunctionDefinition } from '../../shared/contract/index.ts';
+import type { Db } from '../../shared/db/port.ts';
+import { createMemoryDriver } from '../../shared/queue/memory.ts';
+import type { QueueDriver } from '../../shared/queue/port.ts';
+import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
+import { buildManifest, topologyOf } from '../../shared/runtime/manifest.ts';
+import { createPlatform, type Platform } from '../../shared/runtime/platform.ts';
+import { createTestDb, type DbBackend } from './db.ts';
+
+export const RABBITMQ_TEST_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+/** The stacks integration tests run the same bodies against: embedded defaults and the real services. */
+export const stacks = [
+  { name: 'pglite + memory', db: 'pglite', queue: 'memory' },
+  { name: 'postgres + rabbitmq', db: 'postgres', queue: 'rabbitmq' },
+] as const satisfies readonly { name: string; db: DbBackend; queue: 'memory' | 'rabbitmq' }[];
+
+export type Stack = (typeof stacks)[number];
+
+export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export function createTestDriver(queue: Stack['queue'], prefix = `t${randomUUID().slice(0, 8)}.`): QueueDriver {
+  return queue === 'memory'
+    ? createMemoryDriver({ log: testLog })
+    : createRabbitMqDriver({ url: RABBITMQ_TEST_URL, prefix, log: testLog });
+}
+
+/**
+ * A platform over fixture functions, on a fresh database and an isolated queue namespace.
+ * `functions` maps a fake file path (`functions/<app>/<name>.ts`) to its definition.
+ */
+export async function createTestPlatform(
+  stack: Stack,
+  functions: Record<string, FunctionDefinition>,
+  env: Record<string, string> = {},
+): Promise<{ platform: Platform; db: Db; close(): Promise<void> }> {
+  const testDb = await createTestDb(stack.db);
+  const driver = createTestDriver(stack.queue);
+  const manifest = buildManifest(Object.entries(functions).map(([file, definition]) => ({ file, module: { default: definition } })));
+  const config = loadConfig({ ...env, QUEUE_DRIVER: stack.queue, RABBITMQ_URL: RABBITMQ_TEST_URL });
+  const platform = createPlatform({ config, log: testLog, db: testDb.db, driver, manifest });
+  await driver.declare(topologyOf(manifest));
+  return {
+    platform,
+    db: testDb.db,
+    async close() {
+      await driver.close();
+      await testDb.drop();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createEnvelope, parseEnvelope } from '../../shared/queue/envelope.ts';
+import { retryDelayMs } from '../../shared/queue/port.ts';
+
+describe('envelope', () => {
+  it('round-trips a created envelope', () => {
+    const envelope = createEnvelope({ kind: 'k', payload: { a: 1 }, correlationId: 'c-1' });
+    const parsed = parseEnvelope(Buffer.from(JSON.stringify(envelope)));
+    expect(parsed).toEqual({ ok: true, envelope });
+    expect(envelope.attempt).toBe(1);
+  });
+
+  it('uses the message id as correlation id when none is given', () => {
+    const envelope = createEnvelope({ kind: 'k', payload: {} });
+    expect(envelope.correlationId).toBe(envelope.id);
+  });
+
+  it.each([
+    ['not json', 'malformed body'],
+    ['{"kind":"k"}', 'invalid envelope'],
+    ['[]', 'invalid envelope'],
+    [JSON.stringify({ ...createEnvelope({ kind: 'k', payload: 1 }), attempt: 0 }), 'attempt'],
+    [JSON.stringify({ ...createEnvelope({ kind: 'k', payload: 1 }), id: 'nope' }), 'id'],
+  ])('rejects %s without throwing', (body, reason) => {
+    const parsed = parseEnvelope(body);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.reason).toContain(reason);
+  });
+});
+
+describe('retryDelayMs', () => {
+  const policy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 10_000 };
+
+  it('doubles per attempt without jitter', () => {
+    const mid = () => 0.5;
+    expect([1, 2, 3, 4].map((a) => retryDelayMs(policy, a, mid))).toEqual([1000, 2000, 4000, 8000]);
+  });
+
+  it('caps at maxDelayMs', () => {
+    expect(retryDelayMs(policy, 10, () => 0.5)).toBe(10_000);
+  });
+
+  it('jitters within ±20%', () => {
+    expect(retryDelayMs(policy, 1, () => 0)).toBe(800);
+    expect(retryDelayMs(policy, 1, () => 1)).toBe(1200);
+  });
+});
