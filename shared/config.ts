@@ -25,13 +25,16 @@ const envSchema = z.object({
   /** Seconds a SIGTERM waits for in-flight work before giving up. */
   SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().default(25),
   GRADCAFE_SOURCE_URL: z.string().url().optional(),
-  /** Cron for the scheduled GradCafe pull; empty disables it. */
+  /** Cron (UTC) for the scheduled GradCafe pull; `off` disables it. */
   GRADCAFE_PULL_CRON: z.string().default('*/15 * * * *'),
   /** Seconds between two entries released by the bundled feed emulator (0 = only on demand). */
   GRADCAFE_EMULATOR_RELEASE_S: z.coerce.number().min(0).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Every variable name the platform reads (for docs and config checks). */
+export const configKeys = Object.keys(envSchema.shape) as (keyof Env)[];
 
 export interface Config extends Env {
   queueDriver: 'memory' | 'rabbitmq' | 'sqs';

@@ -14,7 +14,7 @@ export function startScheduler(platform: Platform): { stop(): void; describe(): 
   for (const entry of manifest.schedules) {
     const { cron, publishes, payload } = entry.definition;
     const pattern = cron(config)?.trim();
-    if (!pattern) {
+    if (!pattern || pattern === 'off') {
       described.push(`${entry.id}: disabled`);
       continue;
     }
