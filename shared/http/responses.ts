@@ -1,5 +1,5 @@
 import type { FlashMessage } from '../contract/http.ts';
-import { encodeFlash, FLASH_COOKIE } from './flash.ts';
+import { flashSetCookie } from './flash.ts';
 
 /**
  * Response helpers for HTTP functions. They return web-standard `Response`s so the same
@@ -28,10 +28,13 @@ export async function html(body: Renderable, status = 200): Promise<Response> {
   });
 }
 
-export function redirect(location: string, options: { status?: 301 | 302 | 303 | 307 | 308; flash?: FlashMessage } = {}): Response {
+export function redirect(
+  location: string,
+  options: { status?: 301 | 302 | 303 | 307 | 308; flash?: FlashMessage } = {},
+): Response {
   const headers = new Headers({ location });
   if (options.flash) {
-    headers.append('set-cookie', `${FLASH_COOKIE}=${encodeFlash([options.flash])}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60`);
+    headers.append('set-cookie', flashSetCookie([options.flash]));
   }
   return new Response(null, { status: options.status ?? 303, headers });
 }

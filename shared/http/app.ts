@@ -1,0 +1,81 @@
+import { Hono } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.ts';
+import { mountPath, type Manifest } from '../runtime/manifest.ts';
+import type { HttpEnv } from './env.ts';
+import { errorResponse, methodNotAllowedResponse, notFoundResponse } from './errors.ts';
+import { functionRoute, type MakeHttpCtx } from './function-route.ts';
+import type { OpenApiInfo } from './openapi.ts';
+import { observeRequests } from './observe.ts';
+import { registerPlatformRoutes } from './platform-routes.ts';
+
+export type HttpApp = Hono<HttpEnv>;
+
+export interface HttpAppOptions {
+  manifest: Manifest;
+  /** Build the `ctx` of one request; the runner passes `platform.httpCtx`. */
+  makeCtx: MakeHttpCtx;
+  log: Logger;
+  metrics: Metrics;
+  /** Routes that are neither functions nor platform routes (auth, emulators), added after them. */
+  extraRoutes?: (app: HttpApp) => void;
+  /** Called before `/metrics` renders, to sample gauges such as queue depth and job counts. */
+  beforeMetrics?: () => Promise<void>;
+  /** Title and version of the OpenAPI document. */
+  info?: OpenApiInfo;
+  /**
+   * Serve `/metrics`, `/openapi.json`, `/docs` and `/static/htmx.min.js` (default true). A
+   * Lambda serving one function turns them off.
+   */
+  platformRoutes?: boolean;
+}
+
+const DEFAULT_INFO: OpenApiInfo = { title: 'fnstack', version: '0.1.0' };
+
+/**
+ * The HTTP app: every HTTP function of the manifest mounted at its path, plus platform
+ * routes, with one error mapping, correlation ids, access logs and duration metrics.
+ *
+ * @example
+ *   const app = createHttpApp({
+ *     manifest, log, metrics,
+ *     makeCtx: ({ correlationId, log }) => platform.httpCtx(correlationId, log),
+ *   });
+ *   serve({ fetch: app.fetch, port: config.PORT });
+ *   // in tests: const res = await app.request('/healthz');
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const { manifest, makeCtx, log, metrics } = options;
+  const app = new Hono<HttpEnv>();
+
+  // Outermost first: observation sees the final response, including 404/405 and mapped errors.
+  app.use('*', observeRequests({ log, metrics }));
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allowed) => methodNotAllowedResponse(c.req.method, allowed),
+    }),
+  );
+
+  for (const entry of manifest.http) {
+    app.on(entry.definition.method, [mountPath(entry)], ...functionRoute(entry, { makeCtx, log }));
+  }
+  if (options.platformRoutes ?? true) {
+    registerPlatformRoutes(app, {
+      manifest,
+      metrics,
+      log,
+      info: options.info ?? DEFAULT_INFO,
+      ...(options.beforeMetrics ? { beforeMetrics: options.beforeMetrics } : {}),
+    });
+  }
+  options.extraRoutes?.(app);
+
+  app.notFound((c) => notFoundResponse(c.req.method, c.req.path));
+  app.onError((err, c) =>
+    errorResponse(err, { correlationId: c.get('correlationId'), log: c.get('log') ?? log }),
+  );
+  return app;
+}

@@ -1,0 +1,116 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import type { Logger } from 'pino';
+import type { HttpCtx } from '../contract/context.ts';
+import type { FlashMessage, HttpDefinition, HttpRequest } from '../contract/http.ts';
+import { mountPath, type FunctionEntry } from '../runtime/manifest.ts';
+import type { HttpEnv } from './env.ts';
+import { PayloadTooLargeError } from './errors.ts';
+import { CLEAR_FLASH_SET_COOKIE, decodeFlash, FLASH_COOKIE, setsFlashCookie } from './flash.ts';
+import { createInputReader, type RequestInput } from './input.ts';
+import { withHeader } from './response-headers.ts';
+import { wantsHtml } from './wants-html.ts';
+
+/** Largest request body a function accepts; larger ones get 413 before the handler runs. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type MakeHttpCtx = (req: { correlationId: string; log: Logger }) => HttpCtx;
+
+export interface FunctionRouteOptions {
+  makeCtx: MakeHttpCtx;
+  log: Logger;
+}
+
+/**
+ * The Hono handlers that serve one HTTP function: (body limit), then validate input, build
+ * the request and `ctx`, run the handler. Errors are thrown on to `app.onError`.
+ *
+ * @example
+ *   app.on(entry.definition.method, mountPath(entry), ...functionRoute(entry, { makeCtx, log }));
+ */
+export function functionRoute(
+  entry: FunctionEntry<HttpDefinition>,
+  options: FunctionRouteOptions,
+): MiddlewareHandler<HttpEnv>[] {
+  const { definition } = entry;
+  const route = mountPath(entry);
+  const readInput = createInputReader(definition);
+
+  const handle: MiddlewareHandler<HttpEnv> = async function handleFunction(c) {
+    const correlationId = c.get('correlationId');
+    const log = options.log.child({ correlationId, route, function: entry.id });
+    c.set('log', log);
+    const input = await readInput(c.req);
+    const flash = new FlashState(getCookie(c, FLASH_COOKIE));
+    const request = buildRequest(c, input, correlationId, flash);
+    const response = await definition.handler(request, options.makeCtx({ correlationId, log }));
+    return flash.needsClearing(response)
+      ? withHeader(response, 'set-cookie', CLEAR_FLASH_SET_COOKIE, 'append')
+      : response;
+  };
+
+  if (!definition.body) return [handle];
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
+    },
+  });
+  return [limit, handle];
+}
+
+/**
+ * Flash messages are consumed when the handler reads them: only then is the cookie cleared.
+ * A request that does not render them (an htmx fragment, an API call made by the page) leaves
+ * them for the page that does.
+ */
+class FlashState {
+  readonly #cookie: string | undefined;
+  #messages: FlashMessage[] | undefined;
+  #read = false;
+
+  constructor(cookie: string | undefined) {
+    this.#cookie = cookie;
+  }
+
+  read(): FlashMessage[] {
+    this.#read = true;
+    return (this.#messages ??= decodeFlash(this.#cookie));
+  }
+
+  /** Clear when read and present, unless the response sets a new flash (a redirect after a post). */
+  needsClearing(response: Response): boolean {
+    return this.#read && this.#cookie !== undefined && !setsFlashCookie(response.headers);
+  }
+}
+
+type AnyHttpRequest = HttpRequest<unknown, unknown, unknown>;
+
+/** The handler's request; parts most handlers never look at are computed on first use. */
+function buildRequest(
+  c: Context,
+  input: RequestInput,
+  correlationId: string,
+  flash: FlashState,
+): AnyHttpRequest {
+  const raw = c.req.raw;
+  let url: URL | undefined;
+  let html: boolean | undefined;
+  return {
+    params: input.params,
+    query: input.query,
+    body: input.body,
+    headers: raw.headers,
+    correlationId,
+    get url() {
+      return (url ??= new URL(raw.url));
+    },
+    get wantsHtml() {
+      return (html ??= wantsHtml(raw.headers));
+    },
+    get flash() {
+      return flash.read();
+    },
+  };
+}

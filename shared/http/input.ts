@@ -1,0 +1,151 @@
+import type { HonoRequest } from 'hono';
+import { z } from 'zod';
+import type { HttpDefinition } from '../contract/http.ts';
+import { ValidationError } from '../errors.ts';
+import { MalformedFormError, MalformedJsonError } from './errors.ts';
+import { isFormContentType, isJsonContentType } from './wants-html.ts';
+
+/** One validation problem, named by where it is: `params.id`, `query.limit`, `body.ids.0`. */
+export interface ValidationDetail {
+  path: string;
+  message: string;
+}
+
+export interface RequestInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+export type InputReader = (req: HonoRequest) => Promise<RequestInput>;
+
+type InputSchemas = Pick<HttpDefinition, 'params' | 'query' | 'body'>;
+
+/**
+ * Build, once per route, the function that reads and validates a request's params, query
+ * and body against the definition's zod schemas. Every part is checked before failing, so
+ * one 400 lists all the problems.
+ *
+ * Query strings and forms can repeat a key (`?tag=a&tag=b`). A field gets an array only when
+ * its schema is an array; any other field gets the first value, so `?limit=5&limit=9` is
+ * `limit: '5'` rather than a surprise array that fails validation.
+ *
+ * @example
+ *   const read = createInputReader({ query: z.object({ limit: z.coerce.number().max(100) }) });
+ *   const { query } = await read(c.req); // throws ValidationError (400) when limit > 100
+ */
+export function createInputReader(schemas: InputSchemas): InputReader {
+  const { params, query, body } = schemas;
+  const queryArrays = arrayFieldsOf(query);
+  const bodyArrays = arrayFieldsOf(body);
+  return async (req) => {
+    // Read the body first: a body that cannot be parsed at all is its own 400 (MALFORMED_*).
+    const rawBody = body ? await readBody(req, bodyArrays) : undefined;
+    const issues: ValidationDetail[] = [];
+    const input: RequestInput = {
+      params: params ? await check('params', params, req.param(), issues) : undefined,
+      query: query ? await check('query', query, readQuery(req, queryArrays), issues) : undefined,
+      body: body ? await check('body', body, rawBody, issues) : undefined,
+    };
+    if (issues.length > 0) throw new ValidationError(summarize(issues), { details: issues });
+    return input;
+  };
+}
+
+async function check(
+  part: string,
+  schema: z.ZodType,
+  value: unknown,
+  issues: ValidationDetail[],
+): Promise<unknown> {
+  // Async parse, so schemas with async refinements work too.
+  const result = await schema.safeParseAsync(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    issues.push({ path: [part, ...issue.path.map(String)].join('.'), message: issue.message });
+  }
+  return undefined;
+}
+
+function summarize(issues: ValidationDetail[]): string {
+  const shown = issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`);
+  const more = issues.length > shown.length ? ` (and ${issues.length - shown.length} more)` : '';
+  return `Invalid request: ${shown.join('; ')}${more}`;
+}
+
+/** JSON → parsed value; urlencoded or multipart → an object of fields; anything else → `{}`. */
+async function readBody(req: HonoRequest, arrayFields: ReadonlySet<string>): Promise<unknown> {
+  const contentType = req.header('content-type') ?? null;
+  if (isJsonContentType(contentType)) {
+    const text = await req.text();
+    if (text.trim() === '') return {};
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new MalformedJsonError(`Request body is not valid JSON: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+  if (isFormContentType(contentType)) {
+    let form: Record<string, FormValue | FormValue[]>;
+    try {
+      form = await req.parseBody({ all: true });
+    } catch (err) {
+      throw new MalformedFormError('Request body is not a readable form', { cause: err });
+    }
+    return pickValues(Object.entries(form), arrayFields);
+  }
+  return {};
+}
+
+type FormValue = string | File;
+
+function readQuery(req: HonoRequest, arrayFields: ReadonlySet<string>): Record<string, unknown> {
+  const first: Record<string, unknown> = req.query(); // first value per key, null prototype
+  for (const key of arrayFields) {
+    const all = req.queries(key);
+    if (all) first[key] = all;
+  }
+  return first;
+}
+
+function pickValues<V>(
+  entries: [string, V | V[]][],
+  arrayFields: ReadonlySet<string>,
+): Record<string, unknown> {
+  // fromEntries defines own properties, so a field named `__proto__` stays a plain field.
+  return Object.fromEntries(
+    entries.map(([key, value]) => {
+      if (arrayFields.has(key)) return [key, Array.isArray(value) ? value : [value]];
+      return [key, Array.isArray(value) ? value[0] : value];
+    }),
+  );
+}
+
+/** Names of the top-level fields whose schema is an array (through optional/default/pipe...). */
+function arrayFieldsOf(schema: z.ZodType | undefined): ReadonlySet<string> {
+  const object = schema && unwrap(schema);
+  if (!(object instanceof z.ZodObject)) return new Set();
+  const shape = object.shape as Record<string, z.ZodType>;
+  return new Set(Object.keys(shape).filter((key) => unwrap(shape[key]!) instanceof z.ZodArray));
+}
+
+/** Look through wrappers that do not change what shape of input a schema accepts. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  const def = schema._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'nonoptional':
+    case 'catch':
+      return def.innerType ? unwrap(def.innerType) : schema;
+    case 'pipe':
+      return def.in ? unwrap(def.in) : schema;
+    default:
+      return schema;
+  }
+}

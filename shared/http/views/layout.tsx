@@ -1,0 +1,70 @@
+import type { Child } from 'hono/jsx';
+import type { FlashMessage } from '../../contract/http.ts';
+import { FlashMessages } from './flash-messages.tsx';
+import { baseCss } from './styles.ts';
+
+export interface NavLink {
+  href: string;
+  label: string;
+  current?: boolean;
+}
+
+export interface LayoutProps {
+  /** Document title; the site name is appended. */
+  title: string;
+  flash?: readonly FlashMessage[];
+  nav?: readonly NavLink[];
+  children?: Child;
+}
+
+export const SITE_NAME = 'fnstack';
+
+/**
+ * The shared page shell: header with navigation, flash messages, main content. Loads htmx
+ * from `/static/htmx.min.js` (served by the platform, no CDN) and the inlined stylesheet.
+ *
+ * @example
+ *   return html(
+ *     <Layout title="GradCafe" flash={req.flash} nav={[{ href: '/gradcafe/', label: 'GradCafe', current: true }]}>
+ *       <h1>Hello</h1>
+ *     </Layout>,
+ *   );
+ */
+export function Layout({ title, flash = [], nav = [], children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${SITE_NAME}`}</title>
+        <style dangerouslySetInnerHTML={{ __html: baseCss }} />
+        <script src="/static/htmx.min.js" defer></script>
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header class="site-header">
+          <div class="inner">
+            <a class="brand" href="/">
+              {SITE_NAME}
+            </a>
+            {nav.length > 0 && (
+              <nav aria-label="Main">
+                {nav.map((link) => (
+                  <a href={link.href} aria-current={link.current ? 'page' : undefined}>
+                    {link.label}
+                  </a>
+                ))}
+              </nav>
+            )}
+          </div>
+        </header>
+        <main id="main">
+          <FlashMessages messages={flash} />
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import { loadConfig } from '../../shared/config.ts';
+import type { HttpCtx, Job, Jobs, Publisher, QueueAdmin } from '../../shared/contract/context.ts';
+import type { FunctionDefinition } from '../../shared/contract/index.ts';
+import type { Db } from '../../shared/db/port.ts';
+import { createHttpApp, type HttpApp, type HttpAppOptions } from '../../shared/http/app.ts';
+import { createMetrics, type Metrics } from '../../shared/observability/metrics.ts';
+import type { DeadMessage, QueueDepth } from '../../shared/queue/port.ts';
+import { buildManifest } from '../../shared/runtime/manifest.ts';
+
+/**
+ * In-memory stand-ins for the parts of an HTTP `ctx`, for route tests that need no services.
+ * Each fake keeps its state in plain fields so a test can arrange and inspect it directly.
+ */
+
+export class FakeJobs implements Jobs {
+  readonly byId = new Map<string, Job>();
+  constructor(private readonly publisher: FakePublisher) {}
+
+  /** Arrange a job as if it had been triggered and processed. */
+  add(fields: Partial<Job> & { kind: string }): Job {
+    const now = new Date().toISOString();
+    const job: Job = {
+      id: randomUUID(),
+      status: 'queued',
+      attempts: 0,
+      payload: {},
+      result: null,
+      error: null,
+      correlationId: randomUUID(),
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+      ...fields,
+    };
+    this.byId.set(job.id, job);
+    return job;
+  }
+
+  async trigger(kind: string, payload: unknown, options: { correlationId?: string } = {}) {
+    const job = this.add({
+      kind,
+      payload,
+      ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+    });
+    const { messageId } = await this.publisher.publish(kind, payload, {
+      correlationId: job.correlationId,
+      jobId: job.id,
+    });
+    return { jobId: job.id, messageId };
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    return this.byId.get(id);
+  }
+
+  async recent(options: { kinds?: string[]; limit?: number } = {}): Promise<Job[]> {
+    const all = [...this.byId.values()].filter((j) => !options.kinds || options.kinds.includes(j.kind));
+    return all.reverse().slice(0, options.limit ?? 20);
+  }
+}
+
+export class FakePublisher implements Publisher {
+  readonly published: { kind: string; payload: unknown; correlationId?: string; jobId?: string }[] = [];
+  /** Set to make every publish fail (a broker outage). */
+  failWith: Error | undefined;
+
+  async publish(kind: string, payload: unknown, options: { correlationId?: string; jobId?: string } = {}) {
+    if (this.failWith) throw this.failWith;
+    this.published.push({ kind, payload, ...options });
+    return { messageId: randomUUID() };
+  }
+}
+
+export class FakeQueueAdmin implements QueueAdmin {
+  readonly driver = 'memory' as const;
+  readonly dead = new Map<string, DeadMessage[]>();
+  readonly ready = new Map<string, number>();
+  /** Set to make `check()` fail (an unreachable broker). */
+  checkError: Error | undefined;
+  /** Set to make `check()` never answer (a half-open connection). */
+  checkHangs = false;
+
+  constructor(private readonly names: string[]) {}
+
+  queues(): string[] {
+    return this.names;
+  }
+
+  /** Arrange `count` dead messages on `queue`. */
+  addDead(queue: string, count: number): DeadMessage[] {
+    const added = Array.from({ length: count }, (_, i) => ({
+      deadId: `${queue}#${i}`,
+      queue,
+      error: `boom ${i}`,
+      deadAt: new Date().toISOString(),
+      rawBody: `{"n":${i}}`,
+    }));
+    this.dead.set(queue, [...(this.dead.get(queue) ?? []), ...added]);
+    return added;
+  }
+
+  async listDead(queue: string, limit: number): Promise<DeadMessage[]> {
+    return (this.dead.get(queue) ?? []).slice(0, limit);
+  }
+
+  async replayDead(queue: string, options: { deadIds?: string[]; limit?: number } = {}): Promise<number> {
+    const messages = this.dead.get(queue) ?? [];
+    const chosen = options.deadIds
+      ? messages.filter((m) => options.deadIds!.includes(m.deadId))
+      : messages.slice(0, options.limit ?? messages.length);
+    this.dead.set(
+      queue,
+      messages.filter((m) => !chosen.includes(m)),
+    );
+    this.ready.set(queue, (this.ready.get(queue) ?? 0) + chosen.length);
+    return chosen.length;
+  }
+
+  async depth(queue: string): Promise<QueueDepth> {
+    return { ready: this.ready.get(queue) ?? 0, delayed: 0, dead: this.dead.get(queue)?.length ?? 0 };
+  }
+
+  async check(): Promise<void> {
+    if (this.checkHangs) return new Promise(() => {});
+    if (this.checkError) throw this.checkError;
+  }
+}
+
+/** A database that answers `ping()` and refuses everything else (route tests must not query). */
+export function createFakeDb(): Db & { pingError: Error | undefined } {
+  const refuse = async (): Promise<never> => {
+    throw new Error('fake db: queries are not available in route tests');
+  };
+  const db = {
+    kind: 'postgres' as const,
+    pingError: undefined as Error | undefined,
+    query: refuse,
+    copyFrom: refuse,
+    transaction: refuse,
+    async ping() {
+      if (db.pingError) throw db.pingError;
+    },
+    async close() {},
+  };
+  return db;
+}
+
+export interface FakeCtxParts {
+  jobs: FakeJobs;
+  queue: FakePublisher;
+  queueAdmin: FakeQueueAdmin;
+  db: ReturnType<typeof createFakeDb>;
+  metrics: Metrics;
+  /** What the app passes to `createHttpApp({ makeCtx })`. */
+  makeCtx: (req: { correlationId: string; log: Logger }) => HttpCtx;
+  /** Every ctx handed out, newest last. */
+  made: HttpCtx[];
+}
+
+export function createFakeCtx(options: { queues?: string[] } = {}): FakeCtxParts {
+  const queue = new FakePublisher();
+  const jobs = new FakeJobs(queue);
+  const queueAdmin = new FakeQueueAdmin(options.queues ?? ['demo.work']);
+  const db = createFakeDb();
+  const metrics = createMetrics();
+  const config = loadConfig({});
+  const made: HttpCtx[] = [];
+  const makeCtx = ({ correlationId, log }: { correlationId: string; log: Logger }): HttpCtx => {
+    const ctx: HttpCtx = { db, queue, jobs, log, config, metrics, correlationId, queueAdmin };
+    made.push(ctx);
+    return ctx;
+  };
+  return { jobs, queue, queueAdmin, db, metrics, makeCtx, made };
+}
+
+/** A pino logger whose lines land in `lines` (parsed), to assert on access and error logs. */
+export function createCapturingLogger(level = 'debug'): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { log, lines };
+}
+
+const PLATFORM_FUNCTIONS = [
+  'healthz',
+  'readyz',
+  'get-job',
+  'list-dead-letters',
+  'replay-dead-letters',
+  'list-queues',
+];
+
+/** The platform functions, imported as the manifest loader would (without the other apps). */
+export async function platformModules(): Promise<{ file: string; module: { default?: unknown } }[]> {
+  return Promise.all(
+    PLATFORM_FUNCTIONS.map(async (name) => ({
+      file: `functions/platform/${name}.ts`,
+      module: (await import(`../../functions/platform/${name}.ts`)) as { default?: unknown },
+    })),
+  );
+}
+
+/**
+ * An HTTP app over the platform functions plus `extra` fixture functions
+ * (`{ 'functions/demo/boom.ts': defineHttp(...) }`), wired to fresh fakes.
+ */
+export async function createFakeHttpApp(
+  extra: Record<string, FunctionDefinition> = {},
+  options: Partial<Pick<HttpAppOptions, 'beforeMetrics' | 'extraRoutes'>> & { queues?: string[] } = {},
+): Promise<FakeCtxParts & { app: HttpApp; lines: Record<string, unknown>[] }> {
+  const parts = createFakeCtx(options.queues ? { queues: options.queues } : {});
+  const { log, lines } = createCapturingLogger();
+  const fixtures = Object.entries(extra).map(([file, definition]) => ({
+    file,
+    module: { default: definition },
+  }));
+  const manifest = buildManifest([...(await platformModules()), ...fixtures]);
+  const app = createHttpApp({
+    manifest,
+    makeCtx: parts.makeCtx,
+    log,
+    metrics: parts.metrics,
+    info: { title: 'fnstack test', version: '0.0.0' },
+    ...(options.beforeMetrics ? { beforeMetrics: options.beforeMetrics } : {}),
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+  });
+  return { ...parts, app, lines };
+}
+
+/** A parsed JSON response body, loosely typed so assertions can walk into it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions check the shape at run time
+export type LooseJson = any;
+
+export async function readJson(res: Response): Promise<LooseJson> {
+  return res.json();
+}

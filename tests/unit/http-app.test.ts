@@ -1,0 +1,339 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineHttp, json, redirect } from '../../shared/contract/index.ts';
+import { NotFoundError, UpstreamError } from '../../shared/errors.ts';
+import { encodeFlash } from '../../shared/http/flash.ts';
+import { MAX_BODY_BYTES } from '../../shared/http/function-route.ts';
+import { createFakeHttpApp, readJson } from '../helpers/fake-ctx.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const echo = defineHttp({
+  method: 'POST',
+  path: '/echo',
+  summary: 'Echo validated input',
+  query: z.object({
+    q: z
+      .string()
+      .regex(/^[a-z]*$/)
+      .optional(),
+    tag: z.array(z.string()).optional(),
+  }),
+  body: z.object({ name: z.string().max(20), tags: z.array(z.string()).optional() }),
+  handler: (req) => json({ query: req.query, body: req.body, wantsHtml: req.wantsHtml }),
+});
+
+const boom = defineHttp({
+  method: 'GET',
+  path: '/boom/:kind',
+  summary: 'Fail in a chosen way',
+  params: z.object({ kind: z.enum(['not-found', 'upstream', 'unknown', 'string']) }),
+  handler: ({ params }) => {
+    if (params.kind === 'not-found') throw new NotFoundError('No such widget');
+    if (params.kind === 'upstream') throw new UpstreamError('feed.example.com:443 refused (secret detail)');
+    if (params.kind === 'string') throw 'a thrown string';
+    throw new Error('db password is hunter2');
+  },
+});
+
+const showFlash = defineHttp({
+  method: 'GET',
+  path: '/flash',
+  summary: 'Render flash',
+  handler: (req) => json({ flash: req.flash }),
+});
+
+const ignoreFlash = defineHttp({
+  method: 'GET',
+  path: '/fragment',
+  summary: 'A fragment that does not render flash',
+  handler: () => json({ ok: true }),
+});
+
+const readAndRedirect = defineHttp({
+  method: 'POST',
+  path: '/save',
+  summary: 'Read flash, then redirect with a new one',
+  handler: (req) => {
+    void req.flash;
+    return redirect('/demo/flash', { flash: { type: 'success', message: 'Saved' } });
+  },
+});
+
+const fixtures = {
+  'functions/demo/echo.ts': echo,
+  'functions/demo/boom.ts': boom,
+  'functions/demo/flash.ts': showFlash,
+  'functions/demo/fragment.ts': ignoreFlash,
+  'functions/demo/save.ts': readAndRedirect,
+};
+
+let t: Awaited<ReturnType<typeof createFakeHttpApp>>;
+beforeEach(async () => {
+  t = await createFakeHttpApp(fixtures);
+});
+
+const postJson = (path: string, body: string, headers: Record<string, string> = {}) =>
+  t.app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+
+describe('correlation id', () => {
+  it('echoes a sane incoming id and hands it to ctx and the logs', async () => {
+    const res = await t.app.request('/healthz', { headers: { 'x-correlation-id': 'abc-123:req.7' } });
+    expect(res.headers.get('x-correlation-id')).toBe('abc-123:req.7');
+    expect(t.made.at(-1)?.correlationId).toBe('abc-123:req.7');
+    expect(t.lines.find((l) => l.msg === 'request')).toMatchObject({ correlationId: 'abc-123:req.7' });
+  });
+
+  it('accepts x-request-id', async () => {
+    const res = await t.app.request('/healthz', { headers: { 'x-request-id': 'lb-42' } });
+    expect(res.headers.get('x-correlation-id')).toBe('lb-42');
+  });
+
+  it.each([['has spaces and "quotes"'], ['x'.repeat(129)], ['']])(
+    'replaces an unsafe id (%#) with a uuid',
+    async (id) => {
+      const res = await t.app.request('/healthz', { headers: { 'x-correlation-id': id } });
+      expect(res.headers.get('x-correlation-id')).toMatch(UUID);
+    },
+  );
+
+  it('generates one when none is given, also for unknown routes', async () => {
+    const res = await t.app.request('/nowhere');
+    expect(res.headers.get('x-correlation-id')).toMatch(UUID);
+  });
+});
+
+describe('access log', () => {
+  it('writes one line per request with method, route pattern, status and duration', async () => {
+    await t.app.request('/demo/boom/not-found');
+    const access = t.lines.filter((l) => l.msg === 'request');
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({ level: 30, method: 'GET', route: '/demo/boom/:kind', status: 404 });
+    expect(access[0]!.durationMs).toEqual(expect.any(Number));
+  });
+
+  it('logs probes at debug, not info', async () => {
+    await t.app.request('/healthz');
+    expect(t.lines.find((l) => l.msg === 'request')).toMatchObject({ level: 20, route: '/healthz' });
+  });
+});
+
+describe('routing errors', () => {
+  it('answers an unknown route with 404 JSON', async () => {
+    const res = await t.app.request('/no/such/route');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect((await readJson(res)).error.code).toBe('NOT_FOUND');
+  });
+
+  it('answers a wrong method on a known path with 405 and Allow', async () => {
+    const res = await t.app.request('/healthz', { method: 'DELETE' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+    expect((await readJson(res)).error.code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it('serves HEAD for GET routes', async () => {
+    const res = await t.app.request('/healthz', { method: 'HEAD' });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('input validation', () => {
+  it('rejects a body that fails its schema with 400 naming the field', async () => {
+    const res = await postJson('/demo/echo', JSON.stringify({ name: 42 }));
+    expect(res.status).toBe(400);
+    const { error } = await readJson(res);
+    expect(error.code).toBe('VALIDATION_ERROR');
+    expect(error.details).toEqual([
+      { path: 'body.name', message: expect.stringContaining('expected string') },
+    ]);
+  });
+
+  it('reports problems of every part at once', async () => {
+    const res = await postJson('/demo/echo?q=UPPER', JSON.stringify({ name: 'x'.repeat(21) }));
+    const { error } = await readJson(res);
+    expect(error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body.name', 'query.q']);
+  });
+
+  it('answers an injection-looking query value the schema forbids with 400, not 500', async () => {
+    const res = await postJson(`/demo/echo?q=${encodeURIComponent("' OR 1=1 --")}`, '{"name":"a"}');
+    expect(res.status).toBe(400);
+    expect((await readJson(res)).error.details[0].path).toBe('query.q');
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
+    const res = await postJson('/demo/echo', '{"name": "ann",');
+    expect(res.status).toBe(400);
+    expect((await readJson(res)).error.code).toBe('MALFORMED_JSON');
+  });
+
+  it('reads an empty JSON body as {}', async () => {
+    const res = await postJson('/demo/echo', '');
+    expect((await readJson(res)).error.details[0].path).toBe('body.name');
+  });
+
+  it('answers a body over 1 MB with 413', async () => {
+    const res = await postJson('/demo/echo', JSON.stringify({ name: 'x'.repeat(MAX_BODY_BYTES) }));
+    expect(res.status).toBe(413);
+    expect((await readJson(res)).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('takes the first value of a repeated query key unless the schema wants an array', async () => {
+    const res = await postJson('/demo/echo?q=abc&q=zzz&tag=x&tag=y', '{"name":"ann"}');
+    expect((await readJson(res)).query).toEqual({ q: 'abc', tag: ['x', 'y'] });
+  });
+});
+
+describe('form posts', () => {
+  it('parses an urlencoded form into fields, arrays only where the schema has them', async () => {
+    const res = await t.app.request('/demo/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=ann&name=bob&tags=a&tags=b',
+    });
+    expect(res.status).toBe(200);
+    expect(await readJson(res)).toMatchObject({ body: { name: 'ann', tags: ['a', 'b'] }, wantsHtml: true });
+  });
+
+  it('parses a multipart form, a single value of an array field becoming a one-item array', async () => {
+    const form = new FormData();
+    form.set('name', 'cy');
+    form.set('tags', 'only');
+    const res = await t.app.request('/demo/echo', { method: 'POST', body: form });
+    expect(await readJson(res)).toMatchObject({ body: { name: 'cy', tags: ['only'] } });
+  });
+
+  it('treats a form post that asks for JSON as an API call', async () => {
+    const res = await t.app.request('/demo/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: 'name=ann',
+    });
+    expect((await readJson(res)).wantsHtml).toBe(false);
+  });
+});
+
+describe('flash', () => {
+  const cookie = `flash=${encodeFlash([{ type: 'success', message: 'Queued job 7' }])}`;
+
+  it('hands the messages to the handler and clears the cookie once read', async () => {
+    const res = await t.app.request('/demo/flash', { headers: { cookie } });
+    expect(await readJson(res)).toEqual({ flash: [{ type: 'success', message: 'Queued job 7' }] });
+    expect(res.headers.getSetCookie()).toEqual([expect.stringMatching(/^flash=; .*Max-Age=0/)]);
+  });
+
+  it('leaves the cookie alone for a response that did not read it', async () => {
+    const res = await t.app.request('/demo/fragment', { headers: { cookie } });
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('does not clear when there was no cookie', async () => {
+    const res = await t.app.request('/demo/flash');
+    expect(await readJson(res)).toEqual({ flash: [] });
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('keeps a new flash set by the response instead of clearing it', async () => {
+    const res = await t.app.request('/demo/save', { method: 'POST', headers: { cookie } });
+    expect(res.status).toBe(303);
+    const cookies = res.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatch(/^flash=[A-Za-z0-9_-]+; .*Max-Age=60/);
+  });
+
+  it('yields no messages for a tampered cookie', async () => {
+    const res = await t.app.request('/demo/flash', { headers: { cookie: 'flash=not-base64-json' } });
+    expect(await readJson(res)).toEqual({ flash: [] });
+  });
+});
+
+describe('error mapping', () => {
+  it('maps an AppError to its status with code and message', async () => {
+    const res = await t.app.request('/demo/boom/not-found');
+    expect(res.status).toBe(404);
+    expect(await readJson(res)).toEqual({ error: { code: 'NOT_FOUND', message: 'No such widget' } });
+  });
+
+  it('hides the message of a 5xx AppError but names its code and the correlation id', async () => {
+    const res = await t.app.request('/demo/boom/upstream', { headers: { 'x-correlation-id': 'c-502' } });
+    expect(res.status).toBe(502);
+    const body = await readJson(res);
+    expect(body).toEqual({
+      error: { code: 'UPSTREAM_ERROR', message: 'Bad gateway', correlationId: 'c-502' },
+    });
+  });
+
+  it('answers an unknown error with 500 without leaking it, and logs its stack', async () => {
+    const res = await t.app.request('/demo/boom/unknown', { headers: { 'x-correlation-id': 'c-500' } });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain('hunter2');
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'INTERNAL', message: 'Internal server error', correlationId: 'c-500' },
+    });
+    const logged = t.lines.find((l) => l.level === 50) as { err: { stack: string }; correlationId: string };
+    expect(logged.correlationId).toBe('c-500');
+    expect(logged.err.stack).toContain('hunter2');
+  });
+
+  it('maps a thrown non-Error to 500 too', async () => {
+    const res = await t.app.request('/demo/boom/string');
+    expect(res.status).toBe(500);
+    expect((await readJson(res)).error.code).toBe('INTERNAL');
+  });
+});
+
+describe('metrics', () => {
+  it('observes request duration by route pattern, never by raw URL', async () => {
+    const id = '0b8f7c9e-4a4b-4c1e-9a53-3f2b1c0d9e8f';
+    await t.app.request(`/jobs/${id}`);
+    await t.app.request('/no/such/route');
+    const text = await (await t.app.request('/metrics')).text();
+    expect(text).toContain(
+      'http_request_duration_seconds_count{method="GET",route="/jobs/:id",status="404"} 1',
+    );
+    expect(text).toContain(
+      'http_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1',
+    );
+    expect(text).not.toContain(id);
+  });
+
+  it('samples gauges before rendering, and still answers when sampling fails', async () => {
+    let calls = 0;
+    const failing = await createFakeHttpApp(
+      {},
+      {
+        beforeMetrics: async () => {
+          calls++;
+          throw new Error('broker down');
+        },
+      },
+    );
+    const res = await failing.app.request('/metrics');
+    expect(calls).toBe(1);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    expect(
+      failing.lines.some((l) => l.level === 40 && l.msg === 'sampling metrics before a scrape failed'),
+    ).toBe(true);
+  });
+});
+
+describe('extra routes', () => {
+  it('mounts them with the same observation and error mapping', async () => {
+    const withExtra = await createFakeHttpApp(
+      {},
+      {
+        extraRoutes: (app) =>
+          app.get('/extra/:n', () => {
+            throw new NotFoundError('nothing here');
+          }),
+      },
+    );
+    const res = await withExtra.app.request('/extra/1');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-correlation-id')).toMatch(UUID);
+    expect(withExtra.lines.find((l) => l.msg === 'request')).toMatchObject({ route: '/extra/:n' });
+  });
+});

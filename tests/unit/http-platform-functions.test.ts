@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeHttpApp, readJson } from '../helpers/fake-ctx.ts';
+
+const QUEUE = 'demo.work';
+let t: Awaited<ReturnType<typeof createFakeHttpApp>>;
+beforeEach(async () => {
+  t = await createFakeHttpApp({}, { queues: [QUEUE, 'demo.other'] });
+});
+
+describe('GET /healthz', () => {
+  it('answers ok without touching dependencies', async () => {
+    t.db.pingError = new Error('db down');
+    t.queueAdmin.checkError = new Error('broker down');
+    const res = await t.app.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(await readJson(res)).toEqual({ status: 'ok' });
+  });
+});
+
+describe('GET /readyz', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is ready when the database and the broker answer', async () => {
+    const res = await t.app.request('/readyz');
+    expect(res.status).toBe(200);
+    expect(await readJson(res)).toEqual({ status: 'ready', checks: { db: 'ok', queue: 'ok' } });
+  });
+
+  it('answers 503 with the failing check message when the queue check throws', async () => {
+    t.queueAdmin.checkError = new Error('connect ECONNREFUSED 127.0.0.1:5672');
+    const res = await t.app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await readJson(res)).toEqual({
+      status: 'unavailable',
+      checks: { db: 'ok', queue: 'connect ECONNREFUSED 127.0.0.1:5672' },
+    });
+  });
+
+  it('answers 503 when the database ping fails', async () => {
+    t.db.pingError = new Error('terminating connection');
+    const res = await t.app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect((await readJson(res)).checks).toEqual({ db: 'terminating connection', queue: 'ok' });
+  });
+
+  it('gives up on a check that hangs after 2 s', async () => {
+    vi.useFakeTimers();
+    t.queueAdmin.checkHangs = true;
+    const pending = t.app.request('/readyz');
+    await vi.advanceTimersByTimeAsync(2000);
+    const res = await pending;
+    expect(res.status).toBe(503);
+    expect((await readJson(res)).checks.queue).toBe('queue did not answer within 2000 ms');
+  });
+});
+
+describe('GET /jobs/:id', () => {
+  it('returns the job', async () => {
+    const job = t.jobs.add({ kind: 'scrape', status: 'succeeded', attempts: 1, result: { rows: 3 } });
+    const res = await t.app.request(`/jobs/${job.id}`);
+    expect(res.status).toBe(200);
+    expect(await readJson(res)).toEqual(job);
+  });
+
+  it('answers 404 for an unknown id', async () => {
+    const res = await t.app.request('/jobs/6f1c1b1e-8a9f-4f54-9d0e-2a4b5c6d7e8f');
+    expect(res.status).toBe(404);
+    expect((await readJson(res)).error.code).toBe('NOT_FOUND');
+  });
+
+  it.each([['not-a-uuid'], ["' OR 1=1 --"], ['6f1c1b1e-8a9f-4f54-9d0e-2a4b5c6d7e8f; DROP TABLE jobs']])(
+    'answers 400 for a malformed id (%s)',
+    async (id) => {
+      const res = await t.app.request(`/jobs/${encodeURIComponent(id)}`);
+      expect(res.status).toBe(400);
+      const { error } = await readJson(res);
+      expect(error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ path: 'params.id' }] });
+    },
+  );
+});
+
+describe('GET /queues/:queue/dead-letters', () => {
+  it('lists dead messages, 20 by default', async () => {
+    t.queueAdmin.addDead(QUEUE, 25);
+    const res = await t.app.request(`/queues/${QUEUE}/dead-letters`);
+    expect(res.status).toBe(200);
+    const body = await readJson(res);
+    expect(body.queue).toBe(QUEUE);
+    expect(body.messages).toHaveLength(20);
+    expect(body.messages[0]).toMatchObject({ deadId: `${QUEUE}#0`, error: 'boom 0' });
+  });
+
+  it('honours limit', async () => {
+    t.queueAdmin.addDead(QUEUE, 5);
+    const res = await t.app.request(`/queues/${QUEUE}/dead-letters?limit=2`);
+    expect((await readJson(res)).messages).toHaveLength(2);
+  });
+
+  it.each([['0'], ['101'], ['2.5'], ['ten'], ["1' OR '1'='1"]])('answers 400 for limit=%s', async (limit) => {
+    const res = await t.app.request(`/queues/${QUEUE}/dead-letters?limit=${encodeURIComponent(limit)}`);
+    expect(res.status).toBe(400);
+    expect((await readJson(res)).error.details[0].path).toBe('query.limit');
+  });
+
+  it('answers 404 for a queue that is not declared, however it is spelled', async () => {
+    for (const name of ['nope', "demo.work' OR 1=1 --"]) {
+      const res = await t.app.request(`/queues/${encodeURIComponent(name)}/dead-letters`);
+      expect(res.status).toBe(404);
+    }
+  });
+});
+
+describe('POST /queues/:queue/dead-letters/replay', () => {
+  const replay = (body: unknown, queue = QUEUE) =>
+    t.app.request(`/queues/${queue}/dead-letters/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('replays the chosen ids', async () => {
+    t.queueAdmin.addDead(QUEUE, 3);
+    const res = await replay({ ids: [`${QUEUE}#1`] });
+    expect(await readJson(res)).toEqual({ queue: QUEUE, replayed: 1 });
+    expect(t.queueAdmin.dead.get(QUEUE)!.map((m) => m.deadId)).toEqual([`${QUEUE}#0`, `${QUEUE}#2`]);
+  });
+
+  it('replays up to limit, or everything without a body', async () => {
+    t.queueAdmin.addDead(QUEUE, 4);
+    expect(await readJson(await replay({ limit: 3 }))).toEqual({ queue: QUEUE, replayed: 3 });
+    const res = await t.app.request(`/queues/${QUEUE}/dead-letters/replay`, { method: 'POST' });
+    expect(await readJson(res)).toEqual({ queue: QUEUE, replayed: 1 });
+  });
+
+  it('rejects a limit out of range and an empty id list', async () => {
+    expect((await replay({ limit: 1001 })).status).toBe(400);
+    expect((await replay({ ids: [] })).status).toBe(400);
+  });
+
+  it('answers 404 for an unknown queue', async () => {
+    expect((await replay({}, 'nope')).status).toBe(404);
+  });
+});
+
+describe('GET /queues', () => {
+  it('lists every queue with its depth and the driver', async () => {
+    t.queueAdmin.addDead('demo.other', 2);
+    const res = await t.app.request('/queues');
+    expect(await readJson(res)).toEqual({
+      driver: 'memory',
+      queues: [
+        { name: QUEUE, depth: { ready: 0, delayed: 0, dead: 0 } },
+        { name: 'demo.other', depth: { ready: 0, delayed: 0, dead: 2 } },
+      ],
+    });
+  });
+});
