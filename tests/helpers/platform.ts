@@ -1,16 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { loadConfig } from '../../shared/config.ts';
 import type { FunctionDefinition } from '../../shared/contract/index.ts';
 import type { Db } from '../../shared/db/port.ts';
 import { createMemoryDriver } from '../../shared/queue/memory.ts';
 import type { QueueDriver } from '../../shared/queue/port.ts';
-import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
 import { buildManifest, topologyOf } from '../../shared/runtime/manifest.ts';
 import { createPlatform, type Platform } from '../../shared/runtime/platform.ts';
+import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
 import { createTestDb, type DbBackend } from './db.ts';
+import { deleteRabbitNamespace, RABBITMQ_TEST_URL, uniquePrefix } from './rabbitmq.ts';
 
-export const RABBITMQ_TEST_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export { RABBITMQ_TEST_URL };
 
 /** The stacks integration tests run the same bodies against: embedded defaults and the real services. */
 export const stacks = [
@@ -22,7 +22,7 @@ export type Stack = (typeof stacks)[number];
 
 export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-export function createTestDriver(queue: Stack['queue'], prefix = `t${randomUUID().slice(0, 8)}.`): QueueDriver {
+export function createTestDriver(queue: Stack['queue'], prefix = uniquePrefix()): QueueDriver {
   return queue === 'memory'
     ? createMemoryDriver({ log: testLog })
     : createRabbitMqDriver({ url: RABBITMQ_TEST_URL, prefix, log: testLog });
@@ -38,9 +38,10 @@ export async function createTestPlatform(
   env: Record<string, string> = {},
 ): Promise<{ platform: Platform; db: Db; close(): Promise<void> }> {
   const testDb = await createTestDb(stack.db);
-  const driver = createTestDriver(stack.queue);
+  const prefix = uniquePrefix();
+  const driver = createTestDriver(stack.queue, prefix);
   const manifest = buildManifest(Object.entries(functions).map(([file, definition]) => ({ file, module: { default: definition } })));
-  const config = loadConfig({ ...env, QUEUE_DRIVER: stack.queue, RABBITMQ_URL: RABBITMQ_TEST_URL });
+  const config = loadConfig({ ...env, QUEUE_DRIVER: stack.queue, RABBITMQ_URL: RABBITMQ_TEST_URL, QUEUE_PREFIX: prefix });
   const platform = createPlatform({ config, log: testLog, db: testDb.db, driver, manifest });
   await driver.declare(topologyOf(manifest));
   return {
@@ -48,6 +49,7 @@ export async function createTestPlatform(
     db: testDb.db,
     async close() {
       await driver.close();
+      if (stack.queue === 'rabbitmq') await deleteRabbitNamespace(prefix, topologyOf(manifest).queues.map((q) => q.name));
       await testDb.drop();
     },
   };
