@@ -37,6 +37,7 @@ h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
 .muted { color: var(--muted); }
 .small { font-size: .875rem; }
+.nowrap { white-space: nowrap; }
 .card { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); box-shadow: var(--shadow); padding: 1.25rem; margin-bottom: 1.25rem; }
 .page-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: flex-end; gap: 1rem; margin-bottom: 1.25rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; }
@@ -59,7 +60,8 @@ h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
 table.data { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 table.data caption { text-align: left; color: var(--muted); font-size: .875rem; padding-bottom: .5rem; }
 table.data th, table.data td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--border); vertical-align: top; }
-table.data th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+table.data thead th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+table.data tbody th { font-weight: 500; }
 table.data td.num, table.data th.num { text-align: right; }
 .badge { display: inline-block; border-radius: 999px; padding: .05rem .6rem; font-size: .8rem; font-weight: 600; background: var(--info-bg); color: var(--info-text); }
 .badge-succeeded { background: var(--ok-bg); color: var(--ok-text); }

@@ -1,0 +1,154 @@
+import type { Queryable } from '../../../shared/db/port.ts';
+import type { Degree } from './model.ts';
+import type { AnalysisParamsInput } from './schemas.ts';
+import { termSortKey } from './terms.ts';
+
+/**
+ * The GradCafe analysis: the questions the original app answered, computed in SQL over
+ * `gradcafe.applicants`. Averages only count applicants who report the figure; figures are
+ * rounded to two decimals and null when there is nothing to average.
+ *
+ * @example
+ *   const { params, results } = await computeAnalysis(tx, { term: 'Fall 2025' });
+ *   results.term.acceptanceRate; // 38.46
+ */
+export interface AnalysisParams {
+  /** The term the per-term questions ask about; null only when there is no data at all. */
+  term: string | null;
+  university: string;
+  program: string;
+  degree: Degree;
+}
+
+export const DEFAULT_FOCUS = {
+  university: 'Johns Hopkins University',
+  program: 'Computer Science',
+  degree: 'Masters',
+} as const satisfies Omit<AnalysisParams, 'term'>;
+
+export interface AnalysisResults {
+  totalEntries: number;
+  /** Latest term first. */
+  entriesPerTerm: { term: string; entries: number }[];
+  /** Share of all entries from international applicants, in percent. */
+  percentInternational: number | null;
+  averages: {
+    gpa: number | null;
+    gre: number | null;
+    greV: number | null;
+    greAw: number | null;
+    /** How many applicants reported each figure. */
+    reported: { gpa: number; gre: number; greV: number; greAw: number };
+  };
+  term: {
+    term: string | null;
+    entries: number;
+    /** Accepted entries of the term, in percent of the term's entries. */
+    acceptanceRate: number | null;
+    avgGpaAmerican: number | null;
+    avgGpaAccepted: number | null;
+  };
+  program: { university: string; program: string; degree: Degree; entries: number };
+}
+
+export interface Analysis {
+  params: AnalysisParams;
+  results: AnalysisResults;
+}
+
+interface FigureRow {
+  total: number;
+  percent_international: number | null;
+  avg_gpa: number | null;
+  avg_gre: number | null;
+  avg_gre_v: number | null;
+  avg_gre_aw: number | null;
+  reported_gpa: number;
+  reported_gre: number;
+  reported_gre_v: number;
+  reported_gre_aw: number;
+  term_entries: number;
+  term_acceptance_rate: number | null;
+  term_avg_gpa_american: number | null;
+  term_avg_gpa_accepted: number | null;
+  program_entries: number;
+}
+
+// One pass over the table; every figure is a filtered aggregate. Casts to int/float8 so
+// both drivers hand back plain JS numbers (numeric and bigint arrive as strings).
+const FIGURES_SQL = `
+  select
+    count(*)::int as total,
+    round(100.0 * count(*) filter (where us_or_international = 'International') / nullif(count(*), 0), 2)::float8
+      as percent_international,
+    round(avg(gpa), 2)::float8 as avg_gpa,
+    round(avg(gre), 2)::float8 as avg_gre,
+    round(avg(gre_v), 2)::float8 as avg_gre_v,
+    round(avg(gre_aw), 2)::float8 as avg_gre_aw,
+    count(gpa)::int as reported_gpa,
+    count(gre)::int as reported_gre,
+    count(gre_v)::int as reported_gre_v,
+    count(gre_aw)::int as reported_gre_aw,
+    count(*) filter (where term = $1)::int as term_entries,
+    round(100.0 * count(*) filter (where term = $1 and status = 'Accepted')
+      / nullif(count(*) filter (where term = $1), 0), 2)::float8 as term_acceptance_rate,
+    round(avg(gpa) filter (where term = $1 and us_or_international = 'American'), 2)::float8
+      as term_avg_gpa_american,
+    round(avg(gpa) filter (where term = $1 and status = 'Accepted'), 2)::float8 as term_avg_gpa_accepted,
+    count(*) filter (
+      where lower(university) = lower($2) and lower(program) = lower($3) and degree = $4
+    )::int as program_entries
+  from gradcafe.applicants`;
+
+export async function computeAnalysis(db: Queryable, input: AnalysisParamsInput = {}): Promise<Analysis> {
+  const { rows: termRows } = await db.query<{ term: string; entries: number }>(
+    'select term, count(*)::int as entries from gradcafe.applicants where term is not null group by term',
+  );
+  const entriesPerTerm = termRows.sort((a, b) => termSortKey(b.term) - termSortKey(a.term));
+  const params: AnalysisParams = {
+    term: input.term ?? entriesPerTerm[0]?.term ?? null,
+    university: input.university ?? DEFAULT_FOCUS.university,
+    program: input.program ?? DEFAULT_FOCUS.program,
+    degree: input.degree ?? DEFAULT_FOCUS.degree,
+  };
+  const { rows } = await db.query<FigureRow>(FIGURES_SQL, [
+    params.term,
+    params.university,
+    params.program,
+    params.degree,
+  ]);
+  const f = rows[0]!;
+  return {
+    params,
+    results: {
+      totalEntries: f.total,
+      entriesPerTerm,
+      percentInternational: f.percent_international,
+      averages: {
+        gpa: f.avg_gpa,
+        gre: f.avg_gre,
+        greV: f.avg_gre_v,
+        greAw: f.avg_gre_aw,
+        reported: {
+          gpa: f.reported_gpa,
+          gre: f.reported_gre,
+          greV: f.reported_gre_v,
+          greAw: f.reported_gre_aw,
+        },
+      },
+      term: {
+        term: params.term,
+        entries: f.term_entries,
+        acceptanceRate: f.term_acceptance_rate,
+        avgGpaAmerican: f.term_avg_gpa_american,
+        avgGpaAccepted: f.term_avg_gpa_accepted,
+      },
+      program: {
+        university: params.university,
+        program: params.program,
+        degree: params.degree,
+        entries: f.program_entries,
+      },
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { json, redirect, type HttpCtx, type HttpRequest } from '../../../shared/contract/index.ts';
+import { QueueUnavailableError } from '../../../shared/errors.ts';
+
+/** Where the app's page is mounted; form posts come back here. */
+export const PAGE_PATH = '/gradcafe/';
+
+export interface JobTrigger {
+  kind: string;
+  payload: unknown;
+  /** Flash text for a browser when the job is queued / could not be queued. */
+  queued: string;
+  unavailable: string;
+}
+
+/**
+ * Queue a job and answer the way the caller wants: an API call gets
+ * `202 { ok, queued, kind, jobId }` (or `503` with a JSON error when the broker is down);
+ * a browser form post gets a 303 back to the page with a flash message either way.
+ * Errors other than an unavailable broker propagate to the platform's error handler.
+ *
+ * @example
+ *   handler: (req, ctx) => triggerJob(req, ctx, {
+ *     kind: 'recompute_analytics', payload: {}, queued: 'Analysis queued.', unavailable: 'Could not queue.',
+ *   }),
+ */
+export async function triggerJob(
+  req: Pick<HttpRequest<unknown, unknown, unknown>, 'wantsHtml' | 'correlationId'>,
+  ctx: Pick<HttpCtx, 'jobs' | 'log'>,
+  job: JobTrigger,
+): Promise<Response> {
+  const { kind } = job;
+  try {
+    const { jobId } = await ctx.jobs.trigger(kind, job.payload, { correlationId: req.correlationId });
+    if (req.wantsHtml) return redirect(PAGE_PATH, { flash: { type: 'success', message: job.queued } });
+    return json({ ok: true, queued: true, kind, jobId }, 202);
+  } catch (err) {
+    if (!(err instanceof QueueUnavailableError)) throw err;
+    ctx.log.warn({ err, kind }, 'job not queued: broker unavailable');
+    if (req.wantsHtml) return redirect(PAGE_PATH, { flash: { type: 'error', message: job.unavailable } });
+    return json({ ok: false, queued: false, kind, error: { code: err.code, message: err.message } }, 503);
+  }
+}

@@ -1,0 +1,23 @@
+import { defineHttp } from '../../shared/contract/index.ts';
+import { jobAcceptedResponses } from './lib/openapi.ts';
+import { analysisParamsSchema } from './lib/schemas.ts';
+import { triggerJob } from './lib/trigger.ts';
+
+export default defineHttp({
+  method: 'POST',
+  path: '/update-analysis',
+  summary: 'Queue a recompute of the GradCafe analysis (recompute_analytics)',
+  description:
+    'Optional question parameters: term (default: the latest term present), university, program and degree ' +
+    '(default: Johns Hopkins University, Computer Science, Masters). Answers like POST /gradcafe/pull-data.',
+  body: analysisParamsSchema.optional(),
+  responses: jobAcceptedResponses,
+  handler: (req, ctx) =>
+    triggerJob(req, ctx, {
+      kind: 'recompute_analytics',
+      payload: req.body ?? {},
+      queued: 'Analysis update queued: the results will refresh when it finishes.',
+      unavailable:
+        'Could not queue the analysis update: the job queue is unavailable. Try again in a moment.',
+    }),
+});

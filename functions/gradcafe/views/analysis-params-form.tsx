@@ -1,0 +1,55 @@
+import type { AnalysisParams } from '../lib/analysis.ts';
+import { DEGREES } from '../lib/model.ts';
+
+/** Update the analysis for another term / school / program / degree. */
+export function AnalysisParamsForm({
+  params,
+  terms,
+}: {
+  params: AnalysisParams | null;
+  terms: readonly string[];
+}) {
+  return (
+    <section class="card" aria-labelledby="params-title">
+      <details>
+        <summary id="params-title">Ask about another term or program</summary>
+        <form method="post" action="/gradcafe/update-analysis">
+          <div class="form-row">
+            <label>
+              Term
+              <select name="term">
+                <option value="">Latest term</option>
+                {terms.map((term) => (
+                  <option value={term} selected={term === params?.term}>
+                    {term}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              University
+              <input name="university" maxlength={120} value={params?.university ?? ''} />
+            </label>
+            <label>
+              Program
+              <input name="program" maxlength={120} value={params?.program ?? ''} />
+            </label>
+            <label>
+              Degree
+              <select name="degree">
+                {DEGREES.map((degree) => (
+                  <option value={degree} selected={degree === (params?.degree ?? 'Masters')}>
+                    {degree}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <button class="btn btn-primary" type="submit">
+            Update Analysis
+          </button>
+        </form>
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import type { Job } from '../../../shared/contract/index.ts';
+import { formatDateTime } from './format.ts';
+import { describeJob, isActive, JOB_LABELS } from './job-summary.ts';
+
+export const JOBS_PANEL_PATH = '/gradcafe/jobs-panel';
+
+/**
+ * The last GradCafe jobs. While one is queued or running the panel asks htmx to re-fetch
+ * itself every 2 s (and swap itself out); once nothing is active it renders without the
+ * trigger, so polling stops on its own.
+ */
+export function RecentJobs({ jobs }: { jobs: readonly Job[] }) {
+  const polling = jobs.some(isActive)
+    ? { 'hx-get': JOBS_PANEL_PATH, 'hx-trigger': 'every 2s', 'hx-swap': 'outerHTML' }
+    : {};
+  return (
+    <section id="recent-jobs" class="card" aria-labelledby="recent-jobs-title" {...polling}>
+      <h2 id="recent-jobs-title">Recent jobs</h2>
+      {jobs.length === 0 ? (
+        <p class="empty">No jobs yet. Pull data or update the analysis to start one.</p>
+      ) : (
+        <table class="data" aria-live="polite">
+          <thead>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Status</th>
+              <th scope="col">Queued</th>
+              <th scope="col">Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((job) => (
+              <tr>
+                <td>
+                  <a href={`/jobs/${job.id}`}>{JOB_LABELS[job.kind] ?? job.kind}</a>
+                </td>
+                <td>
+                  <span class={`badge badge-${job.status}`}>{job.status}</span>
+                </td>
+                <td class="small nowrap">
+                  <time datetime={job.createdAt}>{formatDateTime(job.createdAt)}</time>
+                </td>
+                <td class="small">{describeJob(job)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { loadConfig } from '../../shared/config.ts';
+import { defineTask } from '../../shared/contract/index.ts';
+import type { Db } from '../../shared/db/port.ts';
+import { createMetrics } from '../../shared/observability/metrics.ts';
+import { createEnvelope } from '../../shared/queue/envelope.ts';
+import { createMemoryDriver } from '../../shared/queue/memory.ts';
+import { buildManifest } from '../../shared/runtime/manifest.ts';
+import { createPlatform } from '../../shared/runtime/platform.ts';
+import { createTaskProcessor } from '../../shared/runtime/task-processor.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { testLog } from '../helpers/platform.ts';
+
+/** The consumer core on its own: bytes in, outcome out, against a real (embedded) database. */
+let db: Db;
+let drop: () => Promise<void>;
+beforeAll(async () => ({ db, drop } = await createTestDb('pglite')));
+afterAll(() => drop?.());
+
+function processorFor(handler = vi.fn(async () => ({ done: true }))) {
+  const definition = defineTask({
+    consumes: ['greet'],
+    payload: z.object({ name: z.string().min(1) }),
+    retry: { attempts: 2, baseDelayMs: 1000, maxDelayMs: 1000 },
+    handler,
+  });
+  const manifest = buildManifest([{ file: 'functions/test/greet.ts', module: { default: definition } }]);
+  const metrics = createMetrics();
+  const platform = createPlatform({ config: loadConfig({}), log: testLog, db, driver: createMemoryDriver(), manifest, metrics });
+  const process = createTaskProcessor({
+    queue: 'test.greet',
+    functionId: 'test-greet',
+    definition,
+    db,
+    metrics,
+    log: testLog,
+    makeCtx: platform.taskCtx,
+    random: () => 0.5,
+  });
+  const deliver = (body: unknown) =>
+    process({ body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), queue: 'test.greet', redelivered: false });
+  return { deliver, handler, metrics };
+}
+
+describe('task processor', () => {
+  it.each([
+    ['a body that is not JSON', '{not json', /^malformed body/],
+    ['JSON that is not an envelope', { hello: 'world' }, /^invalid envelope/],
+    ['an unknown kind', createEnvelope({ kind: 'wave', payload: { name: 'x' } }), /^unknown kind 'wave'/],
+    ['a payload that fails its schema', createEnvelope({ kind: 'greet', payload: { name: '' } }), /^invalid payload: name/],
+  ])('dead-letters %s at once without running the handler', async (_what, body, reason) => {
+    const { deliver, handler, metrics } = processorFor();
+    const outcome = await deliver(body);
+    expect(outcome.type).toBe('dead');
+    expect(outcome.type === 'dead' && outcome.error).toMatch(reason);
+    expect(handler).not.toHaveBeenCalled();
+    expect((await metrics.deadLettered.get()).values.reduce((n, v) => n + v.value, 0)).toBe(1);
+  });
+
+  it('acks a success, and acks a redelivery of the same id without running again', async () => {
+    const { deliver, handler } = processorFor();
+    const envelope = createEnvelope({ kind: 'greet', payload: { name: 'Ada' } });
+    expect(await deliver(envelope)).toEqual({ type: 'ack' });
+    expect(await deliver({ ...envelope, attempt: 2 })).toEqual({ type: 'ack' });
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks for a retry with the next attempt and backoff, then dead-letters on the last attempt', async () => {
+    const { deliver } = processorFor(vi.fn(async () => Promise.reject(new Error('upstream down'))));
+    const envelope = createEnvelope({ kind: 'greet', payload: { name: 'Ada' } });
+    const first = await deliver(envelope);
+    expect(first).toEqual({ type: 'retry', envelope: { ...envelope, attempt: 2 }, delayMs: 1000, error: 'upstream down' });
+    const last = await deliver({ ...envelope, attempt: 2 });
+    expect(last).toEqual({ type: 'dead', envelope: { ...envelope, attempt: 2 }, error: 'upstream down' });
+    // A failed attempt leaves no inbox row, so a later replay can still run it.
+    expect((await db.query('select 1 from inbox where message_id = $1', [envelope.id])).rowCount).toBe(0);
+  });
+});

@@ -1,0 +1,136 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import jobsPanel from '../../functions/gradcafe/jobs-panel.tsx';
+import type { AnalysisSnapshot } from '../../functions/gradcafe/lib/analysis-snapshots.ts';
+import { AnalysisPage } from '../../functions/gradcafe/views/analysis-page.tsx';
+import { describeJob } from '../../functions/gradcafe/views/job-summary.ts';
+import { createFakeHttpApp } from '../helpers/fake-ctx.ts';
+
+const snapshot: AnalysisSnapshot = {
+  id: 3,
+  computedAt: '2026-03-14T09:30:00.000Z',
+  jobId: null,
+  params: {
+    term: 'Fall 2026',
+    university: 'Johns Hopkins University',
+    program: 'Computer Science',
+    degree: 'Masters',
+  },
+  results: {
+    totalEntries: 6012,
+    entriesPerTerm: [
+      { term: 'Fall 2026', entries: 340 },
+      { term: 'Fall 2025', entries: 727 },
+    ],
+    percentInternational: 43.4,
+    averages: {
+      gpa: 3.63,
+      gre: 162.4,
+      greV: 156.1,
+      greAw: null,
+      reported: { gpa: 4300, gre: 2000, greV: 2100, greAw: 0 },
+    },
+    term: {
+      term: 'Fall 2026',
+      entries: 340,
+      acceptanceRate: 37.5,
+      avgGpaAmerican: 3.61,
+      avgGpaAccepted: 3.72,
+    },
+    program: {
+      university: 'Johns Hopkins University',
+      program: 'Computer Science',
+      degree: 'Masters',
+      entries: 23,
+    },
+  },
+};
+
+const render = async (props: Parameters<typeof AnalysisPage>[0]) =>
+  String(await AnalysisPage(props)!.toString());
+
+describe('AnalysisPage', () => {
+  it('shows the figures, when they were computed, both buttons and flash messages', async () => {
+    const page = await render({
+      snapshot,
+      jobs: [],
+      flash: [{ type: 'success', message: 'Pull queued <now>' }],
+    });
+    expect(page).toContain('2026-03-14 09:30 UTC');
+    expect(page).toContain('6,012');
+    expect(page).toContain('43.40%');
+    expect(page).toContain('37.50%');
+    expect(page).toContain('3.72');
+    expect(page).toContain('Johns Hopkins University, Masters in Computer Science');
+    expect(page).toMatch(/<form method="post" action="\/gradcafe\/pull-data">/);
+    expect(page).toMatch(/<form method="post" action="\/gradcafe\/update-analysis">/);
+    expect(page).toContain('Pull queued &lt;now&gt;');
+    expect(page).toContain('src="/static/htmx.min.js"');
+    expect(page).not.toContain('hx-trigger');
+  });
+
+  it('says so when nothing has been computed yet', async () => {
+    const page = await render({ snapshot: null, jobs: [], flash: [] });
+    expect(page).toContain('No analysis yet');
+  });
+});
+
+describe('GET /gradcafe/jobs-panel', () => {
+  let t: Awaited<ReturnType<typeof createFakeHttpApp>>;
+  beforeEach(async () => {
+    t = await createFakeHttpApp({ 'functions/gradcafe/jobs-panel.tsx': jobsPanel });
+  });
+
+  it('keeps polling while a job is active', async () => {
+    t.jobs.add({ kind: 'scrape_new_data', status: 'running', attempts: 1 });
+    const res = await t.app.request('/gradcafe/jobs-panel', { headers: { 'hx-request': 'true' } });
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(body).not.toMatch(/^<!doctype/i);
+    expect(body).toContain('hx-trigger="every 2s"');
+    expect(body).toContain('Pull data');
+    expect(res.headers.get('hx-refresh')).toBeNull();
+  });
+
+  it('stops polling and reloads the page once the watched job finished', async () => {
+    t.jobs.add({
+      kind: 'recompute_analytics',
+      status: 'succeeded',
+      result: { totalEntries: 12, term: 'Fall 2025' },
+    });
+    t.jobs.add({ kind: 'other_app_job', status: 'running' });
+    const res = await t.app.request('/gradcafe/jobs-panel', { headers: { 'hx-request': 'true' } });
+    const body = await res.text();
+    expect(body).not.toContain('hx-trigger');
+    expect(body).not.toContain('other_app_job');
+    expect(body).toContain('Analysed 12 entries (Fall 2025)');
+    expect(res.headers.get('hx-refresh')).toBe('true');
+  });
+});
+
+describe('describeJob', () => {
+  const base = {
+    id: 'j',
+    attempts: 1,
+    payload: {},
+    result: null,
+    error: null,
+    correlationId: 'c',
+    createdAt: '',
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: '',
+  };
+  it('summarizes a pull and a failure', () => {
+    expect(
+      describeJob({
+        ...base,
+        kind: 'scrape_new_data',
+        status: 'succeeded',
+        result: { fetched: 1200, inserted: 1100, skipped: 2, capped: true },
+      }),
+    ).toBe('1,100 new of 1,200 fetched, 2 skipped, more waiting');
+    expect(
+      describeJob({ ...base, kind: 'scrape_new_data', status: 'dead', error: 'GradCafe feed answered 503' }),
+    ).toBe('GradCafe feed answered 503');
+  });
+});
