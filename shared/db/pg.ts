@@ -1,0 +1,247 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import pgCopyStreams from 'pg-copy-streams';
+import type { Logger } from 'pino';
+import { createLogger } from '../observability/logger.ts';
+import { copyFromStatement, encodeCsvRows } from './csv.ts';
+import { DbError, type Db, type QueryResult, type Queryable } from './port.ts';
+import { openTx, rolledBackAtCommit } from './tx.ts';
+
+export interface PgDbOptions {
+  /** Pool size. Default 10; a Lambda wants 1–2. */
+  max?: number;
+  /** Shown in `pg_stat_activity`. Default `fnstack`. */
+  applicationName?: string;
+  /** Where broken idle connections are reported. Default: the platform's pino logger. */
+  log?: Pick<Logger, 'warn' | 'error'>;
+}
+
+/** pg-types' enum of type ids; it lists scalar types only, hence the casts below. */
+type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
+
+const INTERVAL_OID = 1186;
+const INTERVAL_ARRAY_OID = 1187;
+/** Its parser turns any array literal into an array of strings. */
+const TEXT_ARRAY_OID = 1009;
+
+/**
+ * pg's own parsers, except `interval`, which pg turns into an object and PGlite leaves as
+ * Postgres's text ('1 day 02:00:00'). Text on both keeps code backend-neutral; set per pool, so
+ * other pg users in the process are not affected.
+ */
+const typeParsers = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+    if (oid === INTERVAL_OID) return (value: string) => value;
+    if (oid === INTERVAL_ARRAY_OID) return pg.types.getTypeParser(TEXT_ARRAY_OID as TypeId, 'text');
+    return pg.types.getTypeParser(oid as TypeId, format);
+  },
+} as pg.CustomTypesConfig;
+
+/**
+ * The DB port on a real Postgres server through a `pg` pool.
+ *
+ * Errors: SQL errors are pg's own `DatabaseError`s, so callers can read `code` (e.g. `'23505'`
+ * for a unique violation); failing to connect or losing the connection is a `DbError` whose
+ * `cause` is pg's error. A connection that failed is destroyed rather than returned to the pool.
+ *
+ * @example
+ *   const db = createPgDb(process.env.DATABASE_URL!, { max: 10 });
+ *   await db.transaction(async (tx) => {
+ *     await tx.query('insert into jobs (id, kind, status, correlation_id) values ($1, $2, $3, $4)', [id, kind, 'queued', cid]);
+ *   });
+ *   await db.close();
+ */
+export function createPgDb(url: string, options: PgDbOptions = {}): Db {
+  const where = describeServer(url);
+  const log = options.log ?? createLogger();
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: options.applicationName ?? 'fnstack',
+    types: typeParsers,
+  });
+  // An idle connection that dies (server restart, network) emits here; without a listener
+  // Node would crash the process. The pool drops the client and opens a new one when needed.
+  pool.on('error', (err) =>
+    log.warn({ err, db: where }, 'idle Postgres connection lost; the pool replaces it'),
+  );
+
+  /** Check out a client; while we hold it, a connection error marks it broken instead of crashing. */
+  async function checkout(): Promise<Lease> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw new DbError(`Cannot connect to Postgres at ${where}: ${messageOf(err)}`, { cause: err });
+    }
+    let broken: Error | undefined;
+    const onError = (err: Error): void => {
+      broken = err;
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release(err?: unknown) {
+        client.removeListener('error', onError);
+        // Passing an error makes the pool destroy the connection instead of reusing it.
+        const failure = broken ?? (err === undefined || isSqlError(err) ? undefined : toError(err));
+        client.release(failure);
+      },
+    };
+  }
+
+  function on(client: pg.PoolClient): Queryable {
+    return {
+      query: (sql, params) => runQuery(client, sql, params),
+      copyFrom: (table, columns, rows) => copyRows(client, table, columns, rows),
+    };
+  }
+
+  let closing: Promise<void> | undefined;
+
+  const db: Db = {
+    kind: 'postgres',
+
+    async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+      const lease = await checkout();
+      try {
+        const result = await runQuery<Row>(lease.client, sql, params);
+        lease.release();
+        return result;
+      } catch (err) {
+        lease.release(err);
+        throw err;
+      }
+    },
+
+    async copyFrom(table, columns, rows) {
+      const lease = await checkout();
+      try {
+        const count = await copyRows(lease.client, table, columns, rows);
+        lease.release();
+        return count;
+      } catch (err) {
+        lease.release(err);
+        throw err;
+      }
+    },
+
+    async transaction(fn) {
+      const lease = await checkout();
+      try {
+        await runQuery(lease.client, 'BEGIN');
+      } catch (err) {
+        lease.release(err);
+        throw err;
+      }
+      const { tx, finish } = openTx(on(lease.client));
+      let result;
+      try {
+        result = await fn(tx);
+      } catch (err) {
+        finish();
+        try {
+          await lease.client.query('ROLLBACK');
+          lease.release();
+        } catch (rollbackErr) {
+          // The connection is in an unknown state: destroy it, and report the caller's error.
+          lease.release(toError(rollbackErr));
+        }
+        throw err;
+      }
+      finish();
+      let commit;
+      try {
+        commit = await runQuery(lease.client, 'COMMIT');
+      } catch (err) {
+        lease.release(err);
+        throw err;
+      }
+      lease.release();
+      if (commit.command === 'ROLLBACK') throw rolledBackAtCommit();
+      return result;
+    },
+
+    async ping() {
+      await db.query('select 1');
+    },
+
+    close() {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+  return db;
+}
+
+interface Lease {
+  client: pg.PoolClient;
+  /** Return the client; with a non-SQL error the pool destroys it instead. */
+  release(err?: unknown): void;
+}
+
+async function runQuery<Row>(
+  client: pg.PoolClient,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<QueryResult<Row> & { command?: string }> {
+  try {
+    const result = await client.query(sql, params as unknown[] | undefined);
+    // Without parameters pg uses the simple protocol, which may run several statements and
+    // then answers with one result per statement: like PGlite's exec, keep the last.
+    const last: pg.QueryResult = Array.isArray(result) ? result[result.length - 1] : result;
+    return { rows: last.rows as Row[], rowCount: last.rowCount ?? 0, command: last.command };
+  } catch (err) {
+    throw isSqlError(err) ? err : new DbError(`Postgres query failed: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+async function copyRows(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<number> {
+  const statement = copyFromStatement(table, columns, 'STDIN');
+  const copy = client.query(pgCopyStreams.from(statement));
+  try {
+    // pipeline handles backpressure; a bad row (or a server error) aborts the COPY with
+    // CopyFail, which leaves the connection usable.
+    await pipeline(Readable.from(encodeCsvRows(rows, columns.length)), copy);
+  } catch (err) {
+    throw isSqlError(err) || err instanceof DbError
+      ? err
+      : new DbError(`COPY into ${table} failed: ${messageOf(err)}`, { cause: err });
+  }
+  return copy.rowCount;
+}
+
+/**
+ * An error the server sent about a statement; the connection is still fine after it. FATAL and
+ * PANIC (e.g. 57P01 after pg_terminate_backend) mean the server ended the session: that is a
+ * lost connection, so those become DbErrors and the connection is discarded.
+ */
+function isSqlError(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && err.severity !== 'FATAL' && err.severity !== 'PANIC';
+}
+
+/** `host:port/database` — never the password. */
+function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message || err.constructor.name : String(err);
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
