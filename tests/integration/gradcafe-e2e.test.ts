@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config.ts';
+import type { Job } from '../../shared/contract/index.ts';
+import { createHttpApp } from '../../shared/http/app.ts';
+import { createMemoryDriver } from '../../shared/queue/memory.ts';
+import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
+import { loadManifest, topologyOf, type Manifest } from '../../shared/runtime/manifest.ts';
+import { createPlatform } from '../../shared/runtime/platform.ts';
+import { startRunner, type Runner } from '../../shared/runtime/runner.ts';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { createCapturingLogger } from '../helpers/fake-ctx.ts';
+import { createTestDriver, RABBITMQ_TEST_URL as RABBITMQ_URL, stacks, testLog } from '../helpers/platform.ts';
+import { deleteRabbitNamespace, uniquePrefix } from '../helpers/rabbitmq.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+/**
+ * GradCafe through the whole runner (HTTP → job → broker → task → Postgres → page), on the
+ * embedded stack and on real Postgres + RabbitMQ, with the same test bodies.
+ */
+let manifest: Manifest;
+beforeAll(async () => {
+  manifest = await loadManifest();
+});
+
+describe.each(stacks)('GradCafe end to end on $name', (stack) => {
+  let runner: Runner;
+  let testDb: TestDb;
+  const prefix = uniquePrefix();
+  const { log, lines } = createCapturingLogger('info');
+
+  beforeAll(async () => {
+    testDb = await createTestDb(stack.db);
+    const config = loadConfig({ QUEUE_DRIVER: stack.queue, RABBITMQ_URL, QUEUE_PREFIX: prefix, GRADCAFE_PULL_CRON: 'off' });
+    const driver = createTestDriver(stack.queue, prefix);
+    const platform = createPlatform({ config, log, db: testDb.db, driver, manifest });
+    runner = await startRunner(platform, { roles: ['web', 'worker', 'scheduler'], port: 0, host: '127.0.0.1' });
+  });
+
+  afterAll(async () => {
+    await runner?.stop(); // closes the driver and the database too
+    if (stack.queue === 'rabbitmq') await deleteRabbitNamespace(prefix, topologyOf(manifest).queues.map((q) => q.name));
+    await testDb?.drop();
+  });
+
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(runner.url + path, { ...init, headers: { accept: 'application/json', 'content-type': 'application/json', ...init.headers } });
+  const finished = async (jobId: string) =>
+    waitFor(
+      async () => {
+        const job = (await (await api(`/jobs/${jobId}`)).json()) as Job;
+        return ['succeeded', 'failed', 'dead'].includes(job.status) && job;
+      },
+      { timeoutMs: 20_000, message: `job ${jobId} to finish` },
+    );
+  const applicantCount = async () =>
+    Number((await testDb.db.query<{ n: string }>('select count(*) as n from gradcafe.applicants')).rows[0]!.n);
+
+  it('pull-data answers 202, the task inserts what is new, and a repeated pull adds nothing', async () => {
+    const pull = async (correlationId: string) => {
+      const response = await api('/gradcafe/pull-data', { method: 'POST', headers: { 'x-correlation-id': correlationId } });
+      expect(response.status).toBe(202);
+      const body = (await response.json()) as { jobId: string };
+      expect(body).toMatchObject({ ok: true, queued: true, kind: 'scrape_new_data' });
+      return finished(body.jobId);
+    };
+
+    // The first pull catches up with everything the feed has published so far.
+    const first = await pull('e2e-pull-1');
+    expect(first).toMatchObject({ status: 'succeeded', correlationId: 'e2e-pull-1' });
+    const caughtUp = await applicantCount();
+    expect((first.result as { inserted: number }).inserted).toBe(caughtUp);
+
+    // The correlation id travelled HTTP → envelope → the task's logs.
+    const taskLine = lines.find((l) => l.function === 'gradcafe-scrape-new-data' && l.msg === 'task succeeded');
+    expect(taskLine).toMatchObject({ correlationId: 'e2e-pull-1', kind: 'scrape_new_data' });
+
+    // The feed publishes 25 more: the next pull takes exactly those, the one after nothing.
+    expect((await api('/gradcafe/feed/release', { method: 'POST', body: JSON.stringify({ count: 25 }) })).status).toBe(200);
+    expect(await pull('e2e-pull-2')).toMatchObject({ status: 'succeeded', result: { inserted: 25 } });
+    expect(await pull('e2e-pull-3')).toMatchObject({ status: 'succeeded', result: { inserted: 0 } });
+    expect(await applicantCount()).toBe(caughtUp + 25);
+  });
+
+  it('update-analysis recomputes and the JSON API and the page show the result', async () => {
+    const response = await api('/gradcafe/update-analysis', { method: 'POST', body: '{}' });
+    expect(response.status).toBe(202);
+    const { jobId } = (await response.json()) as { jobId: string };
+    expect(await finished(jobId)).toMatchObject({ status: 'succeeded' });
+
+    const analysis = (await (await api('/gradcafe/api/analysis')).json()) as { computedAt: string };
+    expect(Date.parse(analysis.computedAt)).toBeGreaterThan(Date.now() - 60_000);
+
+    const page = await fetch(runner.url + '/gradcafe/', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('Pull Data');
+    expect(html).toContain('Update Analysis');
+  });
+
+  it('a browser form post is redirected back to the page, which shows the flash once', async () => {
+    const response = await fetch(runner.url + '/gradcafe/pull-data', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/gradcafe/');
+    const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await fetch(runner.url + '/gradcafe/', { headers: { accept: 'text/html', cookie } });
+    expect(await page.text()).toContain('Pull queued');
+    expect(page.headers.get('set-cookie')).toMatch(/^flash=;/);
+  });
+
+  it('reports what happened on /metrics', async () => {
+    const text = await (await fetch(runner.url + '/metrics')).text();
+    expect(text).toMatch(/queue_messages_published_total\{kind="scrape_new_data"\} [1-9]/);
+    expect(text).toMatch(/queue_messages_processed_total\{kind="scrape_new_data",queue="gradcafe.scrape-new-data"\} [1-9]/);
+    expect(text).toMatch(/queue_depth\{queue="gradcafe.scrape-new-data",state="ready"\} 0/);
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/gradcafe\/pull-data",status="202"\} [1-9]/);
+    expect(text).toMatch(/jobs\{kind="scrape_new_data",status="succeeded"\} [1-9]/);
+  });
+});
+
+describe.each(stacks)('GradCafe with the broker down on $name', (stack) => {
+  it('answers 503 JSON to an API call and 303 + error flash to a browser, and records the job as failed', async () => {
+    const testDb = await createTestDb(stack.db);
+    // A broker that is not there: a port nothing listens on, or a driver that was closed.
+    const driver =
+      stack.queue === 'rabbitmq'
+        ? createRabbitMqDriver({ url: 'amqp://guest:guest@127.0.0.1:5999', log: testLog, connectTimeoutMs: 1000 })
+        : createMemoryDriver();
+    if (stack.queue === 'memory') await driver.close();
+    const config = loadConfig({ QUEUE_DRIVER: stack.queue, RABBITMQ_URL: 'amqp://127.0.0.1:5999' });
+    const platform = createPlatform({ config, log: testLog, db: testDb.db, driver, manifest });
+    const app = createHttpApp({
+      manifest,
+      log: testLog,
+      metrics: platform.metrics,
+      makeCtx: ({ correlationId, log }) => platform.httpCtx(correlationId, log),
+    });
+    try {
+      const api = await app.request('/gradcafe/pull-data', { method: 'POST', headers: { accept: 'application/json' } });
+      expect(api.status).toBe(503);
+      expect(await api.json()).toMatchObject({ ok: false, queued: false, kind: 'scrape_new_data', error: { code: 'QUEUE_UNAVAILABLE' } });
+
+      const form = await app.request('/gradcafe/update-analysis', {
+        method: 'POST',
+        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      });
+      expect(form.status).toBe(303);
+      expect(form.headers.get('location')).toBe('/gradcafe/');
+      expect(form.headers.get('set-cookie')).toMatch(/^flash=/);
+
+      const { rows } = await testDb.db.query<{ status: string }>('select status from jobs order by created_at');
+      expect(rows.map((r) => r.status)).toEqual(['failed', 'failed']);
+    } finally {
+      await driver.close();
+      await testDb.drop();
+    }
+  });
+});
