@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.ts';
+
+/**
+ * `npm start` from nothing: no DATABASE_URL, no broker, an empty data folder. The runner must
+ * migrate, load the sample data and serve the GradCafe page; and a restart keeps the data.
+ */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+let dataDir: string;
+afterAll(async () => {
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function startRunner(port: number) {
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  for (const name of ['DATABASE_URL', 'RABBITMQ_URL', 'QUEUE_DRIVER']) delete env[name];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(url + '/readyz').catch(() => undefined))?.ok, {
+    timeoutMs: 60_000,
+    message: 'the embedded runner to be ready',
+  });
+  return { child, url, exited, output: () => output };
+}
+
+describe('embedded start', () => {
+  it('starts from an empty data folder, serves the page with the sample data, and keeps it across a restart', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'fnstack-embedded-'));
+    const port = await freePort();
+    const first = await startRunner(port);
+    try {
+      expect(first.output()).toContain('embedded PGlite in ' + dataDir);
+      expect(first.output()).toMatch(/queue\s+memory \(in-process; .*lost when the process stops\)/);
+
+      const page = await fetch(first.url + '/gradcafe/', { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('GradCafe');
+      expect(html).toContain('Pull Data');
+
+      const applicants = (await (await fetch(first.url + '/gradcafe/api/applicants?pageSize=1')).json()) as { total: number };
+      expect(applicants.total).toBeGreaterThan(5000);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    expect(await first.exited).toBe(0);
+
+    const second = await startRunner(port);
+    try {
+      const applicants = (await (await fetch(second.url + '/gradcafe/api/applicants?pageSize=1')).json()) as { total: number };
+      expect(applicants.total).toBeGreaterThan(5000);
+      expect(second.output()).toContain('0 migrations applied now');
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    expect(await second.exited).toBe(0);
+  });
+});
