@@ -49,7 +49,7 @@ const banner = [
   ...runner.schedules.map((s) => `  schedule   ${s}`),
   '',
 ];
-process.stdout.write(banner.join("\n") + "\n");
+process.stdout.write(banner.join('\n') + '\n');
 
 let signals = 0;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

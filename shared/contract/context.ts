@@ -80,7 +80,11 @@ export interface Jobs {
    * Record a job and publish its message with confirm. When the publish fails the job is
    * marked `failed` and QueueUnavailableError is thrown (HTTP answers 503).
    */
-  trigger(kind: string, payload: unknown, options?: { correlationId?: string }): Promise<{ jobId: string; messageId: string }>;
+  trigger(
+    kind: string,
+    payload: unknown,
+    options?: { correlationId?: string },
+  ): Promise<{ jobId: string; messageId: string }>;
   get(id: string): Promise<Job | undefined>;
   /** The most recent jobs, newest first, optionally of some kinds. */
   recent(options?: { kinds?: string[]; limit?: number }): Promise<Job[]>;

@@ -59,7 +59,13 @@ export function createMemoryDriver(options: { log?: Logger } = {}): QueueDriver 
         return;
       }
       case 'dead':
-        queue.dead.push(deadMessage(queue.spec.name, outcome.envelope ? Buffer.from(JSON.stringify(outcome.envelope)) : body, outcome.error));
+        queue.dead.push(
+          deadMessage(
+            queue.spec.name,
+            outcome.envelope ? Buffer.from(JSON.stringify(outcome.envelope)) : body,
+            outcome.error,
+          ),
+        );
         return;
     }
   }
@@ -167,5 +173,11 @@ function deadMessage(queue: string, body: Buffer, error: string): DeadMessage {
   const parsed = parseEnvelope(body);
   const deadAt = new Date().toISOString();
   if (parsed.ok) return { deadId: parsed.envelope.id, queue, error, deadAt, envelope: parsed.envelope };
-  return { deadId: `raw-${deadAt}-${Math.random().toString(36).slice(2, 8)}`, queue, error, deadAt, rawBody: body.toString('utf8') };
+  return {
+    deadId: `raw-${deadAt}-${Math.random().toString(36).slice(2, 8)}`,
+    queue,
+    error,
+    deadAt,
+    rawBody: body.toString('utf8'),
+  };
 }

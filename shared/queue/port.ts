@@ -94,7 +94,11 @@ export interface QueueDriver {
 }
 
 /** Backoff delay for the retry that follows failed attempt `attempt` (1-based), with ±20% jitter. */
-export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jitter = exp * 0.2 * (random() * 2 - 1);
   return Math.max(0, Math.round(exp + jitter));

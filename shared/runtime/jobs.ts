@@ -42,7 +42,11 @@ function toJob(row: JobRow): Job {
   };
 }
 
-export function createJobs(db: Queryable, publisher: Publisher, defaults: { correlationId?: string } = {}): Jobs {
+export function createJobs(
+  db: Queryable,
+  publisher: Publisher,
+  defaults: { correlationId?: string } = {},
+): Jobs {
   return {
     async trigger(kind, payload, options = {}) {
       const jobId = randomUUID();

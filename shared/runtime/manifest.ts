@@ -78,7 +78,9 @@ export function buildManifest(modules: { file: string; module: { default?: unkno
         manifest.schedules.push({ ...entry, definition });
         break;
       default:
-        throw new ManifestError(`${file}: default export must be defineHttp(), defineTask() or defineSchedule()`);
+        throw new ManifestError(
+          `${file}: default export must be defineHttp(), defineTask() or defineSchedule()`,
+        );
     }
   }
   validate(manifest);

@@ -50,7 +50,16 @@ export function createPlatform(parts: PlatformParts): Platform {
     metrics,
     httpCtx(correlationId, log) {
       const queue = createPublisher(driver, metrics, { correlationId });
-      return { db, queue, jobs: createJobs(db, queue, { correlationId }), log, config, metrics, correlationId, queueAdmin };
+      return {
+        db,
+        queue,
+        jobs: createJobs(db, queue, { correlationId }),
+        log,
+        config,
+        metrics,
+        correlationId,
+        queueAdmin,
+      };
     },
     taskCtx(tx, message, log) {
       const queue = createPublisher(driver, metrics, { correlationId: message.correlationId });

@@ -4,7 +4,11 @@ import { createEnvelope } from '../queue/envelope.ts';
 import type { QueueDriver } from '../queue/port.ts';
 
 /** `ctx.queue`: wraps a driver's publish in an envelope, counting what was published. */
-export function createPublisher(driver: QueueDriver, metrics: Metrics, defaults: { correlationId?: string } = {}): Publisher {
+export function createPublisher(
+  driver: QueueDriver,
+  metrics: Metrics,
+  defaults: { correlationId?: string } = {},
+): Publisher {
   return {
     async publish(kind, payload, options = {}) {
       const correlationId = options.correlationId ?? defaults.correlationId;

@@ -22,7 +22,10 @@ export interface Runner {
  * every function, `worker` and `scheduler` only the platform routes (health, readiness,
  * metrics), so each container can be probed and scraped the same way.
  */
-export async function startRunner(platform: Platform, options: { roles: Role[]; port: number; host?: string }): Promise<Runner> {
+export async function startRunner(
+  platform: Platform,
+  options: { roles: Role[]; port: number; host?: string },
+): Promise<Runner> {
   const { driver, db, log, manifest, metrics } = platform;
   const roles = options.roles;
   await driver.declare(topologyOf(manifest));
@@ -62,7 +65,11 @@ export async function startRunner(platform: Platform, options: { roles: Role[]; 
   };
 }
 
-function listen(fetch: Parameters<typeof serve>[0]['fetch'], port: number, hostname: string): Promise<ServerType> {
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  port: number,
+  hostname: string,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', reject);
@@ -85,7 +92,8 @@ async function sampleGauges(platform: Platform): Promise<void> {
       const queue = queueName(entry);
       const depth = await driver.depth(queue).catch(() => undefined);
       if (!depth) return;
-      for (const state of ['ready', 'delayed', 'dead'] as const) metrics.queueDepth.set({ queue, state }, depth[state]);
+      for (const state of ['ready', 'delayed', 'dead'] as const)
+        metrics.queueDepth.set({ queue, state }, depth[state]);
     }),
   );
   try {

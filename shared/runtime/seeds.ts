@@ -13,7 +13,9 @@ import { functionsDir } from './manifest.ts';
 type SeedModule = { seed: (db: Db, log: Logger) => Promise<unknown> };
 
 export async function runSeeds(db: Db, log: Logger, dir: string = functionsDir): Promise<void> {
-  const apps = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  const apps = (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   for (const app of apps.sort()) {
     const file = path.join(dir, app, 'lib', 'seed.ts');
     const exists = await access(file).then(

@@ -66,7 +66,9 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     }
     const payload = definition.payload.safeParse(envelope.payload);
     if (!payload.success) {
-      const issues = payload.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const issues = payload.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
       const error = `invalid payload: ${issues}`;
       messageLog.warn({ error }, 'invalid payload dead-lettered');
       await recordJob(() => jobState.dead(db, jobId!, error), jobId, messageLog);
@@ -83,7 +85,14 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
           [id, queue, kind],
         );
         if (inserted.rowCount === 0) return DUPLICATE;
-        const message = { id, kind, attempt, maxAttempts: retry.attempts, correlationId, ...(jobId ? { jobId } : {}) };
+        const message = {
+          id,
+          kind,
+          attempt,
+          maxAttempts: retry.attempts,
+          correlationId,
+          ...(jobId ? { jobId } : {}),
+        };
         const value = await definition.handler(payload.data, options.makeCtx(tx, message, messageLog));
         if (jobId) await jobState.succeeded(tx, jobId, value);
         return value;
@@ -106,7 +115,10 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
         await recordJob(() => jobState.retrying(db, jobId!, error), jobId, messageLog);
         return { type: 'retry', envelope: { ...envelope, attempt: attempt + 1 }, delayMs, error };
       }
-      messageLog.error({ err }, `task failed on its last attempt (${attempt}/${retry.attempts}); dead-lettered`);
+      messageLog.error(
+        { err },
+        `task failed on its last attempt (${attempt}/${retry.attempts}); dead-lettered`,
+      );
       await recordJob(() => jobState.dead(db, jobId!, error), jobId, messageLog);
       return deadLetter(error, envelope);
     }

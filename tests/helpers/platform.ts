@@ -40,8 +40,15 @@ export async function createTestPlatform(
   const testDb = await createTestDb(stack.db);
   const prefix = uniquePrefix();
   const driver = createTestDriver(stack.queue, prefix);
-  const manifest = buildManifest(Object.entries(functions).map(([file, definition]) => ({ file, module: { default: definition } })));
-  const config = loadConfig({ ...env, QUEUE_DRIVER: stack.queue, RABBITMQ_URL: RABBITMQ_TEST_URL, QUEUE_PREFIX: prefix });
+  const manifest = buildManifest(
+    Object.entries(functions).map(([file, definition]) => ({ file, module: { default: definition } })),
+  );
+  const config = loadConfig({
+    ...env,
+    QUEUE_DRIVER: stack.queue,
+    RABBITMQ_URL: RABBITMQ_TEST_URL,
+    QUEUE_PREFIX: prefix,
+  });
   const platform = createPlatform({ config, log: testLog, db: testDb.db, driver, manifest });
   await driver.declare(topologyOf(manifest));
   return {
@@ -49,7 +56,11 @@ export async function createTestPlatform(
     db: testDb.db,
     async close() {
       await driver.close();
-      if (stack.queue === 'rabbitmq') await deleteRabbitNamespace(prefix, topologyOf(manifest).queues.map((q) => q.name));
+      if (stack.queue === 'rabbitmq')
+        await deleteRabbitNamespace(
+          prefix,
+          topologyOf(manifest).queues.map((q) => q.name),
+        );
       await testDb.drop();
     },
   };

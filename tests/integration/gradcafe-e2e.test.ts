@@ -30,20 +30,36 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
 
   beforeAll(async () => {
     testDb = await createTestDb(stack.db);
-    const config = loadConfig({ QUEUE_DRIVER: stack.queue, RABBITMQ_URL, QUEUE_PREFIX: prefix, GRADCAFE_PULL_CRON: 'off' });
+    const config = loadConfig({
+      QUEUE_DRIVER: stack.queue,
+      RABBITMQ_URL,
+      QUEUE_PREFIX: prefix,
+      GRADCAFE_PULL_CRON: 'off',
+    });
     const driver = createTestDriver(stack.queue, prefix);
     const platform = createPlatform({ config, log, db: testDb.db, driver, manifest });
-    runner = await startRunner(platform, { roles: ['web', 'worker', 'scheduler'], port: 0, host: '127.0.0.1' });
+    runner = await startRunner(platform, {
+      roles: ['web', 'worker', 'scheduler'],
+      port: 0,
+      host: '127.0.0.1',
+    });
   });
 
   afterAll(async () => {
     await runner?.stop(); // closes the driver and the database too
-    if (stack.queue === 'rabbitmq') await deleteRabbitNamespace(prefix, topologyOf(manifest).queues.map((q) => q.name));
+    if (stack.queue === 'rabbitmq')
+      await deleteRabbitNamespace(
+        prefix,
+        topologyOf(manifest).queues.map((q) => q.name),
+      );
     await testDb?.drop();
   });
 
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(runner.url + path, { ...init, headers: { accept: 'application/json', 'content-type': 'application/json', ...init.headers } });
+    fetch(runner.url + path, {
+      ...init,
+      headers: { accept: 'application/json', 'content-type': 'application/json', ...init.headers },
+    });
   const finished = async (jobId: string) =>
     waitFor(
       async () => {
@@ -53,11 +69,16 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
       { timeoutMs: 20_000, message: `job ${jobId} to finish` },
     );
   const applicantCount = async () =>
-    Number((await testDb.db.query<{ n: string }>('select count(*) as n from gradcafe.applicants')).rows[0]!.n);
+    Number(
+      (await testDb.db.query<{ n: string }>('select count(*) as n from gradcafe.applicants')).rows[0]!.n,
+    );
 
   it('pull-data answers 202, the task inserts what is new, and a repeated pull adds nothing', async () => {
     const pull = async (correlationId: string) => {
-      const response = await api('/gradcafe/pull-data', { method: 'POST', headers: { 'x-correlation-id': correlationId } });
+      const response = await api('/gradcafe/pull-data', {
+        method: 'POST',
+        headers: { 'x-correlation-id': correlationId },
+      });
       expect(response.status).toBe(202);
       const body = (await response.json()) as { jobId: string };
       expect(body).toMatchObject({ ok: true, queued: true, kind: 'scrape_new_data' });
@@ -71,11 +92,15 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
     expect((first.result as { inserted: number }).inserted).toBe(caughtUp);
 
     // The correlation id travelled HTTP → envelope → the task's logs.
-    const taskLine = lines.find((l) => l.function === 'gradcafe-scrape-new-data' && l.msg === 'task succeeded');
+    const taskLine = lines.find(
+      (l) => l.function === 'gradcafe-scrape-new-data' && l.msg === 'task succeeded',
+    );
     expect(taskLine).toMatchObject({ correlationId: 'e2e-pull-1', kind: 'scrape_new_data' });
 
     // The feed publishes 25 more: the next pull takes exactly those, the one after nothing.
-    expect((await api('/gradcafe/feed/release', { method: 'POST', body: JSON.stringify({ count: 25 }) })).status).toBe(200);
+    expect(
+      (await api('/gradcafe/feed/release', { method: 'POST', body: JSON.stringify({ count: 25 }) })).status,
+    ).toBe(200);
     expect(await pull('e2e-pull-2')).toMatchObject({ status: 'succeeded', result: { inserted: 25 } });
     expect(await pull('e2e-pull-3')).toMatchObject({ status: 'succeeded', result: { inserted: 0 } });
     expect(await applicantCount()).toBe(caughtUp + 25);
@@ -116,9 +141,13 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
   it('reports what happened on /metrics', async () => {
     const text = await (await fetch(runner.url + '/metrics')).text();
     expect(text).toMatch(/queue_messages_published_total\{kind="scrape_new_data"\} [1-9]/);
-    expect(text).toMatch(/queue_messages_processed_total\{kind="scrape_new_data",queue="gradcafe.scrape-new-data"\} [1-9]/);
+    expect(text).toMatch(
+      /queue_messages_processed_total\{kind="scrape_new_data",queue="gradcafe.scrape-new-data"\} [1-9]/,
+    );
     expect(text).toMatch(/queue_depth\{queue="gradcafe.scrape-new-data",state="ready"\} 0/);
-    expect(text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/gradcafe\/pull-data",status="202"\} [1-9]/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/gradcafe\/pull-data",status="202"\} [1-9]/,
+    );
     expect(text).toMatch(/jobs\{kind="scrape_new_data",status="succeeded"\} [1-9]/);
   });
 });
@@ -129,7 +158,11 @@ describe.each(stacks)('GradCafe with the broker down on $name', (stack) => {
     // A broker that is not there: a port nothing listens on, or a driver that was closed.
     const driver =
       stack.queue === 'rabbitmq'
-        ? createRabbitMqDriver({ url: 'amqp://guest:guest@127.0.0.1:5999', log: testLog, connectTimeoutMs: 1000 })
+        ? createRabbitMqDriver({
+            url: 'amqp://guest:guest@127.0.0.1:5999',
+            log: testLog,
+            connectTimeoutMs: 1000,
+          })
         : createMemoryDriver();
     if (stack.queue === 'memory') await driver.close();
     const config = loadConfig({ QUEUE_DRIVER: stack.queue, RABBITMQ_URL: 'amqp://127.0.0.1:5999' });
@@ -141,9 +174,17 @@ describe.each(stacks)('GradCafe with the broker down on $name', (stack) => {
       makeCtx: ({ correlationId, log }) => platform.httpCtx(correlationId, log),
     });
     try {
-      const api = await app.request('/gradcafe/pull-data', { method: 'POST', headers: { accept: 'application/json' } });
+      const api = await app.request('/gradcafe/pull-data', {
+        method: 'POST',
+        headers: { accept: 'application/json' },
+      });
       expect(api.status).toBe(503);
-      expect(await api.json()).toMatchObject({ ok: false, queued: false, kind: 'scrape_new_data', error: { code: 'QUEUE_UNAVAILABLE' } });
+      expect(await api.json()).toMatchObject({
+        ok: false,
+        queued: false,
+        kind: 'scrape_new_data',
+        error: { code: 'QUEUE_UNAVAILABLE' },
+      });
 
       const form = await app.request('/gradcafe/update-analysis', {
         method: 'POST',
@@ -154,7 +195,9 @@ describe.each(stacks)('GradCafe with the broker down on $name', (stack) => {
       expect(form.headers.get('location')).toBe('/gradcafe/');
       expect(form.headers.get('set-cookie')).toMatch(/^flash=/);
 
-      const { rows } = await testDb.db.query<{ status: string }>('select status from jobs order by created_at');
+      const { rows } = await testDb.db.query<{ status: string }>(
+        'select status from jobs order by created_at',
+      );
       expect(rows.map((r) => r.status)).toEqual(['failed', 'failed']);
     } finally {
       await driver.close();

@@ -20,7 +20,10 @@ function effectsTask(onRun: (value: string, attempt: number) => void | Promise<v
     retry: fastRetry,
     handler: async ({ value, failTimes }, ctx) => {
       await onRun(value, ctx.message.attempt);
-      await ctx.db.query('insert into test_effects (message_id, value) values ($1, $2)', [ctx.message.id, value]);
+      await ctx.db.query('insert into test_effects (message_id, value) values ($1, $2)', [
+        ctx.message.id,
+        value,
+      ]);
       if (ctx.message.attempt <= failTimes) throw new Error(`planned failure ${ctx.message.attempt}`);
       return { stored: value };
     },
@@ -36,14 +39,18 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
 
   async function setup(task = effectsTask()) {
     const test = await createTestPlatform(stack, { 'functions/test/record-effect.ts': task });
-    await test.db.query('create table test_effects (id serial primary key, message_id uuid not null, value text not null)');
+    await test.db.query(
+      'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
+    );
     const worker = await startWorker(test.platform);
     close = async () => {
       await worker.stop();
       await test.close();
     };
     const effects = async () =>
-      (await test.db.query<{ value: string }>('select value from test_effects order by id')).rows.map((r) => r.value);
+      (await test.db.query<{ value: string }>('select value from test_effects order by id')).rows.map(
+        (r) => r.value,
+      );
     const jobs = test.platform.httpCtx('test-correlation', test.platform.log).jobs;
     return { ...test, worker, effects, jobs };
   }
@@ -64,7 +71,9 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
 
   it('retries a failing handler with growing delays, rolling back each failed attempt', async () => {
     const runs: { attempt: number; at: number }[] = [];
-    const { jobs, effects } = await setup(effectsTask((_v, attempt) => void runs.push({ attempt, at: Date.now() })));
+    const { jobs, effects } = await setup(
+      effectsTask((_v, attempt) => void runs.push({ attempt, at: Date.now() })),
+    );
     const { jobId } = await jobs.trigger('record_effect', { value: 'eventually', failTimes: 2 });
     await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded');
     expect(runs.map((r) => r.attempt)).toEqual([1, 2, 3]);
@@ -79,7 +88,9 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
 
   it('dead-letters after the last attempt with the error, and replay runs it again from attempt 1', async () => {
     const attempts: number[] = [];
-    const { jobs, effects, platform } = await setup(effectsTask((_v, attempt) => void attempts.push(attempt)));
+    const { jobs, effects, platform } = await setup(
+      effectsTask((_v, attempt) => void attempts.push(attempt)),
+    );
     const { jobId } = await jobs.trigger('record_effect', { value: 'doomed', failTimes: 3 });
     await waitFor(async () => (await jobs.get(jobId))?.status === 'dead');
     expect(await jobs.get(jobId)).toMatchObject({ attempts: 3, error: 'planned failure 3' });
@@ -115,7 +126,9 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
     const marker = createEnvelope({ kind: 'record_effect', payload: { value: 'marker' } });
     await platform.driver.publish(marker);
     await waitFor(async () => (await effects()).includes('marker'));
-    await waitFor(async () => (await db.query('select 1 from inbox where message_id = $1', [envelope.id])).rowCount === 1);
+    await waitFor(
+      async () => (await db.query('select 1 from inbox where message_id = $1', [envelope.id])).rowCount === 1,
+    );
     expect((await effects()).filter((v) => v === 'once')).toHaveLength(1);
   });
 

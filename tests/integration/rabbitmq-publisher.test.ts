@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { QueueUnavailableError } from '../../shared/errors.ts';
 import type { ConnectionManager } from '../../shared/queue/rabbitmq/connection.ts';
-import { UnroutableMessageError } from '../../shared/queue/rabbitmq/errors.ts';
+import { UnroutableMessageError } from '../../shared/queue/errors.ts';
 import { createConfirmPublisher, type PublishRequest } from '../../shared/queue/rabbitmq/publisher.ts';
 import { waitFor } from '../helpers/wait.ts';
 

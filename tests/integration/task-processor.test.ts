@@ -27,7 +27,14 @@ function processorFor(handler = vi.fn(async () => ({ done: true }))) {
   });
   const manifest = buildManifest([{ file: 'functions/test/greet.ts', module: { default: definition } }]);
   const metrics = createMetrics();
-  const platform = createPlatform({ config: loadConfig({}), log: testLog, db, driver: createMemoryDriver(), manifest, metrics });
+  const platform = createPlatform({
+    config: loadConfig({}),
+    log: testLog,
+    db,
+    driver: createMemoryDriver(),
+    manifest,
+    metrics,
+  });
   const process = createTaskProcessor({
     queue: 'test.greet',
     functionId: 'test-greet',
@@ -39,7 +46,11 @@ function processorFor(handler = vi.fn(async () => ({ done: true }))) {
     random: () => 0.5,
   });
   const deliver = (body: unknown) =>
-    process({ body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), queue: 'test.greet', redelivered: false });
+    process({
+      body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+      queue: 'test.greet',
+      redelivered: false,
+    });
   return { deliver, handler, metrics };
 }
 
@@ -48,7 +59,11 @@ describe('task processor', () => {
     ['a body that is not JSON', '{not json', /^malformed body/],
     ['JSON that is not an envelope', { hello: 'world' }, /^invalid envelope/],
     ['an unknown kind', createEnvelope({ kind: 'wave', payload: { name: 'x' } }), /^unknown kind 'wave'/],
-    ['a payload that fails its schema', createEnvelope({ kind: 'greet', payload: { name: '' } }), /^invalid payload: name/],
+    [
+      'a payload that fails its schema',
+      createEnvelope({ kind: 'greet', payload: { name: '' } }),
+      /^invalid payload: name/,
+    ],
   ])('dead-letters %s at once without running the handler', async (_what, body, reason) => {
     const { deliver, handler, metrics } = processorFor();
     const outcome = await deliver(body);
@@ -70,7 +85,12 @@ describe('task processor', () => {
     const { deliver } = processorFor(vi.fn(async () => Promise.reject(new Error('upstream down'))));
     const envelope = createEnvelope({ kind: 'greet', payload: { name: 'Ada' } });
     const first = await deliver(envelope);
-    expect(first).toEqual({ type: 'retry', envelope: { ...envelope, attempt: 2 }, delayMs: 1000, error: 'upstream down' });
+    expect(first).toEqual({
+      type: 'retry',
+      envelope: { ...envelope, attempt: 2 },
+      delayMs: 1000,
+      error: 'upstream down',
+    });
     const last = await deliver({ ...envelope, attempt: 2 });
     expect(last).toEqual({ type: 'dead', envelope: { ...envelope, attempt: 2 }, error: 'upstream down' });
     // A failed attempt leaves no inbox row, so a later replay can still run it.

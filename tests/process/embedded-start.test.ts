@@ -24,9 +24,18 @@ afterAll(async () => {
 });
 
 async function startRunner(port: number) {
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
   for (const name of ['DATABASE_URL', 'RABBITMQ_URL', 'QUEUE_DRIVER']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -54,7 +63,9 @@ describe('embedded start', () => {
       expect(html).toContain('GradCafe');
       expect(html).toContain('Pull Data');
 
-      const applicants = (await (await fetch(first.url + '/gradcafe/api/applicants?pageSize=1')).json()) as { total: number };
+      const applicants = (await (await fetch(first.url + '/gradcafe/api/applicants?pageSize=1')).json()) as {
+        total: number;
+      };
       expect(applicants.total).toBeGreaterThan(5000);
     } finally {
       first.child.kill('SIGTERM');
@@ -63,7 +74,9 @@ describe('embedded start', () => {
 
     const second = await startRunner(port);
     try {
-      const applicants = (await (await fetch(second.url + '/gradcafe/api/applicants?pageSize=1')).json()) as { total: number };
+      const applicants = (await (await fetch(second.url + '/gradcafe/api/applicants?pageSize=1')).json()) as {
+        total: number;
+      };
       expect(applicants.total).toBeGreaterThan(5000);
       expect(second.output()).toContain('0 migrations applied now');
     } finally {

@@ -15,7 +15,12 @@ import type { Db } from '../../shared/db/port.ts';
  * asked to stop (SIGTERM) mid-message.
  */
 const prefix = `t${randomUUID().slice(0, 8)}.`;
-const spec = { name: 'test.slow-effect', kinds: ['slow_effect'], concurrency: 1, retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 } };
+const spec = {
+  name: 'test.slow-effect',
+  kinds: ['slow_effect'],
+  concurrency: 1,
+  retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
+};
 
 let db: Db;
 let url: string;
@@ -27,7 +32,9 @@ beforeAll(async () => {
   db = testDb.db;
   url = testDb.url!;
   drop = testDb.drop;
-  await db.query('create table test_effects (id serial primary key, message_id uuid not null, value text not null)');
+  await db.query(
+    'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
+  );
   driver = createTestDriver('rabbitmq', prefix);
   await driver.declare({ queues: [spec] });
 });
@@ -38,9 +45,20 @@ afterAll(async () => {
   await drop?.();
 });
 
-function startWorker(holdMs: number): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {
+function startWorker(holdMs: number): {
+  child: ChildProcess;
+  lines: string[];
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/worker-process.ts'], {
-    env: { ...process.env, DATABASE_URL: url, RABBITMQ_URL: RABBITMQ_TEST_URL, QUEUE_PREFIX: prefix, HOLD_MS: String(holdMs), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      RABBITMQ_URL: RABBITMQ_TEST_URL,
+      QUEUE_PREFIX: prefix,
+      HOLD_MS: String(holdMs),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];

@@ -9,7 +9,9 @@ describe('loadConfig', () => {
 
   it('picks rabbitmq when RABBITMQ_URL is set and QUEUE_DRIVER is not', () => {
     expect(loadConfig({ RABBITMQ_URL: 'amqp://localhost' }).queueDriver).toBe('rabbitmq');
-    expect(loadConfig({ RABBITMQ_URL: 'amqp://localhost', QUEUE_DRIVER: 'memory' }).queueDriver).toBe('memory');
+    expect(loadConfig({ RABBITMQ_URL: 'amqp://localhost', QUEUE_DRIVER: 'memory' }).queueDriver).toBe(
+      'memory',
+    );
   });
 
   it('treats empty values as unset', () => {
@@ -17,7 +19,9 @@ describe('loadConfig', () => {
   });
 
   it('names every invalid variable', () => {
-    expect(() => loadConfig({ PORT: 'eighty', QUEUE_DRIVER: 'kafka' })).toThrow(/PORT.*QUEUE_DRIVER|QUEUE_DRIVER.*PORT/);
+    expect(() => loadConfig({ PORT: 'eighty', QUEUE_DRIVER: 'kafka' })).toThrow(
+      /PORT.*QUEUE_DRIVER|QUEUE_DRIVER.*PORT/,
+    );
     expect(() => loadConfig({ QUEUE_DRIVER: 'rabbitmq' })).toThrow(ConfigError);
   });
 });

@@ -57,7 +57,9 @@ describe('memory driver', () => {
       done++;
       return { type: 'ack' };
     });
-    await Promise.all(Array.from({ length: 20 }, () => driver.publish(createEnvelope({ kind: 'k', payload: {} }))));
+    await Promise.all(
+      Array.from({ length: 20 }, () => driver.publish(createEnvelope({ kind: 'k', payload: {} }))),
+    );
     await waitFor(() => done === 20);
     expect(peak).toBe(3);
   });
@@ -70,7 +72,12 @@ describe('memory driver', () => {
       const envelope = (parseEnvelope(d.body) as { envelope: Envelope }).envelope;
       attempts.push({ attempt: envelope.attempt, at: Date.now() });
       return envelope.attempt < 2
-        ? { type: 'retry', envelope: { ...envelope, attempt: envelope.attempt + 1 }, delayMs: 40, error: 'boom' }
+        ? {
+            type: 'retry',
+            envelope: { ...envelope, attempt: envelope.attempt + 1 },
+            delayMs: 40,
+            error: 'boom',
+          }
         : { type: 'dead', envelope, error: 'gave up' };
     });
     const sent = createEnvelope({ kind: 'k', payload: { n: 1 } });
@@ -79,7 +86,11 @@ describe('memory driver', () => {
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(35);
     const [dead] = await driver.listDead('a', 10);
-    expect(dead).toMatchObject({ deadId: sent.id, error: 'gave up', envelope: { id: sent.id, payload: { n: 1 } } });
+    expect(dead).toMatchObject({
+      deadId: sent.id,
+      error: 'gave up',
+      envelope: { id: sent.id, payload: { n: 1 } },
+    });
   });
 
   it('replays a dead message with attempt reset to 1', async () => {
@@ -89,7 +100,9 @@ describe('memory driver', () => {
     await driver.consume(spec('a', ['k']), async (d): Promise<Outcome> => {
       const { envelope } = parseEnvelope(d.body) as { envelope: Envelope };
       seen.push(envelope.attempt);
-      return seen.length === 1 ? { type: 'dead', envelope: { ...envelope, attempt: 3 }, error: 'x' } : { type: 'ack' };
+      return seen.length === 1
+        ? { type: 'dead', envelope: { ...envelope, attempt: 3 }, error: 'x' }
+        : { type: 'ack' };
     });
     await driver.publish(createEnvelope({ kind: 'k', payload: {} }));
     await waitFor(async () => (await driver.depth('a')).dead === 1);

@@ -1,7 +1,7 @@
 import type { Channel, ChannelModel, ConfirmChannel, Message } from 'amqplib';
 import type { Logger } from 'pino';
 import { AppError, NotFoundError, QueueUnavailableError } from '../../errors.ts';
-import { TopologyConflictError } from './errors.ts';
+import { TopologyConflictError } from '../errors.ts';
 
 /**
  * Channel plumbing shared by the driver's parts. Every channel gets an 'error' listener as

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { QueueUnavailableError } from '../../errors.ts';
 import { openConfirmChannel, toQueueError } from './channels.ts';
 import type { ConnectionManager } from './connection.ts';
-import { UnroutableMessageError } from './errors.ts';
+import { UnroutableMessageError } from '../errors.ts';
 
 export interface PublishRequest {
   /** '' is the default exchange, which routes straight to the queue named by `routingKey`. */
