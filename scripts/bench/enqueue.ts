@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import type { Channel, GetMessage } from 'amqplib';
+import pg from 'pg';
+import { topologyNames } from '../../shared/queue/rabbitmq/index.ts';
+import { loadManifest, queueName, topologyOf } from '../../shared/runtime/manifest.ts';
+import {
+  declareRawRoute,
+  elapsedSeconds,
+  peakRssMb,
+  rawConfirmPublisher,
+  runnerHeapStats,
+  withConfirmChannel,
+  type HeapStats,
+  type RawRoute,
+} from './helpers.ts';
+import { spawnTsx } from './processes.ts';
+import { platformBrokerObjects, type BenchRun } from './run.ts';
+
+/**
+ * (b) Enqueue: `POST /gradcafe/pull-data` against the real runner (`scripts/start.ts --role
+ * web` in a child process, on the bench database and its own queue prefix) under autocannon,
+ * against bare amqplib publishing the very same message with confirms, at the same
+ * concurrency, for the same time. Also reads the runner's peak RSS (c) at the end of its run.
+ *
+ * The route does more than publish: it records a job row first (one commit). A second,
+ * informational baseline does exactly that work bare (insert + publish), which splits the
+ * gap to the target into what the design costs and what the platform's layers cost.
+ */
+export interface EnqueueResult {
+  durationSeconds: number;
+  connections: number;
+  ours: {
+    /** 2xx answers per second: jobs recorded and their messages confirmed by the broker. */
+    requestsPerSecond: number;
+    ok: number;
+    non2xx: number;
+    statusCounts: Record<string, number>;
+    errors: number;
+    timeouts: number;
+    latencyMs: { p50: number; p99: number };
+    /** Messages the run left in the task queue: `ok`, plus at most one per connection cut off at the end. */
+    messagesQueued: number;
+    runnerPeakRssMb: number;
+    runnerHeap: HeapStats;
+  };
+  /** The target's baseline: publish with confirm only. */
+  raw: { messagesPerSecond: number; messages: number };
+  /** Information: a bare job-row insert (autocommit) and then the same publish. */
+  rawWithJobRow: { messagesPerSecond: number; messages: number };
+  /** Bytes of the message our route published; the raw baselines publish the same. */
+  messageBytes: number;
+}
+
+const ROUTE = '/gradcafe/pull-data';
+const KIND = 'scrape_new_data';
+/** The runner's pool: `createDb` leaves pg at its default of 10 connections. */
+const RUNNER_POOL_SIZE = 10;
+
+export async function benchEnqueue(run: BenchRun): Promise<EnqueueResult> {
+  const { settings, prefix } = run;
+  const manifest = await loadManifest();
+  run.defer(() => run.deleteBrokerObjects(platformBrokerObjects(prefix, topologyOf(manifest))));
+  const task = manifest.tasks.find((entry) => entry.definition.consumes.includes(KIND));
+  if (!task) throw new Error(`no task function consumes '${KIND}'; the enqueue benchmark needs one`);
+  const taskQueue = topologyNames(prefix).main(queueName(task));
+
+  const ours = await measureOurs(run);
+  return withConfirmChannel(settings.rabbitmqUrl, async (channel) => {
+    const { messagesQueued, sample } = await takeSample(channel, taskQueue);
+    // Leave the broker as empty for the baselines as it was for us.
+    await channel.purgeQueue(taskQueue);
+    const route: RawRoute = {
+      exchange: `${prefix}raw.tasks`,
+      queue: `${prefix}raw.enqueue`,
+      routingKey: 'raw_enqueue',
+    };
+    run.defer(() => run.deleteBrokerObjects({ queues: [route.queue], exchanges: [route.exchange] }));
+    await declareRawRoute(channel, route);
+    const publish = rawConfirmPublisher(channel, route);
+    const { contentType, type, headers } = sample.properties;
+    // The message the route queued, byte for byte, under a fresh id.
+    const publishSample = () =>
+      publish(sample.content, { contentType, type, headers, messageId: randomUUID(), mandatory: true });
+
+    const raw = await repeatForDuration(run, publishSample);
+    await channel.purgeQueue(route.queue);
+    const rawWithJobRow = await withJobsPool(run.databaseUrl, (pool) =>
+      repeatForDuration(run, async () => {
+        await insertJobRow(pool);
+        await publishSample();
+      }),
+    );
+    await channel.purgeQueue(route.queue);
+    return {
+      durationSeconds: settings.durationSeconds,
+      connections: settings.connections,
+      ours: { ...ours, messagesQueued },
+      raw,
+      rawWithJobRow,
+      messageBytes: sample.content.length,
+    };
+  });
+}
+
+async function measureOurs(run: BenchRun): Promise<Omit<EnqueueResult['ours'], 'messagesQueued'>> {
+  const { settings } = run;
+  const runner = spawnTsx('scripts/start.ts', ['--role', 'web'], {
+    DATABASE_URL: run.databaseUrl,
+    RABBITMQ_URL: settings.rabbitmqUrl,
+    QUEUE_DRIVER: 'rabbitmq',
+    QUEUE_PREFIX: run.prefix,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    // An info line per request would measure the log pipe; production may well log at info.
+    LOG_LEVEL: 'warn',
+  });
+  try {
+    const [, url] = await runner.waitForLine(/^\s*url\s+(http:\/\/\S+)/, 60_000);
+    const result = await autocannon({
+      url: `${url}${ROUTE}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: '{}',
+      connections: settings.connections,
+      duration: settings.durationSeconds,
+    });
+    const runnerPeakRssMb = await peakRssMb(runner.pid);
+    const runnerHeap = await runnerHeapStats(url!);
+    const statusCounts = Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats.count ?? 0]),
+    );
+    return {
+      requestsPerSecond: result['2xx'] / result.duration,
+      ok: result['2xx'],
+      non2xx: result.non2xx,
+      statusCounts,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      latencyMs: { p50: result.latency.p50, p99: result.latency.p99 },
+      runnerPeakRssMb,
+      runnerHeap,
+    };
+  } finally {
+    await runner.stop();
+  }
+}
+
+/** How many messages the route queued, and one of them to copy for the baselines. */
+async function takeSample(
+  channel: Channel,
+  queue: string,
+): Promise<{ messagesQueued: number; sample: GetMessage }> {
+  const { messageCount } = await channel.checkQueue(queue);
+  const sample = await channel.get(queue, { noAck: true });
+  if (!sample) throw new Error(`the route queued nothing in ${queue}: did every request fail?`);
+  return { messagesQueued: messageCount, sample };
+}
+
+/**
+ * `connections` concurrent loops, each running `operation` and awaiting it before the next
+ * (as an autocannon connection waits for its answer), for the benchmark's duration.
+ */
+async function repeatForDuration(
+  run: BenchRun,
+  operation: () => Promise<void>,
+): Promise<{ messagesPerSecond: number; messages: number }> {
+  const { connections, durationSeconds } = run.settings;
+  let messages = 0;
+  const started = process.hrtime.bigint();
+  const deadline = Date.now() + durationSeconds * 1000;
+  const loop = async () => {
+    while (Date.now() < deadline) {
+      await operation();
+      messages += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, loop));
+  return { messagesPerSecond: messages / elapsedSeconds(started), messages };
+}
+
+async function withJobsPool<T>(url: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: RUNNER_POOL_SIZE,
+    application_name: 'fnstack-bench',
+  });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The row `ctx.jobs.trigger` writes before it publishes. */
+async function insertJobRow(pool: pg.Pool): Promise<void> {
+  const id = randomUUID();
+  await pool.query(
+    `insert into jobs (id, kind, status, payload, correlation_id) values ($1, $2, 'queued', $3, $4)`,
+    [id, KIND, '{}', id],
+  );
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { defineTask } from '../../shared/contract/index.ts';
+import { buildManifest, type Manifest } from '../../shared/runtime/manifest.ts';
+
+/** The kind the task pipeline benchmark publishes and its fixture task consumes. */
+export const BENCH_KIND = 'bench_effect';
+
+/**
+ * The task pipeline benchmark's function: one small insert per message, the smallest
+ * useful effect, so the figure is the platform's per-message cost and not the handler's.
+ * Built as a manifest the same way `functions/` files are, under a name no real app uses.
+ *
+ * @example
+ *   const manifest = benchTaskManifest(50); // queue `bench.insert-effect`, prefetch 50
+ */
+export function benchTaskManifest(concurrency: number): Manifest {
+  const insertEffect = defineTask({
+    consumes: BENCH_KIND,
+    payload: z.object({ n: z.number().int() }),
+    concurrency,
+    handler: async ({ n }, ctx) => {
+      await ctx.db.query('insert into task_effects (message_id, n) values ($1, $2)', [ctx.message.id, n]);
+    },
+  });
+  return buildManifest([{ file: 'functions/bench/insert-effect.ts', module: { default: insertEffect } }]);
+}

@@ -1,0 +1,178 @@
+import type pg from 'pg';
+import { createMetrics } from '../../shared/observability/metrics.ts';
+import { createEnvelope } from '../../shared/queue/envelope.ts';
+import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
+import { topologyOf } from '../../shared/runtime/manifest.ts';
+import { createPublisher } from '../../shared/runtime/publisher.ts';
+import { BENCH_KIND, benchTaskManifest } from './fixture-task.ts';
+import {
+  declareRawRoute,
+  elapsedSeconds,
+  peakRssMb,
+  rawConfirmPublisher,
+  runBounded,
+  runnerHeapStats,
+  waitUntil,
+  withClient,
+  withConfirmChannel,
+  type HeapStats,
+  type RawRoute,
+} from './helpers.ts';
+import { platformBrokerObjects, type BenchRun } from './run.ts';
+import { spawnTsx, type BenchChild } from './processes.ts';
+
+/**
+ * (a) Task pipeline throughput: N small tasks, each committing one row, from the first publish
+ * to the Nth committed row. Both sides publish from this process with the same number of
+ * confirms in flight, and consume in a worker process of their own with the same prefetch
+ * and pool size, into the same database.
+ */
+export interface PipelineSide {
+  tasksPerSecond: number;
+  seconds: number;
+  /** Rows committed, and distinct messages among them: both must equal the task count. */
+  rows: number;
+  distinctRows: number;
+  workerPeakRssMb: number;
+  /** Our worker runner's V8 heap when the last row landed (the raw worker serves no metrics). */
+  workerHeap: HeapStats | null;
+}
+
+export interface PipelineResult {
+  tasks: number;
+  ours: PipelineSide;
+  raw: PipelineSide;
+}
+
+// The raw worker's inbox has the same shape and keys as the platform's `inbox` table.
+const TABLES_SQL = `
+  create table raw_inbox (
+    message_id uuid not null, queue text not null, kind text not null,
+    processed_at timestamptz not null default now(), primary key (message_id, queue));
+  create index raw_inbox_processed_at_idx on raw_inbox (processed_at);
+  create table raw_effects (id bigserial primary key, message_id uuid not null, n integer not null);
+  create table task_effects (id bigserial primary key, message_id uuid not null, n integer not null);
+`;
+
+type EffectsTable = 'raw_effects' | 'task_effects';
+
+export async function benchPipeline(run: BenchRun): Promise<PipelineResult> {
+  const { settings } = run;
+  return withClient(run.databaseUrl, async (db) => {
+    await db.query(TABLES_SQL);
+    const raw = await measureRaw(run, db);
+    const ours = await measureOurs(run, db);
+    return { tasks: settings.tasks, ours, raw };
+  });
+}
+
+async function measureRaw(run: BenchRun, db: pg.Client): Promise<PipelineSide> {
+  const { settings, prefix } = run;
+  const route: RawRoute = {
+    exchange: `${prefix}raw.tasks`,
+    queue: `${prefix}raw.pipeline`,
+    routingKey: BENCH_KIND,
+  };
+  run.defer(() => run.deleteBrokerObjects({ queues: [route.queue], exchanges: [route.exchange] }));
+  const worker = spawnTsx('scripts/bench/workers/raw-worker.ts', [], {
+    ...workerEnv(run),
+    BENCH_EXCHANGE: route.exchange,
+    BENCH_QUEUE: route.queue,
+    BENCH_ROUTING_KEY: route.routingKey,
+  });
+  return withConfirmChannel(settings.rabbitmqUrl, async (channel) => {
+    await declareRawRoute(channel, route);
+    const publish = rawConfirmPublisher(channel, route);
+    return measureSide(run, db, worker, 'raw_effects', async (n) => {
+      // The envelope our publisher sends, so both sides move the same body.
+      const envelope = createEnvelope({ kind: BENCH_KIND, payload: { n } });
+      await publish(Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, mandatory: true });
+    });
+  });
+}
+
+async function measureOurs(run: BenchRun, db: pg.Client): Promise<PipelineSide> {
+  const { settings, prefix } = run;
+  const manifest = benchTaskManifest(settings.prefetch);
+  run.defer(() => run.deleteBrokerObjects(platformBrokerObjects(prefix, topologyOf(manifest))));
+  const worker = spawnTsx('scripts/bench/workers/task-worker.ts', [], {
+    ...workerEnv(run),
+    QUEUE_PREFIX: prefix,
+  });
+  const driver = createRabbitMqDriver({ url: settings.rabbitmqUrl, prefix });
+  try {
+    // `ctx.queue` exactly as an HTTP function or a task gets it.
+    const publisher = createPublisher(driver, createMetrics());
+    return await measureSide(run, db, worker, 'task_effects', async (n) => {
+      await publisher.publish(BENCH_KIND, { n });
+    });
+  } finally {
+    await driver.close();
+  }
+}
+
+function workerEnv(run: BenchRun): Record<string, string> {
+  return {
+    DATABASE_URL: run.databaseUrl,
+    RABBITMQ_URL: run.settings.rabbitmqUrl,
+    BENCH_PREFETCH: String(run.settings.prefetch),
+    BENCH_POOL: String(run.settings.poolSize),
+    // Per-message info logs would measure the log pipe, not the platform.
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/**
+ * Time from the first publish to the moment the effects table holds every row. The count is
+ * polled every 10 ms (a few ms each on 20k rows), so the clock stops within ~10 ms of the
+ * last commit; rows and distinct messages are counted again once the worker has drained.
+ */
+async function measureSide(
+  run: BenchRun,
+  db: pg.Client,
+  worker: BenchChild,
+  table: EffectsTable,
+  publish: (n: number) => Promise<void>,
+): Promise<PipelineSide> {
+  const { tasks, publishConcurrency } = run.settings;
+  try {
+    const [, metricsUrl] = await worker.waitForLine(/^ready(?: (\S+))?$/, 30_000);
+    // Start both sides from the same clean WAL state, whatever ran before.
+    await db.query('checkpoint');
+    const countRows = async () =>
+      (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
+    const started = process.hrtime.bigint();
+    await Promise.all([
+      runBounded(tasks, publishConcurrency, publish),
+      waitUntil(
+        async () => {
+          // A crashed worker would otherwise leave the bench waiting out the whole timeout.
+          if (worker.hasExited()) throw new Error(`the ${table} worker exited during the run`);
+          return (await countRows()) >= tasks;
+        },
+        {
+          timeoutMs: 120_000,
+          intervalMs: 10,
+          what: `${tasks} rows in ${table}`,
+        },
+      ),
+    ]);
+    const seconds = elapsedSeconds(started);
+    const workerPeakRssMb = await peakRssMb(worker.pid);
+    const workerHeap = metricsUrl ? await runnerHeapStats(metricsUrl) : null;
+    await worker.stop();
+    const { rows } = await db.query<{ rows: number; distinct_rows: number }>(
+      `select count(*)::int as rows, count(distinct message_id)::int as distinct_rows from ${table}`,
+    );
+    return {
+      tasksPerSecond: tasks / seconds,
+      seconds,
+      rows: rows[0]!.rows,
+      distinctRows: rows[0]!.distinct_rows,
+      workerPeakRssMb,
+      workerHeap,
+    };
+  } finally {
+    await worker.stop();
+  }
+}

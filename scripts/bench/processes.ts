@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { waitUntil } from './helpers.ts';
+
+/**
+ * Child processes of the bench (the runner under test, the worker processes). Every child is
+ * registered so that however the bench ends — normally, on an error, on Ctrl-C — none is
+ * left running against the bench's database and queues.
+ */
+export interface BenchChild {
+  readonly pid: number;
+  /** Every line the child wrote to stdout, in order. */
+  readonly lines: string[];
+  /** True once the process has exited (crashed, or stopped). */
+  hasExited(): boolean;
+  /** Resolve with the first stdout line matching `pattern`; fail if the child exits first. */
+  waitForLine(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+
+// 'exit' handlers must be synchronous: a plain kill is all that can happen here.
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/**
+ * Start `node --import tsx <script>` on the Node running the bench (Node 24 under `npm run bench`),
+ * exactly how the runner is started in a container.
+ *
+ * @example
+ *   const runner = spawnTsx('scripts/start.ts', ['--role', 'web'], { PORT: '0' });
+ *   const [, url] = await runner.waitForLine(/url\s+(http\S+)/, 30_000);
+ */
+export function spawnTsx(script: string, args: string[], env: Record<string, string>): BenchChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: { ...process.env, ...env },
+    // stderr is inherited: a child that crashes explains itself on the bench's console.
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${script}`);
+  live.add(child);
+  const lines: string[] = [];
+  let exitCode: number | null | undefined;
+  const exited = once(child, 'exit').then(([code]) => {
+    exitCode = code as number | null;
+    live.delete(child);
+  });
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+
+  return {
+    pid: child.pid,
+    lines,
+    hasExited: () => exitCode !== undefined,
+    async waitForLine(pattern, timeoutMs) {
+      let match: RegExpExecArray | null = null;
+      await waitUntil(
+        () => {
+          if (exitCode !== undefined)
+            throw new Error(`${script} exited with code ${exitCode} before printing ${pattern}`);
+          match = lines.map((line) => pattern.exec(line)).find((m) => m !== null) ?? null;
+          return match !== null;
+        },
+        { timeoutMs, what: `${script} to print ${pattern}` },
+      );
+      return match!;
+    },
+    async stop(graceMs = 10_000) {
+      if (exitCode !== undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Kill every child still running (used by the orchestrator's `finally` and signal handlers). */
+export async function stopAllChildren(): Promise<void> {
+  const children = [...live];
+  // Listeners are attached in the same tick as the kill, so no 'exit' can be missed.
+  const exits = children.map((child) => once(child, 'exit'));
+  for (const child of children) child.kill('SIGKILL');
+  await Promise.all(exits);
+}

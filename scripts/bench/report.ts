@@ -1,0 +1,240 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { EnqueueResult } from './enqueue.ts';
+import type { HeapStats } from './helpers.ts';
+import type { PipelineResult } from './pipeline.ts';
+import type { BenchSettings } from './settings.ts';
+
+/** One row of the results table. */
+export interface Figure {
+  figure: string;
+  unit: string;
+  ours: number;
+  /** The raw baseline measured in the same run; null where there is no meaningful one. */
+  raw: number | null;
+  ratio: number | null;
+  target: string;
+  /** null: reported for information, no target. */
+  pass: boolean | null;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  totalSeconds: number;
+  /** `loadAverage1m` at the start: other work on the machine skews every figure. */
+  machine: { cpus: number; node: string; loadAverage1m: number };
+  settings: Omit<BenchSettings, 'postgresAdminUrl' | 'rabbitmqUrl'>;
+  figures: Figure[];
+  /** Anything that makes a figure untrustworthy (failed requests, missing rows). Empty when valid. */
+  problems: string[];
+  pipeline: PipelineResult;
+  enqueue: EnqueueResult;
+  benchProcessPeakRssMb: number;
+}
+
+const RSS_LIMIT_MB = 200;
+
+export function buildResults(input: {
+  startedAt: Date;
+  settings: BenchSettings;
+  pipeline: PipelineResult;
+  enqueue: EnqueueResult;
+  benchProcessPeakRssMb: number;
+  loadAverage1m: number;
+}): BenchResults {
+  const { pipeline, enqueue } = input;
+  const { postgresAdminUrl: _pg, rabbitmqUrl: _amqp, ...settings } = input.settings;
+  const ratio = (ours: number, raw: number) => (raw > 0 ? ours / raw : 0);
+  const pipelineRatio = ratio(pipeline.ours.tasksPerSecond, pipeline.raw.tasksPerSecond);
+  const enqueueRatio = ratio(enqueue.ours.requestsPerSecond, enqueue.raw.messagesPerSecond);
+  const figures: Figure[] = [
+    {
+      figure: `(a) task pipeline, ${pipeline.tasks} tasks`,
+      unit: 'tasks/s',
+      ours: pipeline.ours.tasksPerSecond,
+      raw: pipeline.raw.tasksPerSecond,
+      ratio: pipelineRatio,
+      target: '>= 0.8x raw',
+      pass: pipelineRatio >= 0.8,
+    },
+    {
+      figure: '(b) enqueue POST /gradcafe/pull-data',
+      unit: 'req/s vs msg/s',
+      ours: enqueue.ours.requestsPerSecond,
+      raw: enqueue.raw.messagesPerSecond,
+      ratio: enqueueRatio,
+      target: '>= 0.7x raw',
+      pass: enqueueRatio >= 0.7,
+    },
+    {
+      figure: "(b') same, vs raw job-row insert + publish",
+      unit: 'req/s vs msg/s',
+      ours: enqueue.ours.requestsPerSecond,
+      raw: enqueue.rawWithJobRow.messagesPerSecond,
+      ratio: ratio(enqueue.ours.requestsPerSecond, enqueue.rawWithJobRow.messagesPerSecond),
+      target: 'info',
+      pass: null,
+    },
+    {
+      figure: '(c) peak RSS, runner --role web, end of (b)',
+      unit: 'MB',
+      ours: enqueue.ours.runnerPeakRssMb,
+      raw: null,
+      ratio: null,
+      target: `<= ${RSS_LIMIT_MB} MB`,
+      pass: enqueue.ours.runnerPeakRssMb <= RSS_LIMIT_MB,
+    },
+    {
+      figure: '(c) peak RSS, worker runner of (a) [raw: raw worker]',
+      unit: 'MB',
+      ours: pipeline.ours.workerPeakRssMb,
+      raw: pipeline.raw.workerPeakRssMb,
+      ratio: ratio(pipeline.ours.workerPeakRssMb, pipeline.raw.workerPeakRssMb),
+      target: `<= ${RSS_LIMIT_MB} MB`,
+      pass: pipeline.ours.workerPeakRssMb <= RSS_LIMIT_MB,
+    },
+    {
+      figure: '(c) peak RSS, bench process (publishers, autocannon)',
+      unit: 'MB',
+      ours: input.benchProcessPeakRssMb,
+      raw: null,
+      ratio: null,
+      target: 'info',
+      pass: null,
+    },
+  ];
+  return {
+    startedAt: input.startedAt.toISOString(),
+    totalSeconds: (Date.now() - input.startedAt.getTime()) / 1000,
+    machine: { cpus: availableParallelism(), node: process.version, loadAverage1m: input.loadAverage1m },
+    settings,
+    figures,
+    problems: findProblems(pipeline, enqueue),
+    pipeline,
+    enqueue,
+    benchProcessPeakRssMb: input.benchProcessPeakRssMb,
+  };
+}
+
+function findProblems(pipeline: PipelineResult, enqueue: EnqueueResult): string[] {
+  const problems: string[] = [];
+  for (const [side, result] of [
+    ['ours', pipeline.ours],
+    ['raw', pipeline.raw],
+  ] as const) {
+    if (result.rows !== pipeline.tasks || result.distinctRows !== pipeline.tasks) {
+      problems.push(
+        `(a) ${side}: ${result.rows} rows (${result.distinctRows} distinct messages) for ${pipeline.tasks} tasks`,
+      );
+    }
+  }
+  const { ours } = enqueue;
+  if (ours.ok === 0) problems.push('(b) ours: no request succeeded');
+  if (ours.non2xx > 0)
+    problems.push(`(b) ours: ${ours.non2xx} non-2xx answers ${JSON.stringify(ours.statusCounts)}`);
+  if (ours.errors > 0)
+    problems.push(`(b) ours: ${ours.errors} connection errors (${ours.timeouts} timeouts)`);
+  // autocannon stops the clock with up to one request per connection still unanswered; those
+  // may have queued their message without being counted, so that many extra are expected.
+  if (ours.messagesQueued < ours.ok || ours.messagesQueued > ours.ok + enqueue.connections) {
+    problems.push(`(b) ours: ${ours.ok} requests accepted but ${ours.messagesQueued} messages queued`);
+  }
+  return problems;
+}
+
+export function printReport(results: BenchResults): void {
+  const header = ['figure', 'unit', 'ours', 'raw', 'ratio', 'target', 'result'];
+  const rows = results.figures.map((f) => [
+    f.figure,
+    f.unit,
+    formatNumber(f.ours),
+    f.raw === null ? '-' : formatNumber(f.raw),
+    f.ratio === null ? '-' : `${f.ratio.toFixed(2)}x`,
+    f.target,
+    f.pass === null ? 'info' : f.pass ? 'PASS' : 'FAIL',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i >= 2 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ');
+  const { pipeline, enqueue } = results;
+  console.log('');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log('');
+  console.log(
+    `(a) ours ${pipeline.ours.seconds.toFixed(2)} s, raw ${pipeline.raw.seconds.toFixed(2)} s.  ` +
+      `(b) ours ${enqueue.ours.ok} x 2xx, p50 ${enqueue.ours.latencyMs.p50} ms, p99 ${enqueue.ours.latencyMs.p99} ms, ` +
+      `${enqueue.ours.messagesQueued} messages queued; raw ${enqueue.raw.messages} messages of ${enqueue.messageBytes} bytes.`,
+  );
+  console.log(
+    `V8 heap behind the RSS: web runner ${describeHeap(enqueue.ours.runnerHeap)}; worker runner ${describeHeap(pipeline.ours.workerHeap)}.`,
+  );
+  console.log('');
+  console.log(wrap(methodParagraph(results), 110));
+  console.log('');
+  if (results.problems.length > 0) {
+    console.error('!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!');
+    console.error('!! THIS BENCH RUN IS NOT VALID: some of the work it timed failed or is missing.');
+    for (const problem of results.problems) console.error(`!!   ${problem}`);
+    console.error('!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!');
+  }
+}
+
+function methodParagraph({ settings, machine }: BenchResults): string {
+  const s = settings;
+  return [
+    `Method (${machine.cpus} cores, load average ${machine.loadAverage1m.toFixed(1)} at the start, Node ${machine.node}; Postgres and RabbitMQ on this machine, one fresh database`,
+    `and one queue prefix per run, both removed at the end). (a) ${s.tasks} tasks, each committing one row: ours`,
+    `is a defineTask fixture run by a worker runner (startRunner, role worker) in a child process over the RabbitMQ`,
+    `driver and a pg pool of ${s.poolSize}, prefetch ${s.prefetch}, published through ctx.queue from the bench process;`,
+    `raw is a bare amqplib + pg child consuming a durable quorum queue with the same prefetch and pool, doing`,
+    `BEGIN; inbox insert; row insert; COMMIT; ack per message, fed by a bare confirm channel. Both sides publish`,
+    `persistent messages with ${s.publishConcurrency} confirms in flight; the clock runs from the first publish until`,
+    `a count(*) polled every 10 ms sees every row, after a CHECKPOINT; rows and distinct ids are checked afterwards.`,
+    `(b) autocannon (${s.connections} connections, ${s.durationSeconds} s, in the bench process) posts JSON to the`,
+    `runner started as in production (scripts/start.ts --role web, LOG_LEVEL=warn); each 202 has written a job row`,
+    `and had its message confirmed. Raw is ${s.connections} publishers on one confirm channel sending the very message`,
+    `the route queued (same bytes and headers), each waiting for its confirm, for the same time; (b') adds before each`,
+    `publish the job-row insert the route makes (autocommit, pool of 10 like the runner's) - the same work minus HTTP`,
+    `and the platform's layers. (c) Peak RSS is VmHWM`,
+    `from /proc/<pid>/status: of the web runner after (b), and of the worker runner after (a) — a child process, so`,
+    `it is a runner's footprint and not the bench's (the raw worker's is shown beside it for reference).`,
+  ].join(' ');
+}
+
+function describeHeap(heap: HeapStats | null): string {
+  return heap
+    ? `${heap.usedMb} MB used of ${heap.totalMb} MB reserved (young generation ${heap.newSpaceMb} MB)`
+    : 'n/a';
+}
+
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line].join('\n');
+}
+
+function formatNumber(value: number): string {
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
+}
+
+/** Write the results where CI can pick them up: `dist/bench/results.json` in the project. */
+export async function writeResults(results: BenchResults): Promise<string> {
+  const dir = fileURLToPath(new URL('../../dist/bench/', import.meta.url));
+  await mkdir(dir, { recursive: true });
+  const file = `${dir}results.json`;
+  await writeFile(file, JSON.stringify(results, null, 2) + '\n');
+  return file;
+}

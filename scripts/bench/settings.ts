@@ -1,0 +1,44 @@
+/**
+ * Benchmark knobs, read once from the environment so a quick run (`BENCH_TASKS=2000
+ * BENCH_DURATION_S=3 npm run bench`) and the full run use the same code.
+ */
+export interface BenchSettings {
+  /** Postgres server the bench creates its own database on (any existing database works here). */
+  postgresAdminUrl: string;
+  rabbitmqUrl: string;
+  /** (a) Tasks pushed through each pipeline. */
+  tasks: number;
+  /** (a) Prefetch of both consumers (our task's `concurrency`, the raw consumer's `prefetch`). */
+  prefetch: number;
+  /** (a) Postgres pool size of both consumers. */
+  poolSize: number;
+  /** (a) Publishes awaiting their confirm at once, on both sides. */
+  publishConcurrency: number;
+  /** (b) autocannon connections, and concurrent raw publishers. */
+  connections: number;
+  /** (b) Seconds each enqueue side runs. */
+  durationSeconds: number;
+}
+
+export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
+  return {
+    postgresAdminUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    rabbitmqUrl: env.BENCH_RABBITMQ_URL ?? env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    tasks: positiveInteger(env, 'BENCH_TASKS', 20_000),
+    prefetch: positiveInteger(env, 'BENCH_PREFETCH', 50),
+    poolSize: positiveInteger(env, 'BENCH_POOL', 20),
+    publishConcurrency: positiveInteger(env, 'BENCH_PUBLISH_CONCURRENCY', 500),
+    connections: positiveInteger(env, 'BENCH_CONNECTIONS', 50),
+    durationSeconds: positiveInteger(env, 'BENCH_DURATION_S', 10),
+  };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  // A typo must fail loudly, not silently benchmark something else.
+  if (!Number.isInteger(value) || value < 1)
+    throw new TypeError(`${name} must be a positive integer, got '${raw}'`);
+  return value;
+}

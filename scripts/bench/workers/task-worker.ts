@@ -1,0 +1,29 @@
+/**
+ * Our side of the task pipeline benchmark: a worker runner (`startRunner`, role `worker`, as
+ * `scripts/start.ts --role worker` runs it) over the bench's fixture task, on the RabbitMQ
+ * driver and a pg pool. A process of its own so its peak RSS is a worker's, not the bench's.
+ *
+ * Env: DATABASE_URL, RABBITMQ_URL, QUEUE_PREFIX, BENCH_PREFETCH, BENCH_POOL, LOG_LEVEL.
+ * Prints `ready <url>` once consuming; SIGTERM drains in-flight messages and exits.
+ */
+import { loadConfig } from '../../../shared/config.ts';
+import { createPgDb } from '../../../shared/db/pg.ts';
+import { createLogger } from '../../../shared/observability/logger.ts';
+import { createRabbitMqDriver } from '../../../shared/queue/rabbitmq/index.ts';
+import { createPlatform } from '../../../shared/runtime/platform.ts';
+import { startRunner } from '../../../shared/runtime/runner.ts';
+import { benchTaskManifest } from '../fixture-task.ts';
+
+const config = loadConfig({ ...process.env, QUEUE_DRIVER: 'rabbitmq' });
+const log = createLogger(config.LOG_LEVEL);
+const db = createPgDb(config.DATABASE_URL!, { max: Number(process.env.BENCH_POOL), log });
+const driver = createRabbitMqDriver({ url: config.RABBITMQ_URL!, prefix: config.QUEUE_PREFIX, log });
+const manifest = benchTaskManifest(Number(process.env.BENCH_PREFETCH));
+const platform = createPlatform({ config, log, db, driver, manifest });
+const runner = await startRunner(platform, { roles: ['worker'], port: 0, host: '127.0.0.1' });
+// The URL serves /metrics, where the bench reads the heap figures behind the peak RSS.
+process.stdout.write(`ready ${runner.url}\n`);
+
+process.once('SIGTERM', () => {
+  void runner.stop().then(() => process.exit(0));
+});
