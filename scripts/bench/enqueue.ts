@@ -14,7 +14,7 @@ import {
   type HeapStats,
   type RawRoute,
 } from './helpers.ts';
-import { spawnTsx } from './processes.ts';
+import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
 
 /**
@@ -105,16 +105,21 @@ export async function benchEnqueue(run: BenchRun): Promise<EnqueueResult> {
 
 async function measureOurs(run: BenchRun): Promise<Omit<EnqueueResult['ours'], 'messagesQueued'>> {
   const { settings } = run;
-  const runner = spawnTsx('scripts/start.ts', ['--role', 'web'], {
-    DATABASE_URL: run.databaseUrl,
-    RABBITMQ_URL: settings.rabbitmqUrl,
-    QUEUE_DRIVER: 'rabbitmq',
-    QUEUE_PREFIX: run.prefix,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    // An info line per request would measure the log pipe; production may well log at info.
-    LOG_LEVEL: 'warn',
-  });
+  const runner = spawnTsx(
+    'scripts/start.ts',
+    ['--role', 'web'],
+    {
+      DATABASE_URL: run.databaseUrl,
+      RABBITMQ_URL: settings.rabbitmqUrl,
+      QUEUE_DRIVER: 'rabbitmq',
+      QUEUE_PREFIX: run.prefix,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      // An info line per request would measure the log pipe; production may well log at info.
+      LOG_LEVEL: 'warn',
+    },
+    RUNNER_NODE_FLAGS,
+  );
   try {
     const [, url] = await runner.waitForLine(/^\s*url\s+(http:\/\/\S+)/, 60_000);
     const result = await autocannon({

@@ -19,7 +19,7 @@ import {
   type RawRoute,
 } from './helpers.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
-import { spawnTsx, type BenchChild } from './processes.ts';
+import { RUNNER_NODE_FLAGS, spawnTsx, type BenchChild } from './processes.ts';
 
 /**
  * (a) Task pipeline throughput: N small tasks, each committing one row, from the first publish
@@ -95,10 +95,15 @@ async function measureOurs(run: BenchRun, db: pg.Client): Promise<PipelineSide> 
   const { settings, prefix } = run;
   const manifest = benchTaskManifest(settings.prefetch);
   run.defer(() => run.deleteBrokerObjects(platformBrokerObjects(prefix, topologyOf(manifest))));
-  const worker = spawnTsx('scripts/bench/workers/task-worker.ts', [], {
-    ...workerEnv(run),
-    QUEUE_PREFIX: prefix,
-  });
+  const worker = spawnTsx(
+    'scripts/bench/workers/task-worker.ts',
+    [],
+    {
+      ...workerEnv(run),
+      QUEUE_PREFIX: prefix,
+    },
+    RUNNER_NODE_FLAGS,
+  );
   const driver = createRabbitMqDriver({ url: settings.rabbitmqUrl, prefix });
   try {
     // `ctx.queue` exactly as an HTTP function or a task gets it.

@@ -28,6 +28,12 @@ process.on('exit', () => {
 });
 
 /**
+ * The heap settings `npm start` and the container image run the runner with (package.json,
+ * infra/Dockerfile): a small young generation and a capped old one keep its RSS bounded.
+ */
+export const RUNNER_NODE_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=256'] as const;
+
+/**
  * Start `node --import tsx <script>` on the Node running the bench (Node 24 under `npm run bench`),
  * exactly how the runner is started in a container.
  *
@@ -35,8 +41,13 @@ process.on('exit', () => {
  *   const runner = spawnTsx('scripts/start.ts', ['--role', 'web'], { PORT: '0' });
  *   const [, url] = await runner.waitForLine(/url\s+(http\S+)/, 30_000);
  */
-export function spawnTsx(script: string, args: string[], env: Record<string, string>): BenchChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+export function spawnTsx(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): BenchChild {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     // stderr is inherited: a child that crashes explains itself on the bench's console.
     stdio: ['ignore', 'pipe', 'inherit'],

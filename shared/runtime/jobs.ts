@@ -42,26 +42,60 @@ function toJob(row: JobRow): Job {
   };
 }
 
-export function createJobs(
-  db: Queryable,
-  publisher: Publisher,
-  defaults: { correlationId?: string } = {},
-): Jobs {
+export interface NewJob {
+  id: string;
+  kind: string;
+  payload: unknown;
+  correlationId: string;
+}
+
+/** Insert new job rows as `queued`; a row the worker already created (see `jobState.running`) is kept. */
+export async function insertJobs(db: Queryable, jobs: NewJob[]): Promise<void> {
+  await db.query(
+    `insert into jobs (id, kind, status, payload, correlation_id)
+     select id, kind, 'queued', payload, correlation_id
+     from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) as j(id, kind, payload, correlation_id)
+     on conflict (id) do nothing`,
+    [
+      jobs.map((j) => j.id),
+      jobs.map((j) => j.kind),
+      jobs.map((j) => JSON.stringify(j.payload ?? {})),
+      jobs.map((j) => j.correlationId),
+    ],
+  );
+}
+
+export interface JobsOptions {
+  db: Queryable;
+  publisher: Publisher;
+  /** How new rows are written; the runner batches concurrent inserts (shared/runtime/batcher.ts). */
+  insert?: (job: NewJob) => Promise<void>;
+  correlationId?: string;
+}
+
+export function createJobs(options: JobsOptions): Jobs {
+  const { db, publisher } = options;
+  const insert = options.insert ?? ((job: NewJob) => insertJobs(db, [job]));
   return {
-    async trigger(kind, payload, options = {}) {
+    async trigger(kind, payload, triggerOptions = {}) {
       const jobId = randomUUID();
-      const correlationId = options.correlationId ?? defaults.correlationId ?? jobId;
-      await db.query(
-        `insert into jobs (id, kind, status, payload, correlation_id) values ($1, $2, 'queued', $3, $4)`,
-        [jobId, kind, JSON.stringify(payload ?? {}), correlationId],
-      );
-      try {
-        const { messageId } = await publisher.publish(kind, payload, { correlationId, jobId });
-        return { jobId, messageId };
-      } catch (err) {
-        await jobState.failed(db, jobId, `could not be queued: ${(err as Error).message}`);
-        throw err;
+      const correlationId = triggerOptions.correlationId ?? options.correlationId ?? jobId;
+      // Recording and publishing run side by side: a worker faster than the insert creates
+      // the row itself (jobState.running), so neither has to wait for the other.
+      const [recorded, published] = await Promise.allSettled([
+        insert({ id: jobId, kind, payload, correlationId }),
+        publisher.publish(kind, payload, { correlationId, jobId }),
+      ]);
+      if (published.status === 'rejected') {
+        const reason = published.reason as Error;
+        if (recorded.status === 'fulfilled') {
+          await jobState.failed(db, jobId, `could not be queued: ${reason.message}`);
+        }
+        throw reason;
       }
+      // The message is on its way and its worker will write the row; still, say it failed here.
+      if (recorded.status === 'rejected') throw recorded.reason;
+      return { jobId, messageId: published.value.messageId };
     },
 
     async get(id) {
@@ -86,11 +120,19 @@ export function createJobs(
  * redelivered message can never turn a finished job back into a running one.
  */
 export const jobState = {
-  async running(db: Queryable, jobId: string, attempt: number) {
+  /**
+   * Upsert: the message may arrive before the trigger's insert committed. A job recorded as
+   * `failed` (its publish looked lost, e.g. a confirm timeout) that does arrive runs after all.
+   */
+  async running(db: Queryable, job: NewJob, attempt: number) {
     await db.query(
-      `update jobs set status = 'running', attempts = $2, started_at = coalesce(started_at, now()), updated_at = now()
-       where id = $1 and status in ('queued', 'retrying', 'dead')`,
-      [jobId, attempt],
+      `insert into jobs (id, kind, status, attempts, payload, correlation_id, started_at)
+       values ($1, $2, 'running', $3, $4, $5, now())
+       on conflict (id) do update
+         set status = 'running', attempts = excluded.attempts,
+             started_at = coalesce(jobs.started_at, now()), updated_at = now()
+         where jobs.status in ('queued', 'retrying', 'dead', 'failed')`,
+      [job.id, job.kind, attempt, JSON.stringify(job.payload ?? {}), job.correlationId],
     );
   },
   async succeeded(db: Queryable, jobId: string, result: unknown) {

@@ -4,7 +4,8 @@ import type { HttpCtx, QueueAdmin, TaskCtx } from '../contract/context.ts';
 import type { Db, Tx } from '../db/port.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
-import { createJobs } from './jobs.ts';
+import { createBatcher } from './batcher.ts';
+import { createJobs, insertJobs, type NewJob } from './jobs.ts';
 import { queueName, type Manifest } from './manifest.ts';
 import { createPublisher } from './publisher.ts';
 
@@ -45,26 +46,22 @@ export function createPlatform(parts: PlatformParts): Platform {
     check: () => driver.check(),
   };
 
+  // One batcher per process: concurrent requests that trigger jobs share inserts and commits.
+  const insertJob = createBatcher((jobs: NewJob[]) => insertJobs(db, jobs));
+
   return {
     ...parts,
     metrics,
     httpCtx(correlationId, log) {
       const queue = createPublisher(driver, metrics, { correlationId });
-      return {
-        db,
-        queue,
-        jobs: createJobs(db, queue, { correlationId }),
-        log,
-        config,
-        metrics,
-        correlationId,
-        queueAdmin,
-      };
+      const jobs = createJobs({ db, publisher: queue, insert: insertJob, correlationId });
+      return { db, queue, jobs, log, config, metrics, correlationId, queueAdmin };
     },
     taskCtx(tx, message, log) {
       const queue = createPublisher(driver, metrics, { correlationId: message.correlationId });
       // Jobs triggered by a task are recorded in its transaction: they appear only if it commits.
-      return { db: tx, queue, jobs: createJobs(tx, queue, message), log, config, metrics, message };
+      const jobs = createJobs({ db: tx, publisher: queue, correlationId: message.correlationId });
+      return { db: tx, queue, jobs, log, config, metrics, message };
     },
   };
 }

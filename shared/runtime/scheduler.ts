@@ -20,7 +20,7 @@ export function startScheduler(platform: Platform): { stop(): void; describe(): 
     }
     const job = new Cron(pattern, { timezone: 'UTC', protect: true, name: entry.id }, async () => {
       const correlationId = `schedule:${entry.id}:${Date.now()}`;
-      const jobs = createJobs(db, createPublisher(driver, metrics), { correlationId });
+      const jobs = createJobs({ db, publisher: createPublisher(driver, metrics), correlationId });
       try {
         const { jobId } = await jobs.trigger(publishes, payload(new Date()));
         log.info({ schedule: entry.id, kind: publishes, jobId, correlationId }, 'schedule fired');

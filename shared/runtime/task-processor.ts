@@ -75,7 +75,11 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
       return deadLetter(error, envelope);
     }
 
-    await recordJob(() => jobState.running(db, jobId!, attempt), jobId, messageLog);
+    await recordJob(
+      () => jobState.running(db, { id: jobId!, kind, payload: envelope.payload, correlationId }, attempt),
+      jobId,
+      messageLog,
+    );
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {

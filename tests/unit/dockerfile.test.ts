@@ -112,13 +112,11 @@ describe('infra/Dockerfile', () => {
     expect(command.join(' ')).toContain('/healthz');
   });
 
-  it('starts the runner through tsx, with all roles unless told otherwise', () => {
-    expect(exec(inFinal('ENTRYPOINT')[0]?.args ?? '[]')).toEqual([
-      'node',
-      '--import',
-      'tsx',
-      'scripts/start.ts',
-    ]);
+  it('starts the runner exactly as `npm start` does, with all roles unless told otherwise', () => {
+    const npmStart = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
+    const entrypoint = exec(inFinal('ENTRYPOINT')[0]?.args ?? '[]');
+    expect(entrypoint.join(' ')).toBe(npmStart);
+    expect(entrypoint.slice(-3)).toEqual(['--import', 'tsx', 'scripts/start.ts']);
     expect(exec(inFinal('CMD')[0]?.args ?? '[]')).toEqual(['--role', 'all']);
     expect(existsSync(path.join(root, 'scripts/start.ts'))).toBe(true);
   });
