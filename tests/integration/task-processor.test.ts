@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from '../../shared/config.ts';
@@ -6,6 +7,7 @@ import type { Db } from '../../shared/db/port.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { createMemoryDriver } from '../../shared/queue/memory.ts';
+import { insertJobs } from '../../shared/runtime/jobs.ts';
 import { buildManifest } from '../../shared/runtime/manifest.ts';
 import { createPlatform } from '../../shared/runtime/platform.ts';
 import { createTaskProcessor } from '../../shared/runtime/task-processor.ts';
@@ -95,5 +97,29 @@ describe('task processor', () => {
     expect(last).toEqual({ type: 'dead', envelope: { ...envelope, attempt: 2 }, error: 'upstream down' });
     // A failed attempt leaves no inbox row, so a later replay can still run it.
     expect((await db.query('select 1 from inbox where message_id = $1', [envelope.id])).rowCount).toBe(0);
+  });
+
+  it("writes the job row itself when the message outruns the trigger's insert", async () => {
+    const { deliver } = processorFor();
+    const jobId = randomUUID();
+    const envelope = createEnvelope({
+      kind: 'greet',
+      payload: { name: 'Ada' },
+      jobId,
+      correlationId: 'c-42',
+    });
+    expect(await deliver(envelope)).toEqual({ type: 'ack' });
+    const { rows } = await db.query(
+      'select kind, status, attempts, correlation_id, result from jobs where id = $1',
+      [jobId],
+    );
+    expect(rows).toEqual([
+      { kind: 'greet', status: 'succeeded', attempts: 1, correlation_id: 'c-42', result: { done: true } },
+    ]);
+    // The trigger's insert, arriving late, leaves the finished row alone.
+    await insertJobs(db, [{ id: jobId, kind: 'greet', payload: {}, correlationId: 'c-42' }]);
+    expect((await db.query('select status from jobs where id = $1', [jobId])).rows).toEqual([
+      { status: 'succeeded' },
+    ]);
   });
 });
