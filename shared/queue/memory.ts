@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { QueueUnavailableError } from '../errors.ts';
 import { parseEnvelope, type Envelope } from './envelope.ts';
@@ -73,11 +74,16 @@ export function createMemoryDriver(options: { log?: Logger } = {}): QueueDriver 
   function startConsumer(queue: MemoryQueue, handler: DeliveryHandler): MemoryConsumer {
     const inFlight = new Set<Promise<void>>();
     let stopped = false;
+    // Deliveries start from whoever publishes: often a task inside its transaction. Run the
+    // handler in the consumer's own async context, as a broker's delivery would arrive, so
+    // nothing context-bound (such as the embedded database's transaction) leaks into it.
+    const scope = new AsyncResource('memory-consumer');
     const consumer: MemoryConsumer = {
       pump() {
         while (!stopped && inFlight.size < queue.spec.concurrency && queue.ready.length > 0) {
           const body = queue.ready.shift() as Buffer;
-          const run = handler({ body, queue: queue.spec.name, redelivered: false })
+          const run = scope
+            .runInAsyncScope(() => handler({ body, queue: queue.spec.name, redelivered: false }))
             .then((outcome) => applyOutcome(queue, body, outcome))
             .catch((err: unknown) => {
               // The consumer core never throws; if it does, keep the message rather than lose it.
@@ -157,7 +163,7 @@ export function createMemoryDriver(options: { log?: Logger } = {}): QueueDriver 
     },
 
     async check() {
-      if (closed) throw new Error('memory driver is closed');
+      if (closed) throw new QueueUnavailableError('memory driver is closed');
     },
 
     async close() {

@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 /**
  * Group commit for small writes. Items submitted while `maxInFlight` earlier batches are
  * still running wait and are written together by the next call of `write`, so a burst of N
@@ -16,20 +18,33 @@ export function createBatcher<T>(
   const maxBatch = options.maxBatch ?? 500;
   const waiting: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
   let inFlight = 0;
+  // A batch starts from whichever submitter or finished batch pumps; write it in the batcher's
+  // own async context so no caller's context (a transaction, a request) leaks into it.
+  const scope = new AsyncResource('batcher');
 
   function pump(): void {
     while (inFlight < maxInFlight && waiting.length > 0) {
       const batch = waiting.splice(0, maxBatch);
       inFlight++;
-      write(batch.map((w) => w.item))
-        .then(
-          () => batch.forEach((w) => w.resolve()),
-          (err: unknown) => batch.forEach((w) => w.reject(err)),
-        )
+      scope
+        .runInAsyncScope(() => writeIsolatingFailures(batch))
         .finally(() => {
           inFlight--;
           pump();
         });
+    }
+  }
+
+  /** A failed batch is written again item by item, so one bad item fails alone. */
+  async function writeIsolatingFailures(batch: typeof waiting): Promise<void> {
+    try {
+      await write(batch.map((w) => w.item));
+      batch.forEach((w) => w.resolve());
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      for (const w of batch) {
+        await write([w.item]).then(w.resolve, w.reject);
+      }
     }
   }
 

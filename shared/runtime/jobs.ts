@@ -1,4 +1,5 @@
-import type { Job, Jobs, Publisher } from '../contract/context.ts';
+import type { Logger } from 'pino';
+import type { Job, JobStatus, Jobs, Publisher } from '../contract/context.ts';
 import type { Queryable } from '../db/port.ts';
 import { randomUUID } from 'node:crypto';
 
@@ -71,6 +72,7 @@ export interface JobsOptions {
   /** How new rows are written; the runner batches concurrent inserts (shared/runtime/batcher.ts). */
   insert?: (job: NewJob) => Promise<void>;
   correlationId?: string;
+  log?: Logger;
 }
 
 export function createJobs(options: JobsOptions): Jobs {
@@ -89,12 +91,18 @@ export function createJobs(options: JobsOptions): Jobs {
       if (published.status === 'rejected') {
         const reason = published.reason as Error;
         if (recorded.status === 'fulfilled') {
-          await jobState.failed(db, jobId, `could not be queued: ${reason.message}`);
+          // Bookkeeping only: the caller must see the publish error (a 503), not this one.
+          await jobState
+            .failed(db, jobId, `could not be queued: ${reason.message}`)
+            .catch((err: unknown) => options.log?.warn({ err, jobId }, 'could not mark the job failed'));
         }
         throw reason;
       }
-      // The message is on its way and its worker will write the row; still, say it failed here.
-      if (recorded.status === 'rejected') throw recorded.reason;
+      if (recorded.status === 'rejected') {
+        // The message is queued and its worker writes the row when it starts; failing the call
+        // now would only make the caller trigger the job a second time.
+        options.log?.warn({ err: recorded.reason, jobId }, 'job row not written; the worker will write it');
+      }
       return { jobId, messageId: published.value.messageId };
     },
 
@@ -119,28 +127,57 @@ export function createJobs(options: JobsOptions): Jobs {
  * State transitions, used by the consumer core. Each only moves a job forward, so a
  * redelivered message can never turn a finished job back into a running one.
  */
+/**
+ * State transitions, used by the consumer core. Each only moves a job forward, so a
+ * redelivered message can never turn a finished job back into a running one. The worker's
+ * transitions are upserts: a message may reach its worker before the trigger's insert of the
+ * `queued` row has committed (they run side by side), and the row must exist all the same.
+ */
+const upsert = (status: JobStatus, set: string, allowedFrom: string) => `
+  insert into jobs (id, kind, status, attempts, payload, correlation_id, result, error, started_at, finished_at)
+  values ($1, $2, '${status}', $3, $4, $5, $6, $7, now(), ${status === 'running' ? 'null' : 'now()'})
+  on conflict (id) do update set ${set}, updated_at = now()
+  where jobs.status in (${allowedFrom})`;
+
+const runningSql = upsert(
+  'running',
+  `status = 'running', attempts = excluded.attempts, started_at = coalesce(jobs.started_at, now())`,
+  // `failed`: its publish looked lost (a confirm timeout) but the message did arrive.
+  `'queued', 'retrying', 'dead', 'failed'`,
+);
+const succeededSql = upsert(
+  'succeeded',
+  `status = 'succeeded', result = excluded.result, error = null, finished_at = now()`,
+  `'queued', 'running', 'retrying', 'dead', 'failed'`,
+);
+const deadSql = upsert(
+  'dead',
+  `status = 'dead', error = excluded.error, finished_at = now()`,
+  `'queued', 'running', 'retrying', 'failed'`,
+);
+
+function upsertParams(job: NewJob, attempt: number, result: unknown, error: string | null) {
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+  return [
+    job.id,
+    job.kind,
+    attempt,
+    JSON.stringify(job.payload ?? {}),
+    job.correlationId,
+    json(result),
+    error,
+  ];
+}
+
 export const jobState = {
-  /**
-   * Upsert: the message may arrive before the trigger's insert committed. A job recorded as
-   * `failed` (its publish looked lost, e.g. a confirm timeout) that does arrive runs after all.
-   */
   async running(db: Queryable, job: NewJob, attempt: number) {
-    await db.query(
-      `insert into jobs (id, kind, status, attempts, payload, correlation_id, started_at)
-       values ($1, $2, 'running', $3, $4, $5, now())
-       on conflict (id) do update
-         set status = 'running', attempts = excluded.attempts,
-             started_at = coalesce(jobs.started_at, now()), updated_at = now()
-         where jobs.status in ('queued', 'retrying', 'dead', 'failed')`,
-      [job.id, job.kind, attempt, JSON.stringify(job.payload ?? {}), job.correlationId],
-    );
+    await db.query(runningSql, upsertParams(job, attempt, undefined, null));
   },
-  async succeeded(db: Queryable, jobId: string, result: unknown) {
-    await db.query(
-      `update jobs set status = 'succeeded', result = $2, error = null, finished_at = now(), updated_at = now()
-       where id = $1`,
-      [jobId, JSON.stringify(result ?? null)],
-    );
+  async succeeded(db: Queryable, job: NewJob, attempt: number, result: unknown) {
+    await db.query(succeededSql, upsertParams(job, attempt, result ?? null, null));
+  },
+  async dead(db: Queryable, job: NewJob, attempt: number, error: string) {
+    await db.query(deadSql, upsertParams(job, attempt, undefined, error));
   },
   async retrying(db: Queryable, jobId: string, error: string) {
     await db.query(
@@ -148,16 +185,11 @@ export const jobState = {
       [jobId, error],
     );
   },
-  async dead(db: Queryable, jobId: string, error: string) {
-    await db.query(
-      `update jobs set status = 'dead', error = $2, finished_at = now(), updated_at = now()
-       where id = $1 and status <> 'succeeded'`,
-      [jobId, error],
-    );
-  },
+  /** Only a job still `queued` failed to be queued: its worker may already have taken it over. */
   async failed(db: Queryable, jobId: string, error: string) {
     await db.query(
-      `update jobs set status = 'failed', error = $2, finished_at = now(), updated_at = now() where id = $1`,
+      `update jobs set status = 'failed', error = $2, finished_at = now(), updated_at = now()
+       where id = $1 and status = 'queued'`,
       [jobId, error],
     );
   },

@@ -54,13 +54,14 @@ export function createPlatform(parts: PlatformParts): Platform {
     metrics,
     httpCtx(correlationId, log) {
       const queue = createPublisher(driver, metrics, { correlationId });
-      const jobs = createJobs({ db, publisher: queue, insert: insertJob, correlationId });
+      const jobs = createJobs({ db, publisher: queue, insert: insertJob, correlationId, log });
       return { db, queue, jobs, log, config, metrics, correlationId, queueAdmin };
     },
     taskCtx(tx, message, log) {
       const queue = createPublisher(driver, metrics, { correlationId: message.correlationId });
-      // Jobs triggered by a task are recorded in its transaction: they appear only if it commits.
-      const jobs = createJobs({ db: tx, publisher: queue, correlationId: message.correlationId });
+      // Not tied to the task's commit yet: a message published here goes out at once, even if
+      // the task then rolls back (and again on each retry). A transactional outbox will fix that.
+      const jobs = createJobs({ db: tx, publisher: queue, correlationId: message.correlationId, log });
       return { db: tx, queue, jobs, log, config, metrics, message };
     },
   };

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { parseEnvelope, type Envelope } from '../queue/envelope.ts';
 import { retryDelayMs, type Delivery, type DeliveryHandler, type Outcome } from '../queue/port.ts';
-import { jobState } from './jobs.ts';
+import { jobState, type NewJob } from './jobs.ts';
 
 /**
  * The transport-free consumer core: turns one delivery into an outcome (ack, retry later,
@@ -42,10 +42,16 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     return envelope ? { type: 'dead', error, envelope } : { type: 'dead', error };
   }
 
-  async function recordJob(update: () => Promise<void>, jobId: string | undefined, messageLog: Logger) {
-    if (!jobId) return;
-    // Job rows are bookkeeping: losing one update must not change what happens to the message.
-    await update().catch((err: unknown) => messageLog.warn({ err, jobId }, 'could not update job state'));
+  /** Job rows are bookkeeping: a failed update is logged and never changes what happens to the message. */
+  async function recordJob(
+    job: NewJob | undefined,
+    update: (job: NewJob) => Promise<void>,
+    messageLog: Logger,
+  ) {
+    if (!job) return;
+    await update(job).catch((err: unknown) =>
+      messageLog.warn({ err, jobId: job.id }, 'could not update job state'),
+    );
   }
 
   return async function processDelivery(delivery: Delivery): Promise<Outcome> {
@@ -57,11 +63,12 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     const envelope = parsed.envelope;
     const { id, kind, attempt, correlationId, jobId } = envelope;
     const messageLog = log.child({ correlationId, messageId: id, kind, attempt, function: functionId });
+    const job = jobId ? { id: jobId, kind, payload: envelope.payload, correlationId } : undefined;
 
     if (!definition.consumes.includes(kind)) {
       const error = `unknown kind '${kind}' for queue ${queue}`;
       messageLog.warn(error + '; dead-lettered');
-      await recordJob(() => jobState.dead(db, jobId!, error), jobId, messageLog);
+      await recordJob(job, (j) => jobState.dead(db, j, attempt, error), messageLog);
       return deadLetter(error, envelope);
     }
     const payload = definition.payload.safeParse(envelope.payload);
@@ -71,15 +78,11 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
         .join('; ');
       const error = `invalid payload: ${issues}`;
       messageLog.warn({ error }, 'invalid payload dead-lettered');
-      await recordJob(() => jobState.dead(db, jobId!, error), jobId, messageLog);
+      await recordJob(job, (j) => jobState.dead(db, j, attempt, error), messageLog);
       return deadLetter(error, envelope);
     }
 
-    await recordJob(
-      () => jobState.running(db, { id: jobId!, kind, payload: envelope.payload, correlationId }, attempt),
-      jobId,
-      messageLog,
-    );
+    await recordJob(job, (j) => jobState.running(db, j, attempt), messageLog);
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
@@ -98,7 +101,7 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
           ...(jobId ? { jobId } : {}),
         };
         const value = await definition.handler(payload.data, options.makeCtx(tx, message, messageLog));
-        if (jobId) await jobState.succeeded(tx, jobId, value);
+        if (job) await jobState.succeeded(tx, job, attempt, value);
         return value;
       });
       metrics.processed.inc({ kind, queue });
@@ -116,14 +119,14 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
         const delayMs = retryDelayMs(retry, attempt, options.random);
         metrics.failed.inc({ kind, queue });
         messageLog.warn({ err, delayMs }, `task failed (attempt ${attempt}/${retry.attempts}); retrying`);
-        await recordJob(() => jobState.retrying(db, jobId!, error), jobId, messageLog);
+        await recordJob(job, (j) => jobState.retrying(db, j.id, error), messageLog);
         return { type: 'retry', envelope: { ...envelope, attempt: attempt + 1 }, delayMs, error };
       }
       messageLog.error(
         { err },
         `task failed on its last attempt (${attempt}/${retry.attempts}); dead-lettered`,
       );
-      await recordJob(() => jobState.dead(db, jobId!, error), jobId, messageLog);
+      await recordJob(job, (j) => jobState.dead(db, j, attempt, error), messageLog);
       return deadLetter(error, envelope);
     }
   };

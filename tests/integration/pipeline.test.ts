@@ -105,7 +105,7 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
     expect(attempts.slice(0, 4)).toEqual([1, 2, 3, 1]);
   });
 
-  it('dead-letters malformed, unknown-kind and invalid messages at once and keeps consuming', async () => {
+  it('dead-letters a schema-invalid payload at once and keeps consuming', async () => {
     const { jobs, effects, platform } = await setup();
     const queue = 'test.record-effect';
     // Published straight through the driver, as a buggy producer would.
@@ -144,10 +144,40 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
     );
     const { jobId } = await jobs.trigger('record_effect', { value: 'drained' });
     await waitFor(() => started);
-    const stopped = worker.stop();
-    setTimeout(release, 100);
+    let stopDone = false;
+    const stopped = worker.stop().then(() => (stopDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopDone).toBe(false); // still waiting for the handler
+    release();
     await stopped;
     expect(await effects()).toEqual(['drained']);
     expect((await jobs.get(jobId))?.status).toBe('succeeded');
+  });
+
+  it('a task that triggers another job: the child runs on its first attempt', async () => {
+    const parent = defineTask({
+      consumes: 'parent_job',
+      payload: z.object({ value: z.string() }),
+      retry: fastRetry,
+      handler: async ({ value }, ctx) => ctx.jobs.trigger('record_effect', { value: `child of ${value}` }),
+    });
+    const test = await createTestPlatform(stack, {
+      'functions/test/record-effect.ts': effectsTask(),
+      'functions/test/parent-job.ts': parent,
+    });
+    await test.db.query(
+      'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
+    );
+    const worker = await startWorker(test.platform);
+    close = async () => {
+      await worker.stop();
+      await test.close();
+    };
+    const jobs = test.platform.httpCtx('parent-correlation', test.platform.log).jobs;
+    const { jobId } = await jobs.trigger('parent_job', { value: 'p1' });
+    await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded');
+    const { jobId: childId } = (await jobs.get(jobId))!.result as { jobId: string };
+    await waitFor(async () => (await jobs.get(childId))?.status === 'succeeded');
+    expect(await jobs.get(childId)).toMatchObject({ attempts: 1, correlationId: 'parent-correlation' });
   });
 });

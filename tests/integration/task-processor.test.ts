@@ -7,7 +7,7 @@ import type { Db } from '../../shared/db/port.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { createMemoryDriver } from '../../shared/queue/memory.ts';
-import { insertJobs } from '../../shared/runtime/jobs.ts';
+import { insertJobs, jobState } from '../../shared/runtime/jobs.ts';
 import { buildManifest } from '../../shared/runtime/manifest.ts';
 import { createPlatform } from '../../shared/runtime/platform.ts';
 import { createTaskProcessor } from '../../shared/runtime/task-processor.ts';
@@ -118,6 +118,29 @@ describe('task processor', () => {
     ]);
     // The trigger's insert, arriving late, leaves the finished row alone.
     await insertJobs(db, [{ id: jobId, kind: 'greet', payload: {}, correlationId: 'c-42' }]);
+    expect((await db.query('select status from jobs where id = $1', [jobId])).rows).toEqual([
+      { status: 'succeeded' },
+    ]);
+  });
+
+  it("records a dead-lettered job even when its message outran the trigger's insert", async () => {
+    const { deliver } = processorFor();
+    const jobId = randomUUID();
+    const envelope = createEnvelope({ kind: 'greet', payload: { name: '' }, jobId, correlationId: 'c-43' });
+    expect((await deliver(envelope)).type).toBe('dead');
+    await insertJobs(db, [{ id: jobId, kind: 'greet', payload: {}, correlationId: 'c-43' }]);
+    const { rows } = await db.query<{ status: string; error: string }>(
+      'select status, error from jobs where id = $1',
+      [jobId],
+    );
+    expect(rows[0]).toMatchObject({ status: 'dead', error: expect.stringMatching(/^invalid payload/) });
+  });
+
+  it('never marks a job failed once its worker has taken it over', async () => {
+    const { deliver } = processorFor();
+    const jobId = randomUUID();
+    await deliver(createEnvelope({ kind: 'greet', payload: { name: 'Ada' }, jobId }));
+    await jobState.failed(db, jobId, 'could not be queued: confirm timed out');
     expect((await db.query('select status from jobs where id = $1', [jobId])).rows).toEqual([
       { status: 'succeeded' },
     ]);
