@@ -2,12 +2,13 @@
  * `npm run migrate`: apply the SQL migrations in sql/ to the configured database (DATABASE_URL,
  * or the embedded one in DATA_DIR) and say what was applied. Exit code 1 on failure.
  */
-import { loadConfig } from '../shared/config.ts';
+import { loadConfig, loadDotEnv } from '../shared/config.ts';
 import { createDb, embeddedDataDir } from '../shared/db/index.ts';
 import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import type { Db } from '../shared/db/port.ts';
 import { createLogger } from '../shared/observability/logger.ts';
 
+loadDotEnv();
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
 let db: Db | undefined;
 try {

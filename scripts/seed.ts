@@ -3,14 +3,13 @@
  * the bundled sample dataset (only when `gradcafe.applicants` is empty) and compute a first
  * analysis. Safe to re-run. Uses DATABASE_URL when set, else the embedded database in DATA_DIR.
  */
-import { existsSync } from 'node:fs';
-import { loadConfig } from '../shared/config.ts';
+import { loadConfig, loadDotEnv } from '../shared/config.ts';
 import { createDb } from '../shared/db/index.ts';
 import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import { createLogger } from '../shared/observability/logger.ts';
 import { runSeeds } from '../shared/runtime/seeds.ts';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+loadDotEnv();
 
 const config = loadConfig();
 const log = createLogger(config.LOG_LEVEL);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -60,4 +61,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('QUEUE_DRIVER=rabbitmq needs RABBITMQ_URL');
   }
   return { ...e, queueDriver, embeddedDb: !e.DATABASE_URL };
+}
+
+/** Load `.env` from the working directory into `process.env`; variables already set win. */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
 }

@@ -54,9 +54,8 @@ export async function startRunner(
     schedules: scheduler?.describe() ?? [],
     stop() {
       stopping ??= (async () => {
-        scheduler?.stop();
-        await closeServer(server);
-        await worker?.stop();
+        // Stop taking work everywhere at once, then wait for what is in flight to finish.
+        await Promise.all([scheduler?.stop(), closeServer(server), worker?.stop()]);
         await driver.close();
         await db.close();
       })();
@@ -76,11 +75,16 @@ function listen(
   });
 }
 
+/** How long in-flight HTTP requests get to finish before their connections are cut. */
+const HTTP_DRAIN_MS = 5_000;
+
 function closeServer(server: ServerType): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
-    // Keep-alive connections would hold close() open; in-flight requests still finish.
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    if (!('closeIdleConnections' in server)) return;
+    // Idle keep-alive connections would hold close() open; busy ones get a grace period.
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), HTTP_DRAIN_MS).unref();
   });
 }
 

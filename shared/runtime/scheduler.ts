@@ -7,10 +7,11 @@ import { createPublisher } from './publisher.ts';
  * Fire every schedule: each tick triggers a job (a job row plus a message); the work is a task.
  * Run the scheduler role in ONE process per deployment, or ticks fire once per replica.
  */
-export function startScheduler(platform: Platform): { stop(): void; describe(): string[] } {
+export function startScheduler(platform: Platform): { stop(): Promise<void>; describe(): string[] } {
   const { manifest, config, db, driver, metrics, log } = platform;
   const crons: Cron[] = [];
   const described: string[] = [];
+  const ticking = new Set<Promise<void>>();
   for (const entry of manifest.schedules) {
     const { cron, publishes, payload } = entry.definition;
     const pattern = cron(config)?.trim();
@@ -18,21 +19,30 @@ export function startScheduler(platform: Platform): { stop(): void; describe(): 
       described.push(`${entry.id}: disabled`);
       continue;
     }
-    const job = new Cron(pattern, { timezone: 'UTC', protect: true, name: entry.id }, async () => {
+    const fire = async () => {
       const correlationId = `schedule:${entry.id}:${Date.now()}`;
-      const jobs = createJobs({ db, publisher: createPublisher(driver, metrics), correlationId });
+      const jobs = createJobs({ db, publisher: createPublisher(driver, metrics), correlationId, log });
       try {
         const { jobId } = await jobs.trigger(publishes, payload(new Date()));
         log.info({ schedule: entry.id, kind: publishes, jobId, correlationId }, 'schedule fired');
       } catch (err) {
         log.error({ err, schedule: entry.id, kind: publishes }, 'schedule could not publish');
       }
+    };
+    const job = new Cron(pattern, { timezone: 'UTC', protect: true, name: entry.id }, () => {
+      const tick = fire().finally(() => ticking.delete(tick));
+      ticking.add(tick);
+      return tick;
     });
     crons.push(job);
     described.push(`${entry.id}: '${pattern}' → ${publishes} (next ${job.nextRun()?.toISOString()})`);
   }
   return {
-    stop: () => crons.forEach((c) => c.stop()),
+    /** No new ticks; a tick already publishing finishes first. */
+    async stop() {
+      crons.forEach((c) => c.stop());
+      await Promise.allSettled([...ticking]);
+    },
     describe: () => described,
   };
 }

@@ -84,4 +84,18 @@ describe('embedded start', () => {
     }
     expect(await second.exited).toBe(0);
   });
+
+  it('refuses to run a single role on the embedded defaults, which live inside one process', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of ['DATABASE_URL', 'RABBITMQ_URL', 'QUEUE_DRIVER']) delete env[name];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--role', 'web'], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('--role web needs a database and a broker shared between processes');
+  });
 });

@@ -45,7 +45,10 @@ afterAll(async () => {
   await drop?.();
 });
 
-function startWorker(holdMs: number): {
+function startWorker(
+  holdMs: number,
+  env: Record<string, string> = {},
+): {
   child: ChildProcess;
   lines: string[];
   exited: Promise<number | null>;
@@ -58,6 +61,7 @@ function startWorker(holdMs: number): {
       QUEUE_PREFIX: prefix,
       HOLD_MS: String(holdMs),
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -103,5 +107,28 @@ describe('worker processes', () => {
     // Acked: nothing is left for the next worker.
     const depth = await driver.depth(spec.name);
     expect(depth.ready).toBe(0);
+  });
+
+  it('a worker killed after its commit but before its ack: the redelivery is acked without running again', async () => {
+    const first = startWorker(0, { CRASH_AFTER_COMMIT: '1' });
+    await waitFor(() => first.lines.some((l) => l.startsWith('ready')), { timeoutMs: 20_000 });
+    const envelope = createEnvelope({ kind: 'slow_effect', payload: { value: 'committed, never acked' } });
+    await driver.publish(envelope);
+    await first.exited;
+    expect(first.lines).toContain('committed');
+    expect(await effectsFor(envelope.id)).toBe(1);
+
+    const second = startWorker(0, { LOG_LEVEL: 'info' });
+    await waitFor(
+      () => second.lines.some((l) => l.includes('already processed (inbox)') && l.includes(envelope.id)),
+      {
+        timeoutMs: 20_000,
+        message: 'the redelivered message to be acknowledged by the inbox check',
+      },
+    );
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.lines).not.toContain(`started ${envelope.id}`);
+    expect(await effectsFor(envelope.id)).toBe(1);
   });
 });
