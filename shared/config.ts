@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { describeIssues } from './validation.ts';
 
 /**
  * Every setting the platform reads, parsed once from the environment.
@@ -52,8 +53,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`Invalid configuration: ${problems}`, { cause: parsed.error });
+    throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`, { cause: parsed.error });
   }
   const e = parsed.data;
   const queueDriver = e.QUEUE_DRIVER ?? (e.RABBITMQ_URL ? 'rabbitmq' : 'memory');

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 
 export interface ScheduleDefinition {
   type: 'schedule';
-  /** Cron expression (5 or 6 fields, UTC), or read from config; empty/undefined disables the schedule. */
+  /** Cron expression (5 or 6 fields, UTC), or read from config; `off` or undefined disables the schedule. */
   cron: (config: Config) => string | undefined;
   /** Kind of the message each tick publishes; the work itself is a task. */
   publishes: string;

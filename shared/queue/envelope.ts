@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { describeIssues } from '../validation.ts';
 
 /**
  * What travels on every broker. `id` stays the same across retries and replays, so the
@@ -49,8 +50,7 @@ export function parseEnvelope(body: Buffer | string): ParsedBody {
   }
   const result = envelopeSchema.safeParse(json);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    return { ok: false, reason: `invalid envelope: ${issues}` };
+    return { ok: false, reason: `invalid envelope: ${describeIssues(result.error)}` };
   }
   return { ok: true, envelope: result.data };
 }

@@ -1,7 +1,6 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Db } from '../db/port.ts';
 import { functionsDir } from './manifest.ts';

@@ -5,6 +5,7 @@ import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { parseEnvelope, type Envelope } from '../queue/envelope.ts';
 import { retryDelayMs, type Delivery, type DeliveryHandler, type Outcome } from '../queue/port.ts';
+import { describeIssues } from '../validation.ts';
 import { jobState, type NewJob } from './jobs.ts';
 
 /**
@@ -73,10 +74,7 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     }
     const payload = definition.payload.safeParse(envelope.payload);
     if (!payload.success) {
-      const issues = payload.error.issues
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
-      const error = `invalid payload: ${issues}`;
+      const error = `invalid payload: ${describeIssues(payload.error)}`;
       messageLog.warn({ error }, 'invalid payload dead-lettered');
       await recordJob(job, (j) => jobState.dead(db, j, attempt, error), messageLog);
       return deadLetter(error, envelope);
