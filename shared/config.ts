@@ -26,6 +26,12 @@ const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   /** Seconds a SIGTERM waits for in-flight work before giving up. */
   SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().default(25),
+  /** Cron (UTC) of the platform's clean-up of old inbox rows and finished jobs; `off` disables it. */
+  PRUNE_CRON: z.string().default('17 3 * * *'),
+  /** Days an inbox row (a processed message id) is kept; redeliveries come within minutes, not days. */
+  INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  /** Days a finished job (succeeded, failed, dead) stays readable at GET /jobs/:id. */
+  JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   GRADCAFE_SOURCE_URL: z.string().url().optional(),
   /** Cron (UTC) for the scheduled GradCafe pull; `off` disables it. */
   GRADCAFE_PULL_CRON: z.string().default('*/15 * * * *'),

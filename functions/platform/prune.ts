@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { defineTask } from '../../shared/contract/index.ts';
+
+/**
+ * Delete inbox rows and finished jobs past their retention. An inbox row only has to outlive
+ * the redeliveries of its message (minutes); a finished job stays readable for a while.
+ */
+export default defineTask({
+  consumes: 'platform_prune',
+  payload: z.object({}),
+  concurrency: 1,
+  handler: async (_payload, ctx) => {
+    const inbox = await ctx.db.query(
+      `delete from inbox where processed_at < now() - make_interval(days => $1)`,
+      [ctx.config.INBOX_RETENTION_DAYS],
+    );
+    const jobs = await ctx.db.query(
+      `delete from jobs
+       where status in ('succeeded', 'failed', 'dead') and finished_at < now() - make_interval(days => $1)`,
+      [ctx.config.JOBS_RETENTION_DAYS],
+    );
+    return { inboxDeleted: inbox.rowCount, jobsDeleted: jobs.rowCount };
+  },
+});

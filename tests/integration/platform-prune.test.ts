@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import prune from '../../functions/platform/prune.ts';
+import { loadConfig } from '../../shared/config.ts';
+import type { Db } from '../../shared/db/port.ts';
+import { createMemoryDriver } from '../../shared/queue/memory.ts';
+import { buildManifest } from '../../shared/runtime/manifest.ts';
+import { createPlatform } from '../../shared/runtime/platform.ts';
+import { createTestDb, dbBackends } from '../helpers/db.ts';
+import { testLog } from '../helpers/platform.ts';
+
+describe.each(dbBackends)('platform prune on %s', (backend) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  beforeAll(async () => ({ db, drop } = await createTestDb(backend)));
+  afterAll(() => drop?.());
+
+  it('deletes inbox rows and finished jobs past their retention, and nothing else', async () => {
+    const inboxRow = (daysAgo: number) =>
+      db.query(
+        `insert into inbox (message_id, queue, kind, processed_at) values ($1, 'q', 'k', now() - make_interval(days => $2))`,
+        [randomUUID(), daysAgo],
+      );
+    const jobRow = (status: string, daysAgo: number | null) =>
+      db.query(
+        `insert into jobs (id, kind, status, correlation_id, finished_at)
+         values ($1, 'k', $2, 'c', case when $3::int is null then null else now() - make_interval(days => $3::int) end)`,
+        [randomUUID(), status, daysAgo],
+      );
+    await inboxRow(10);
+    await inboxRow(1);
+    await jobRow('succeeded', 40);
+    await jobRow('dead', 40);
+    await jobRow('succeeded', 5);
+    await jobRow('queued', null);
+    await jobRow('running', null);
+
+    const config = loadConfig({ INBOX_RETENTION_DAYS: '7', JOBS_RETENTION_DAYS: '30' });
+    const manifest = buildManifest([{ file: 'functions/platform/prune.ts', module: { default: prune } }]);
+    const platform = createPlatform({ config, log: testLog, db, driver: createMemoryDriver(), manifest });
+    const message = {
+      id: randomUUID(),
+      kind: 'platform_prune',
+      attempt: 1,
+      maxAttempts: 5,
+      correlationId: 'c',
+    };
+    const result = await db.transaction((tx) => prune.handler({}, platform.taskCtx(tx, message, testLog)));
+
+    expect(result).toEqual({ inboxDeleted: 1, jobsDeleted: 2 });
+    const { rows } = await db.query<{ status: string }>('select status from jobs order by status');
+    expect(rows.map((r) => r.status)).toEqual(['queued', 'running', 'succeeded']);
+    expect((await db.query('select 1 from inbox')).rowCount).toBe(1);
+  });
+});
