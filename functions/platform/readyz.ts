@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
-import { withTimeout } from './lib/with-timeout.ts';
+import { TimeoutError, withTimeout } from '../../shared/timeout.ts';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -31,7 +31,11 @@ export default defineHttp({
 
 async function probe(name: string, check: () => Promise<void>): Promise<string> {
   try {
-    await withTimeout(check(), CHECK_TIMEOUT_MS, name);
+    await withTimeout(
+      check(),
+      CHECK_TIMEOUT_MS,
+      () => new TimeoutError(`${name} did not answer within ${CHECK_TIMEOUT_MS} ms`),
+    );
     return 'ok';
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

@@ -5,7 +5,7 @@ import { createPgDb } from './pg.ts';
 import type { Db } from './port.ts';
 
 export type { Db, QueryResult, Queryable, Tx } from './port.ts';
-export { DbError } from './port.ts';
+export { DbError, DbUnavailableError } from './port.ts';
 
 /**
  * The database the configuration asks for: Postgres through a pool when `DATABASE_URL` is set,

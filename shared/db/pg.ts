@@ -5,7 +5,8 @@ import pgCopyStreams from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import { createLogger } from '../observability/logger.ts';
 import { copyFromStatement, encodeCsvRows } from './csv.ts';
-import { DbError, type Db, type QueryResult, type Queryable } from './port.ts';
+import { messageOf } from './errors.ts';
+import { DbError, DbUnavailableError, type Db, type QueryResult, type Queryable } from './port.ts';
 import { openTx, rolledBackAtCommit } from './tx.ts';
 
 export interface PgDbOptions {
@@ -42,8 +43,9 @@ const typeParsers = {
  * The DB port on a real Postgres server through a `pg` pool.
  *
  * Errors: SQL errors are pg's own `DatabaseError`s, so callers can read `code` (e.g. `'23505'`
- * for a unique violation); failing to connect or losing the connection is a `DbError` whose
- * `cause` is pg's error. A connection that failed is destroyed rather than returned to the pool.
+ * for a unique violation); failing to connect or losing the connection is a `DbUnavailableError`
+ * (a `DbError`, 503 at a route) whose `cause` is pg's error; any other failure is a `DbError`.
+ * A connection that failed is destroyed rather than returned to the pool.
  *
  * @example
  *   const db = createPgDb(process.env.DATABASE_URL!, { max: 10 });
@@ -75,7 +77,9 @@ export function createPgDb(url: string, options: PgDbOptions = {}): Db {
     try {
       client = await pool.connect();
     } catch (err) {
-      throw new DbError(`Cannot connect to Postgres at ${where}: ${messageOf(err)}`, { cause: err });
+      throw new DbUnavailableError(`Cannot connect to Postgres at ${where}: ${messageOf(err)}`, {
+        cause: err,
+      });
     }
     let broken: Error | undefined;
     const onError = (err: Error): void => {
@@ -195,7 +199,7 @@ async function runQuery<Row>(
     const last: pg.QueryResult = Array.isArray(result) ? result[result.length - 1] : result;
     return { rows: last.rows as Row[], rowCount: last.rowCount ?? 0, command: last.command };
   } catch (err) {
-    throw isSqlError(err) ? err : new DbError(`Postgres query failed: ${messageOf(err)}`, { cause: err });
+    throw isSqlError(err) ? err : wrapFailure(`Postgres query failed: ${messageOf(err)}`, err);
   }
 }
 
@@ -214,7 +218,7 @@ async function copyRows(
   } catch (err) {
     throw isSqlError(err) || err instanceof DbError
       ? err
-      : new DbError(`COPY into ${table} failed: ${messageOf(err)}`, { cause: err });
+      : wrapFailure(`COPY into ${table} failed: ${messageOf(err)}`, err);
   }
   return copy.rowCount;
 }
@@ -222,10 +226,45 @@ async function copyRows(
 /**
  * An error the server sent about a statement; the connection is still fine after it. FATAL and
  * PANIC (e.g. 57P01 after pg_terminate_backend) mean the server ended the session: that is a
- * lost connection, so those become DbErrors and the connection is discarded.
+ * lost connection, so those become DbUnavailableErrors and the connection is discarded.
  */
 function isSqlError(err: unknown): boolean {
   return err instanceof pg.DatabaseError && err.severity !== 'FATAL' && err.severity !== 'PANIC';
+}
+
+/** A lost connection is an outage (DbUnavailableError); anything else is a DbError. */
+function wrapFailure(message: string, err: unknown): DbError {
+  return isConnectionFailure(err)
+    ? new DbUnavailableError(message, { cause: err })
+    : new DbError(message, { cause: err });
+}
+
+/** Socket errors that mean the server is gone or unreachable, not that the statement was wrong. */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Did the connection fail, rather than the statement or the caller (a value pg cannot
+ * serialize is a TypeError, and stays a plain DbError)? pg reports a dropped socket either
+ * with the socket's errno code or, once the socket has ended, with plain Errors whose messages
+ * are the only sign: 'Connection terminated unexpectedly', 'Client has encountered a
+ * connection error and is not queryable'. FATAL/PANIC from the server ended the session.
+ */
+function isConnectionFailure(err: unknown): boolean {
+  if (err instanceof pg.DatabaseError) return err.severity === 'FATAL' || err.severity === 'PANIC';
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
+  return /^Connection terminated|connection error and is not queryable/.test(err.message);
 }
 
 /** `host:port/database` — never the password. */
@@ -236,10 +275,6 @@ function describeServer(url: string): string {
   } catch {
     return '(unparsable DATABASE_URL)';
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message || err.constructor.name : String(err);
 }
 
 function toError(err: unknown): Error {

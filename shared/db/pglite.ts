@@ -4,7 +4,8 @@ import path from 'node:path';
 import { PGlite, TransactionAbortedError, types, type Results, type Transaction } from '@electric-sql/pglite';
 import { copyFromStatement, encodeCsvRows } from './csv.ts';
 import { lockFile, type FileLock } from './lock-file.ts';
-import { DbError, type Db, type QueryResult, type Queryable } from './port.ts';
+import { messageOf } from './errors.ts';
+import { DbError, DbUnavailableError, type Db, type QueryResult, type Queryable } from './port.ts';
 import { openTx, rolledBackAtCommit } from './tx.ts';
 
 /** The embedded database, plus what tests use to clone a migrated database quickly. */
@@ -76,7 +77,9 @@ export async function createPgliteDb(
   } catch (err) {
     await lock?.release();
     const where = dir ? ` in ${dir}` : '';
-    throw new DbError(`Cannot open the embedded database${where}: ${messageOf(err)}`, { cause: err });
+    throw new DbUnavailableError(`Cannot open the embedded database${where}: ${messageOf(err)}`, {
+      cause: err,
+    });
   }
 
   // Marks the async context of a running transaction callback, to catch calls that would deadlock.
@@ -202,8 +205,4 @@ function asDbError(err: unknown): unknown {
   const isSqlError =
     err instanceof Error && 'severity' in err && typeof (err as { code?: unknown }).code === 'string';
   return isSqlError ? err : new DbError(`Embedded database failed: ${messageOf(err)}`, { cause: err });
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

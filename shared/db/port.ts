@@ -1,3 +1,5 @@
+import { AppError } from '../errors.ts';
+
 /**
  * The database port: the only way code reaches Postgres. Two implementations share it —
  * `pg` (a real server, pooled) and PGlite (embedded, in-process) — so the same SQL and the
@@ -37,7 +39,30 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
-/** A stable error code for failures that come from the database layer. */
-export class DbError extends Error {
-  readonly code = 'DB_ERROR';
+/**
+ * A failure from the database layer that is not an SQL error, e.g. a misuse of the port (a `tx` used
+ * after its transaction ended, a bad `copyFrom` row) or a transaction rolled back at COMMIT.
+ * Reaching a route it is a 500: the request did nothing wrong, the code did.
+ * SQL errors are the driver's own errors, carrying Postgres's `code` (e.g. `'23505'`).
+ */
+export class DbError extends AppError {
+  readonly code: string = 'DB_ERROR';
+  readonly status: number = 500;
+}
+
+/**
+ * The database cannot be reached: connecting failed, or the connection was lost or ended by the
+ * server mid-statement. Worth retrying later; a route answers 503 `DB_UNAVAILABLE`.
+ *
+ * @example
+ *   try {
+ *     await db.query('select 1');
+ *   } catch (err) {
+ *     if (err instanceof DbUnavailableError) return retryLater(); // an outage, not a bug
+ *     throw err;
+ *   }
+ */
+export class DbUnavailableError extends DbError {
+  override readonly code = 'DB_UNAVAILABLE';
+  override readonly status = 503;
 }

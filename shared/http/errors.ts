@@ -23,6 +23,12 @@ export class MalformedFormError extends AppError {
   readonly status = 400;
 }
 
+/** The request has a body in a media type the route does not read (only JSON and forms are). */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  readonly status = 415;
+}
+
 export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE';
   readonly status = 413;

@@ -2,7 +2,7 @@ import type { HonoRequest } from 'hono';
 import { z } from 'zod';
 import type { HttpDefinition } from '../contract/http.ts';
 import { ValidationError } from '../errors.ts';
-import { MalformedFormError, MalformedJsonError } from './errors.ts';
+import { MalformedFormError, MalformedJsonError, UnsupportedMediaTypeError } from './errors.ts';
 import { isFormContentType, isJsonContentType } from './wants-html.ts';
 
 /** One validation problem, named by where it is: `params.id`, `query.limit`, `body.ids.0`. */
@@ -73,7 +73,14 @@ function summarize(issues: ValidationDetail[]): string {
   return `Invalid request: ${shown.join('; ')}${more}`;
 }
 
-/** JSON → parsed value; urlencoded or multipart → an object of fields; anything else → `{}`. */
+const ACCEPTED_BODY_TYPES = 'application/json, application/x-www-form-urlencoded or multipart/form-data';
+
+/**
+ * JSON → parsed value; urlencoded or multipart → an object of fields; no body at all → `{}`
+ * (`curl -X POST` sends neither a body nor a content type). A body in any other type, or
+ * with no type, is refused with 415 rather than read as `{}`: a client sending JSON as
+ * text/plain would otherwise see its fields silently ignored.
+ */
 async function readBody(req: HonoRequest, arrayFields: ReadonlySet<string>): Promise<unknown> {
   const contentType = req.header('content-type') ?? null;
   if (isJsonContentType(contentType)) {
@@ -96,7 +103,12 @@ async function readBody(req: HonoRequest, arrayFields: ReadonlySet<string>): Pro
     }
     return pickValues(Object.entries(form), arrayFields);
   }
-  return {};
+  if ((await req.text()) === '') return {};
+  // The type is client-chosen: cap what is echoed back.
+  const problem = contentType
+    ? `Content-Type ${contentType.slice(0, 100)} is not supported for the request body`
+    : 'The request body has no Content-Type';
+  throw new UnsupportedMediaTypeError(`${problem}; send ${ACCEPTED_BODY_TYPES}`);
 }
 
 type FormValue = string | File;

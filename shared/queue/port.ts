@@ -14,8 +14,6 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
-
 /** One consuming queue, owned by one task function, bound to the kinds it consumes. */
 export interface QueueSpec {
   /** Queue name without prefix, e.g. `gradcafe.scrape-new-data`. */

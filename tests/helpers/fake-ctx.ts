@@ -45,11 +45,24 @@ export class FakeJobs implements Jobs {
       payload,
       ...(options.correlationId ? { correlationId: options.correlationId } : {}),
     });
-    const { messageId } = await this.publisher.publish(kind, payload, {
-      correlationId: job.correlationId,
-      jobId: job.id,
-    });
-    return { jobId: job.id, messageId };
+    try {
+      const { messageId } = await this.publisher.publish(kind, payload, {
+        correlationId: job.correlationId,
+        jobId: job.id,
+      });
+      return { jobId: job.id, messageId };
+    } catch (err) {
+      // As the real Jobs (shared/runtime/jobs.ts): a job that could not be queued is recorded
+      // as failed, and the caller still gets the publish error.
+      const now = new Date().toISOString();
+      Object.assign(job, {
+        status: 'failed',
+        error: `could not be queued: ${(err as Error).message}`,
+        finishedAt: now,
+        updatedAt: now,
+      });
+      throw err;
+    }
   }
 
   async get(id: string): Promise<Job | undefined> {
@@ -129,14 +142,18 @@ export class FakeQueueAdmin implements QueueAdmin {
   }
 }
 
-/** A database that answers `ping()` and refuses everything else (route tests must not query). */
-export function createFakeDb(): Db & { pingError: Error | undefined } {
+/**
+ * A database that answers `ping()` and refuses everything else (route tests must not query).
+ * Set `queryError` to choose what a query throws, e.g. a `DbUnavailableError` for an outage.
+ */
+export function createFakeDb(): Db & { pingError: Error | undefined; queryError: Error | undefined } {
   const refuse = async (): Promise<never> => {
-    throw new Error('fake db: queries are not available in route tests');
+    throw db.queryError ?? new Error('fake db: queries are not available in route tests');
   };
   const db = {
     kind: 'postgres' as const,
     pingError: undefined as Error | undefined,
+    queryError: undefined as Error | undefined,
     query: refuse,
     copyFrom: refuse,
     transaction: refuse,

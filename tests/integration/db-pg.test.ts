@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPgDb } from '../../shared/db/pg.ts';
-import { DbError, type Db } from '../../shared/db/port.ts';
+import { DbError, DbUnavailableError, type Db } from '../../shared/db/port.ts';
 import { createTestDb, testDatabaseUrl, withAdminClient, type TestDb } from '../helpers/db.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -32,21 +32,22 @@ describe('pg adapter: connections', () => {
       admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where ${where} = $1`, [value]),
     );
 
-  it('turns an unreachable server into a DbError carrying the cause', async () => {
+  it('turns an unreachable server into a DbUnavailableError carrying the cause', async () => {
     const db = createPgDb('postgres://postgres@127.0.0.1:1/nowhere');
     opened.push(db);
     const err = await db.query('select 1').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DbError);
+    expect(err).toBeInstanceOf(DbUnavailableError);
+    expect(err).toMatchObject({ code: 'DB_UNAVAILABLE', status: 503 });
     expect((err as DbError).message).toMatch(/Cannot connect to Postgres at 127\.0\.0\.1:1\/nowhere/);
     expect((err as DbError).cause).toMatchObject({ code: 'ECONNREFUSED' });
-    await expect(db.transaction(async () => 1)).rejects.toThrow(DbError);
+    await expect(db.transaction(async () => 1)).rejects.toThrow(DbUnavailableError);
   });
 
   it('turns a missing database into a DbError, without the password in the message', async () => {
     const db = createPgDb(testDatabaseUrl('no_such_database_here').replace('postgres@', 'postgres:secret@'));
     opened.push(db);
     const err = await db.ping().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DbError);
+    expect(err).toBeInstanceOf(DbUnavailableError);
     expect((err as DbError).cause).toMatchObject({ code: '3D000' });
     expect((err as DbError).message).not.toContain('secret');
   });
@@ -72,15 +73,25 @@ describe('pg adapter: connections', () => {
     await expect(db.query('select 1 as ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
   });
 
-  it('reports a lost connection mid-transaction as a DbError and recovers', async () => {
+  it('reports a lost connection mid-transaction as a DbUnavailableError and recovers', async () => {
     const db = singleConnection('fnstack-test-lost');
     const outcome = db.transaction(async (tx) => {
       const { rows } = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
       await terminate('pid', rows[0]!.pid);
       await tx.query('select 1');
     });
-    await expect(outcome).rejects.toThrow(DbError);
+    await expect(outcome).rejects.toThrow(DbUnavailableError);
     await expect(db.ping()).resolves.toBeUndefined();
+  });
+
+  it('keeps a failure that is not the connection a plain DbError', async () => {
+    const db = singleConnection('fnstack-test-bad-value');
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const err = await db.query('select $1::jsonb', [circular]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DbError);
+    expect(err).not.toBeInstanceOf(DbUnavailableError);
+    expect((err as DbError).cause).toBeInstanceOf(TypeError);
   });
 
   it('logs the loss of an idle connection instead of crashing, and reconnects', async () => {

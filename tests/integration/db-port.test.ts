@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DbError, type Db } from '../../shared/db/port.ts';
+import { DbError, DbUnavailableError, type Db } from '../../shared/db/port.ts';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.ts';
 
 describe.each(dbBackends)('DB port on %s', (backend) => {
@@ -105,7 +105,15 @@ describe.each(dbBackends)('DB port on %s', (backend) => {
       await db.transaction(async (tx) => {
         leaked = tx;
       });
-      await expect(leaked!.query('select 1')).rejects.toThrow(/already ended/);
+      const err = await leaked!.query('select 1').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DbError);
+      expect(err).toMatchObject({
+        message: expect.stringMatching(/already ended/),
+        code: 'DB_ERROR',
+        status: 500,
+      });
+      // A bug in the caller, not an outage: it must not pass for one (503, retry later).
+      expect(err).not.toBeInstanceOf(DbUnavailableError);
     });
 
     it('runs concurrent transactions from independent callers without mixing them', async () => {

@@ -22,6 +22,7 @@ const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0
 const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 // Nothing listens on port 1: connecting is refused at once.
 const DEAD_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:1';
+const DEAD_DATABASE_URL = 'postgres://postgres@127.0.0.1:1/nowhere';
 
 const echo = defineHttp({
   method: 'POST',
@@ -29,6 +30,21 @@ const echo = defineHttp({
   summary: 'Echo the body',
   body: z.object({ text: z.string() }),
   handler: ({ body }) => json({ length: body.text.length }),
+});
+
+const selectOne = defineHttp({
+  method: 'GET',
+  path: '/count',
+  summary: 'Read from the database',
+  handler: async (_req, ctx) => json((await ctx.db.query<{ n: number }>('select 1 as n')).rows[0]),
+});
+
+const optionalBody = defineHttp({
+  method: 'POST',
+  path: '/optional',
+  summary: 'A body that may be left out',
+  body: z.object({ since: z.number().optional() }).optional(),
+  handler: ({ body }) => json({ body }),
 });
 
 function queueAdminOf(driver: QueueDriver): QueueAdmin {
@@ -47,6 +63,8 @@ async function startServer(db: Db, driver: QueueDriver): Promise<{ server: Serve
   const manifest = buildManifest([
     ...(await platformModules()),
     { file: 'functions/demo/echo.ts', module: { default: echo } },
+    { file: 'functions/demo/count.ts', module: { default: selectOne } },
+    { file: 'functions/demo/optional.ts', module: { default: optionalBody } },
   ]);
   const app = createHttpApp({
     manifest,
@@ -97,6 +115,8 @@ describe('HTTP app behind a real server', () => {
   let deadDriver: QueueDriver;
   let live: { server: ServerType; base: string };
   let brokerDown: { server: ServerType; base: string };
+  let deadDb: Db;
+  let dbDown: { server: ServerType; base: string };
 
   beforeAll(async () => {
     db = createPgDb(DATABASE_URL, { max: 2, log: createCapturingLogger('silent').log });
@@ -105,11 +125,13 @@ describe('HTTP app behind a real server', () => {
     deadDriver = createRabbitMqDriver({ url: DEAD_RABBITMQ_URL, connectTimeoutMs: 500, log });
     live = await startServer(db, liveDriver);
     brokerDown = await startServer(db, deadDriver);
+    deadDb = createPgDb(DEAD_DATABASE_URL, { max: 1, log: createCapturingLogger('silent').log });
+    dbDown = await startServer(deadDb, liveDriver);
   });
 
   afterAll(async () => {
-    await Promise.all([live && close(live.server), brokerDown && close(brokerDown.server)]);
-    await Promise.all([liveDriver?.close(), deadDriver?.close(), db?.close()]);
+    await Promise.all([live, brokerDown, dbDown].map((started) => started && close(started.server)));
+    await Promise.all([liveDriver?.close(), deadDriver?.close(), db?.close(), deadDb?.close()]);
   });
 
   it('is ready when the real Postgres and RabbitMQ answer', async () => {
@@ -155,6 +177,25 @@ describe('HTTP app behind a real server', () => {
     const res = await postChunked(live.base, '/demo/echo', chunks);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ length: text.length });
+  });
+
+  it('answers 503 DB_UNAVAILABLE when the database cannot be reached', async () => {
+    const up = await fetch(`${live.base}/demo/count`);
+    expect(await up.json()).toEqual({ n: 1 });
+    const res = await fetch(`${dbDown.base}/demo/count`, { headers: { 'x-correlation-id': 'it-db' } });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      error: { code: 'DB_UNAVAILABLE', message: 'Service unavailable', correlationId: 'it-db' },
+    });
+  });
+
+  it('reads a POST without a body (curl -X POST) as {}, and refuses a text/plain body with 415', async () => {
+    const empty = await fetch(`${live.base}/demo/optional`, { method: 'POST' });
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({ body: {} });
+    const text = await fetch(`${live.base}/demo/optional`, { method: 'POST', body: '{"since":1}' });
+    expect(text.status).toBe(415);
+    expect(((await text.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('serves the Swagger UI bundle in full', async () => {

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineHttp, json, redirect } from '../../shared/contract/index.ts';
-import { NotFoundError, UpstreamError } from '../../shared/errors.ts';
+import { DbError, DbUnavailableError } from '../../shared/db/port.ts';
+import { NotFoundError, QueueUnavailableError, UpstreamError } from '../../shared/errors.ts';
 import { encodeFlash } from '../../shared/http/flash.ts';
 import { MAX_BODY_BYTES } from '../../shared/http/function-route.ts';
 import { createFakeHttpApp, readJson } from '../helpers/fake-ctx.ts';
@@ -60,7 +61,32 @@ const readAndRedirect = defineHttp({
   },
 });
 
+const countRows = defineHttp({
+  method: 'GET',
+  path: '/rows',
+  summary: 'Read from the database',
+  handler: async (_req, ctx) => json((await ctx.db.query('select count(*) as n from jobs')).rows),
+});
+
+const optionalBody = defineHttp({
+  method: 'POST',
+  path: '/optional',
+  summary: 'A body that may be left out, as POST /gradcafe/pull-data',
+  body: z.object({ since: z.coerce.number().optional() }).optional(),
+  handler: (req) => json({ body: req.body }),
+});
+
+const triggerJob = defineHttp({
+  method: 'POST',
+  path: '/trigger',
+  summary: 'Trigger a job',
+  handler: async (_req, ctx) => json(await ctx.jobs.trigger('demo_job', { n: 1 }), 202),
+});
+
 const fixtures = {
+  'functions/demo/rows.ts': countRows,
+  'functions/demo/optional.ts': optionalBody,
+  'functions/demo/trigger.ts': triggerJob,
   'functions/demo/echo.ts': echo,
   'functions/demo/boom.ts': boom,
   'functions/demo/flash.ts': showFlash,
@@ -185,6 +211,58 @@ describe('input validation', () => {
   });
 });
 
+describe('request body media types', () => {
+  it('answers a body in an unsupported type with 415 naming the accepted types, before the handler', async () => {
+    const res = await t.app.request('/demo/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"name":"ann"}',
+    });
+    expect(res.status).toBe(415);
+    const { error } = await readJson(res);
+    expect(error).toEqual({ code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('text/plain') });
+    for (const type of ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']) {
+      expect(error.message).toContain(type);
+    }
+  });
+
+  it('answers a body without a content type with 415 too', async () => {
+    const res = await t.app.request('/demo/optional', {
+      method: 'POST',
+      body: new TextEncoder().encode('{"since":5}'), // bytes: fetch adds no content type
+    });
+    expect(res.status).toBe(415);
+    expect((await readJson(res)).error.message).toMatch(/no Content-Type/);
+  });
+
+  it('reads no body at all as {} (curl -X POST), whatever the content type', async () => {
+    const noBody = await t.app.request('/demo/optional', { method: 'POST' });
+    expect(noBody.status).toBe(200);
+    expect(await readJson(noBody)).toEqual({ body: {} });
+    const emptyText = await t.app.request('/demo/optional', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '',
+    });
+    expect(await readJson(emptyText)).toEqual({ body: {} });
+  });
+
+  it('reads empty form posts as {}', async () => {
+    const urlencoded = await t.app.request('/demo/optional', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: '',
+    });
+    expect(await readJson(urlencoded)).toEqual({ body: {} });
+    const multipart = await t.app.request('/demo/optional', {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      body: new FormData(),
+    });
+    expect(await readJson(multipart)).toEqual({ body: {} });
+  });
+});
+
 describe('form posts', () => {
   it('parses an urlencoded form into fields, arrays only where the schema has them', async () => {
     const res = await t.app.request('/demo/echo', {
@@ -281,6 +359,42 @@ describe('error mapping', () => {
     const res = await t.app.request('/demo/boom/string');
     expect(res.status).toBe(500);
     expect((await readJson(res)).error.code).toBe('INTERNAL');
+  });
+});
+
+describe('database and queue errors', () => {
+  it('answers a database outage with 503 DB_UNAVAILABLE, hiding where the database is', async () => {
+    t.db.queryError = new DbUnavailableError('Cannot connect to Postgres at db.internal:5432/app', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
+    const res = await t.app.request('/demo/rows', { headers: { 'x-correlation-id': 'c-db' } });
+    expect(res.status).toBe(503);
+    const text = await res.text();
+    expect(text).not.toContain('db.internal');
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'DB_UNAVAILABLE', message: 'Service unavailable', correlationId: 'c-db' },
+    });
+  });
+
+  it('keeps other database errors (a misuse of the port) a 500', async () => {
+    t.db.queryError = new DbError('This transaction has already ended');
+    const res = await t.app.request('/demo/rows');
+    expect(res.status).toBe(500);
+    expect((await readJson(res)).error).toMatchObject({ code: 'DB_ERROR', message: 'Internal server error' });
+  });
+
+  it('records a job that could not be queued as failed, and answers 503', async () => {
+    t.queue.failWith = new QueueUnavailableError('broker unreachable');
+    const res = await t.app.request('/demo/trigger', { method: 'POST' });
+    expect(res.status).toBe(503);
+    expect((await readJson(res)).error.code).toBe('QUEUE_UNAVAILABLE');
+    const [job] = t.jobs.byId.values();
+    expect(job).toMatchObject({
+      kind: 'demo_job',
+      status: 'failed',
+      error: 'could not be queued: broker unreachable',
+      finishedAt: expect.any(String),
+    });
   });
 });
 

@@ -9,18 +9,29 @@ import { TopologyConflictError } from '../errors.ts';
  * declaration) is reported and the channel replaced; it must never crash the process.
  */
 
-export async function openChannel(connection: ChannelModel, log: Logger, purpose: string): Promise<Channel> {
-  const channel = await connection.createChannel();
-  channel.on('error', (err: Error) => log.warn({ err, purpose }, 'rabbitmq channel error'));
-  return channel;
-}
-
-export async function openConfirmChannel(
+/**
+ * Open a channel with its 'error' listener attached; `'confirm'` opens a confirm channel
+ * (publisher confirms), for the publisher.
+ *
+ * @example
+ *   const channel = await openChannel(connection, log, 'consume orders');
+ *   const confirming = await openChannel(connection, log, 'publish', 'confirm');
+ */
+export function openChannel(connection: ChannelModel, log: Logger, purpose: string): Promise<Channel>;
+export function openChannel(
   connection: ChannelModel,
   log: Logger,
   purpose: string,
-): Promise<ConfirmChannel> {
-  const channel = await connection.createConfirmChannel();
+  mode: 'confirm',
+): Promise<ConfirmChannel>;
+export async function openChannel(
+  connection: ChannelModel,
+  log: Logger,
+  purpose: string,
+  mode?: 'confirm',
+): Promise<Channel> {
+  const channel =
+    mode === 'confirm' ? await connection.createConfirmChannel() : await connection.createChannel();
   channel.on('error', (err: Error) => log.warn({ err, purpose }, 'rabbitmq channel error'));
   return channel;
 }

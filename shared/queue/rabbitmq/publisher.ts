@@ -1,7 +1,8 @@
 import type { ConfirmChannel, Message, Options } from 'amqplib';
 import type { Logger } from 'pino';
 import { QueueUnavailableError } from '../../errors.ts';
-import { openConfirmChannel, toQueueError } from './channels.ts';
+import { withTimeout } from '../../timeout.ts';
+import { openChannel, toQueueError } from './channels.ts';
 import type { ConnectionManager } from './connection.ts';
 import { UnroutableMessageError } from '../errors.ts';
 
@@ -52,7 +53,7 @@ export function createConfirmPublisher(options: ConfirmPublisherOptions): Confir
 
   async function open(onClose: () => void): Promise<ConfirmChannel> {
     const connection = await options.connection.get();
-    const opened = await openConfirmChannel(connection, log, 'publish');
+    const opened = await openChannel(connection, log, 'publish', 'confirm');
     opened.on('return', (message: Message) => {
       const id = String(message.properties.messageId ?? '');
       returned.set(id, (returned.get(id) ?? 0) + 1);
@@ -129,7 +130,7 @@ export function createConfirmPublisher(options: ConfirmPublisherOptions): Confir
 
   return {
     publish(request) {
-      return withDeadline(
+      return withTimeout(
         send(request),
         options.timeoutMs,
         () => new QueueUnavailableError(`No publisher confirm from RabbitMQ within ${options.timeoutMs} ms`),
@@ -142,20 +143,4 @@ export function createConfirmPublisher(options: ConfirmPublisherOptions): Confir
       if (current) await current.close().catch(() => undefined);
     },
   };
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number, timeoutError: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timeoutError()), ms);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
 }
