@@ -37,7 +37,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  console.log(`(a) task pipeline: ${settings.tasks} tasks, raw then ours ...`);
+  console.log(`(a) task pipeline: ${settings.tasks} tasks, raw, ours, ours batched ...`);
   const pipeline = await benchPipeline(run);
   console.log(
     `(b) enqueue: ${settings.connections} connections x ${settings.durationSeconds} s, ours then raw ...`,

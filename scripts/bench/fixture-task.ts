@@ -12,14 +12,18 @@ export const BENCH_KIND = 'bench_effect';
  *
  * @example
  *   const manifest = benchTaskManifest(50); // queue `bench.insert-effect`, prefetch 50
+ *   const batched = benchTaskManifest(50, true); // the same with `batch: true`
  */
-export function benchTaskManifest(concurrency: number): Manifest {
+export function benchTaskManifest(concurrency: number, batch = false): Manifest {
+  // Each mode writes its own table, so one run can measure both.
+  const table = batch ? 'batched_effects' : 'task_effects';
   const insertEffect = defineTask({
     consumes: BENCH_KIND,
     payload: z.object({ n: z.number().int() }),
     concurrency,
+    batch,
     handler: async ({ n }, ctx) => {
-      await ctx.db.query('insert into task_effects (message_id, n) values ($1, $2)', [ctx.message.id, n]);
+      await ctx.db.query(`insert into ${table} (message_id, n) values ($1, $2)`, [ctx.message.id, n]);
     },
   });
   return buildManifest([{ file: 'functions/bench/insert-effect.ts', module: { default: insertEffect } }]);

@@ -41,6 +41,8 @@ export interface PipelineSide {
 export interface PipelineResult {
   tasks: number;
   ours: PipelineSide;
+  /** Ours again with `defineTask({ batch: true })`: a savepoint per message, one commit per batch. */
+  batched: PipelineSide;
   raw: PipelineSide;
 }
 
@@ -52,17 +54,19 @@ const TABLES_SQL = `
   create index raw_inbox_processed_at_idx on raw_inbox (processed_at);
   create table raw_effects (id bigserial primary key, message_id uuid not null, n integer not null);
   create table task_effects (id bigserial primary key, message_id uuid not null, n integer not null);
+  create table batched_effects (id bigserial primary key, message_id uuid not null, n integer not null);
 `;
 
-type EffectsTable = 'raw_effects' | 'task_effects';
+type EffectsTable = 'raw_effects' | 'task_effects' | 'batched_effects';
 
 export async function benchPipeline(run: BenchRun): Promise<PipelineResult> {
   const { settings } = run;
   return withClient(run.databaseUrl, async (db) => {
     await db.query(TABLES_SQL);
     const raw = await measureRaw(run, db);
-    const ours = await measureOurs(run, db);
-    return { tasks: settings.tasks, ours, raw };
+    const ours = await measureOurs(run, db, false);
+    const batched = await measureOurs(run, db, true);
+    return { tasks: settings.tasks, ours, batched, raw };
   });
 }
 
@@ -91,9 +95,9 @@ async function measureRaw(run: BenchRun, db: pg.Client): Promise<PipelineSide> {
   });
 }
 
-async function measureOurs(run: BenchRun, db: pg.Client): Promise<PipelineSide> {
+async function measureOurs(run: BenchRun, db: pg.Client, batch: boolean): Promise<PipelineSide> {
   const { settings, prefix } = run;
-  const manifest = benchTaskManifest(settings.prefetch);
+  const manifest = benchTaskManifest(settings.prefetch, batch);
   run.defer(() => run.deleteBrokerObjects(platformBrokerObjects(prefix, topologyOf(manifest))));
   const worker = spawnTsx(
     'scripts/bench/workers/task-worker.ts',
@@ -101,6 +105,7 @@ async function measureOurs(run: BenchRun, db: pg.Client): Promise<PipelineSide> 
     {
       ...workerEnv(run),
       QUEUE_PREFIX: prefix,
+      BENCH_BATCH: batch ? '1' : '0',
     },
     RUNNER_NODE_FLAGS,
   );
@@ -108,7 +113,7 @@ async function measureOurs(run: BenchRun, db: pg.Client): Promise<PipelineSide> 
   try {
     // `ctx.queue` exactly as an HTTP function or a task gets it.
     const publisher = createPublisher(driver, createMetrics());
-    return await measureSide(run, db, worker, 'task_effects', async (n) => {
+    return await measureSide(run, db, worker, batch ? 'batched_effects' : 'task_effects', async (n) => {
       await publisher.publish(BENCH_KIND, { n });
     });
   } finally {

@@ -47,6 +47,7 @@ export function buildResults(input: {
   const { postgresAdminUrl: _pg, rabbitmqUrl: _amqp, ...settings } = input.settings;
   const ratio = (ours: number, raw: number) => (raw > 0 ? ours / raw : 0);
   const pipelineRatio = ratio(pipeline.ours.tasksPerSecond, pipeline.raw.tasksPerSecond);
+  const batchedRatio = ratio(pipeline.batched.tasksPerSecond, pipeline.raw.tasksPerSecond);
   const enqueueRatio = ratio(enqueue.ours.requestsPerSecond, enqueue.raw.messagesPerSecond);
   const figures: Figure[] = [
     {
@@ -57,6 +58,15 @@ export function buildResults(input: {
       ratio: pipelineRatio,
       target: '>= 0.8x raw',
       pass: pipelineRatio >= 0.8,
+    },
+    {
+      figure: `(a') same, defineTask({ batch: true })`,
+      unit: 'tasks/s',
+      ours: pipeline.batched.tasksPerSecond,
+      raw: pipeline.raw.tasksPerSecond,
+      ratio: batchedRatio,
+      target: '>= 0.8x raw',
+      pass: batchedRatio >= 0.8,
     },
     {
       figure: '(b) enqueue POST /gradcafe/pull-data',
@@ -121,6 +131,7 @@ function findProblems(pipeline: PipelineResult, enqueue: EnqueueResult): string[
   const problems: string[] = [];
   for (const [side, result] of [
     ['ours', pipeline.ours],
+    ['ours batched', pipeline.batched],
     ['raw', pipeline.raw],
   ] as const) {
     if (result.rows !== pipeline.tasks || result.distinctRows !== pipeline.tasks) {
@@ -166,7 +177,7 @@ export function printReport(results: BenchResults): void {
   for (const row of rows) console.log(line(row));
   console.log('');
   console.log(
-    `(a) ours ${pipeline.ours.seconds.toFixed(2)} s, raw ${pipeline.raw.seconds.toFixed(2)} s.  ` +
+    `(a) ours ${pipeline.ours.seconds.toFixed(2)} s, batched ${pipeline.batched.seconds.toFixed(2)} s, raw ${pipeline.raw.seconds.toFixed(2)} s.  ` +
       `(b) ours ${enqueue.ours.ok} x 2xx, p50 ${enqueue.ours.latencyMs.p50} ms, p99 ${enqueue.ours.latencyMs.p99} ms, ` +
       `${enqueue.ours.messagesQueued} messages queued; raw ${enqueue.raw.messages} messages of ${enqueue.messageBytes} bytes.`,
   );

@@ -10,6 +10,8 @@ export interface TaskDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
   /** Messages handled at once by one worker process (prefetch). */
   concurrency: number;
   retry: RetryPolicy;
+  /** Messages that arrive together share one transaction (see TaskOptions.batch). */
+  batch?: BatchPolicy;
   /**
    * Runs inside a DB transaction (`ctx.db`) that also records the message id in the inbox,
    * so a redelivered message never repeats its effects. Throw to roll back and retry.
@@ -18,11 +20,26 @@ export interface TaskDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
   handler: (payload: z.infer<S>, ctx: TaskCtx) => Promise<R>;
 }
 
+export interface BatchPolicy {
+  /** Most messages in one transaction (default: the concurrency). */
+  maxSize: number;
+  /** Batches (transactions) at once (default 4). */
+  parallel: number;
+}
+
 export interface TaskOptions<S extends z.ZodType, R> {
   consumes: string | string[];
   payload: S;
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Run messages that arrive together in one transaction: one inbox statement and one commit
+   * for many messages instead of a transaction each. If one message fails, the batch rolls back
+   * and each of its messages runs again alone, so a failing message still fails alone (and the
+   * others' handlers run twice, their effects committed once). For short database work: a slow
+   * handler (a network call) would hold up its whole batch, so leave those unbatched.
+   */
+  batch?: boolean | Partial<BatchPolicy>;
   handler: (payload: z.infer<S>, ctx: TaskCtx) => Promise<R>;
 }
 
@@ -51,5 +68,27 @@ export function defineTask<S extends z.ZodType, R>(options: TaskOptions<S, R>): 
   if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
     throw new TypeError(`defineTask: retry.attempts must be a positive integer, got ${retry.attempts}`);
   }
-  return { type: 'task', consumes, payload: options.payload, concurrency, retry, handler: options.handler };
+  const batch = options.batch
+    ? { maxSize: concurrency, parallel: 4, ...(options.batch === true ? {} : options.batch) }
+    : undefined;
+  if (
+    batch &&
+    !(
+      Number.isInteger(batch.maxSize) &&
+      batch.maxSize >= 1 &&
+      Number.isInteger(batch.parallel) &&
+      batch.parallel >= 1
+    )
+  ) {
+    throw new TypeError(`defineTask: batch.maxSize and batch.parallel must be positive integers`);
+  }
+  return {
+    type: 'task',
+    consumes,
+    payload: options.payload,
+    concurrency,
+    retry,
+    ...(batch ? { batch } : {}),
+    handler: options.handler,
+  };
 }

@@ -10,13 +10,13 @@ import { AsyncResource } from 'node:async_hooks';
  *   const insertJob = createBatcher((rows: JobRow[]) => insertJobs(db, rows), { maxInFlight: 4 });
  *   await insertJob(row); // resolves once the batch holding `row` is written
  */
-export function createBatcher<T>(
-  write: (items: T[]) => Promise<void>,
+export function createBatcher<T, R = void>(
+  write: (items: T[]) => Promise<R[] | void>,
   options: { maxInFlight?: number; maxBatch?: number } = {},
-): (item: T) => Promise<void> {
+): (item: T) => Promise<R> {
   const maxInFlight = options.maxInFlight ?? 4;
   const maxBatch = options.maxBatch ?? 500;
-  const waiting: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  const waiting: { item: T; resolve: (result: R) => void; reject: (err: unknown) => void }[] = [];
   let inFlight = 0;
   // A batch starts from whichever submitter or finished batch pumps; write it in the batcher's
   // own async context so no caller's context (a transaction, a request) leaks into it.
@@ -35,21 +35,24 @@ export function createBatcher<T>(
     }
   }
 
-  /** A failed batch is written again item by item, so one bad item fails alone. */
+  /**
+   * Each item gets its own result when `write` returns them in order. A batch that throws is
+   * written again item by item, so one bad item fails alone.
+   */
   async function writeIsolatingFailures(batch: typeof waiting): Promise<void> {
     try {
-      await write(batch.map((w) => w.item));
-      batch.forEach((w) => w.resolve());
+      const results = await write(batch.map((w) => w.item));
+      batch.forEach((w, i) => w.resolve(results?.[i] as R));
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(err);
       for (const w of batch) {
-        await write([w.item]).then(w.resolve, w.reject);
+        await write([w.item]).then((results) => w.resolve(results?.[0] as R), w.reject);
       }
     }
   }
 
   return (item) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<R>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
       pump();
     });

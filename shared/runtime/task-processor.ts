@@ -6,10 +6,11 @@ import type { Metrics } from '../observability/metrics.ts';
 import { parseEnvelope, type Envelope } from '../queue/envelope.ts';
 import { retryDelayMs, type Delivery, type DeliveryHandler, type Outcome } from '../queue/port.ts';
 import { describeIssues } from '../validation.ts';
+import { createBatcher } from './batcher.ts';
 import { jobState, type NewJob } from './jobs.ts';
 
 /**
- * The transport-free consumer core: turns one delivery into an outcome (ack, retry later,
+ * The transport-free consumer core: turns deliveries into outcomes (ack, retry later,
  * dead-letter). Every driver runs the same core, so every broker behaves the same.
  *
  * - An unparseable body, an unknown kind or an invalid payload is dead-lettered at once:
@@ -18,6 +19,8 @@ import { jobState, type NewJob } from './jobs.ts';
  *   whose id is already in the inbox is acknowledged without running the handler again.
  * - A thrown error rolls back and asks for a retry with backoff until the last attempt,
  *   then for the dead-letter queue with the error.
+ * - With `definition.batch`, messages that arrive together share one transaction: one inbox
+ *   statement and one commit for many messages (see runBatch for what a failure does).
  */
 export interface TaskProcessorOptions {
   queue: string;
@@ -32,7 +35,15 @@ export interface TaskProcessorOptions {
   random?: () => number;
 }
 
-const DUPLICATE = Symbol('duplicate');
+/** A delivery that passed validation and is ready to run. */
+interface Prepared {
+  envelope: Envelope;
+  payload: unknown;
+  job: NewJob | undefined;
+  log: Logger;
+}
+
+type RunResult = { ok: true; value: unknown } | { ok: true; duplicate: true } | { ok: false; error: unknown };
 
 export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHandler {
   const { queue, functionId, definition, db, metrics, log } = options;
@@ -44,18 +55,16 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
   }
 
   /** Job rows are bookkeeping: a failed update is logged and never changes what happens to the message. */
-  async function recordJob(
-    job: NewJob | undefined,
-    update: (job: NewJob) => Promise<void>,
-    messageLog: Logger,
-  ) {
+  async function recordJob(prepared: Prepared, update: (job: NewJob) => Promise<void>) {
+    const { job } = prepared;
     if (!job) return;
     await update(job).catch((err: unknown) =>
-      messageLog.warn({ err, jobId: job.id }, 'could not update job state'),
+      prepared.log.warn({ err, jobId: job.id }, 'could not update job state'),
     );
   }
 
-  return async function processDelivery(delivery: Delivery): Promise<Outcome> {
+  /** Parse and validate; an outcome means the message can never run and is dead-lettered now. */
+  async function prepare(delivery: Delivery): Promise<Prepared | Outcome> {
     const parsed = parseEnvelope(delivery.body);
     if (!parsed.ok) {
       log.warn({ queue, reason: parsed.reason }, 'malformed message dead-lettered');
@@ -63,71 +72,162 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     }
     const envelope = parsed.envelope;
     const { id, kind, attempt, correlationId, jobId } = envelope;
-    const messageLog = log.child({ correlationId, messageId: id, kind, attempt, function: functionId });
-    const job = jobId ? { id: jobId, kind, payload: envelope.payload, correlationId } : undefined;
-
+    const prepared: Prepared = {
+      envelope,
+      payload: undefined,
+      job: jobId ? { id: jobId, kind, payload: envelope.payload, correlationId } : undefined,
+      log: log.child({ correlationId, messageId: id, kind, attempt, function: functionId }),
+    };
+    let error: string | undefined;
     if (!definition.consumes.includes(kind)) {
-      const error = `unknown kind '${kind}' for queue ${queue}`;
-      messageLog.warn(error + '; dead-lettered');
-      await recordJob(job, (j) => jobState.dead(db, j, attempt, error), messageLog);
+      error = `unknown kind '${kind}' for queue ${queue}`;
+    } else {
+      const payload = definition.payload.safeParse(envelope.payload);
+      if (payload.success) prepared.payload = payload.data;
+      else error = `invalid payload: ${describeIssues(payload.error)}`;
+    }
+    if (error !== undefined) {
+      prepared.log.warn({ error }, 'message dead-lettered: it cannot succeed on any attempt');
+      await recordJob(prepared, (j) => jobState.dead(db, j, attempt, error));
       return deadLetter(error, envelope);
     }
-    const payload = definition.payload.safeParse(envelope.payload);
-    if (!payload.success) {
-      const error = `invalid payload: ${describeIssues(payload.error)}`;
-      messageLog.warn({ error }, 'invalid payload dead-lettered');
-      await recordJob(job, (j) => jobState.dead(db, j, attempt, error), messageLog);
-      return deadLetter(error, envelope);
-    }
+    await recordJob(prepared, (j) => jobState.running(db, j, attempt));
+    return prepared;
+  }
 
-    await recordJob(job, (j) => jobState.running(db, j, attempt), messageLog);
-    const started = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    try {
-      const result = await db.transaction(async (tx) => {
-        const inserted = await tx.query(
-          `insert into inbox (message_id, queue, kind) values ($1, $2, $3) on conflict do nothing`,
-          [id, queue, kind],
-        );
-        if (inserted.rowCount === 0) return DUPLICATE;
-        const message = {
-          id,
-          kind,
-          attempt,
-          maxAttempts: retry.attempts,
-          correlationId,
-          ...(jobId ? { jobId } : {}),
-        };
-        const value = await definition.handler(payload.data, options.makeCtx(tx, message, messageLog));
-        if (job) await jobState.succeeded(tx, job, attempt, value);
-        return value;
-      });
+  /** Run the handler and record the job's result, in `tx`. */
+  async function execute(tx: Tx, prepared: Prepared): Promise<RunResult> {
+    const { envelope, job } = prepared;
+    const { id, kind, attempt, correlationId } = envelope;
+    const message = {
+      id,
+      kind,
+      attempt,
+      maxAttempts: retry.attempts,
+      correlationId,
+      ...(job ? { jobId: job.id } : {}),
+    };
+    const value = await definition.handler(prepared.payload, options.makeCtx(tx, message, prepared.log));
+    if (job) await jobState.succeeded(tx, job, attempt, value);
+    return { ok: true, value };
+  }
+
+  /** The inbox row, then the handler, all in `tx`; a message already in the inbox is not run again. */
+  async function runIn(tx: Tx, prepared: Prepared): Promise<RunResult> {
+    const { id, kind } = prepared.envelope;
+    const inserted = await tx.query(
+      `insert into inbox (message_id, queue, kind) values ($1, $2, $3) on conflict do nothing`,
+      [id, queue, kind],
+    );
+    if (inserted.rowCount === 0) return { ok: true, duplicate: true };
+    return execute(tx, prepared);
+  }
+
+  /** Turn what happened into the outcome the driver applies. */
+  async function settle(prepared: Prepared, result: RunResult, seconds: number): Promise<Outcome> {
+    const { envelope, log: messageLog } = prepared;
+    const { kind, attempt } = envelope;
+    if (result.ok) {
       metrics.processed.inc({ kind, queue });
-      if (result === DUPLICATE) {
+      if ('duplicate' in result) {
         messageLog.info('already processed (inbox); acknowledged without running again');
-        return { type: 'ack' };
+      } else {
+        metrics.handlerDuration.observe({ function: functionId, outcome: 'succeeded' }, seconds);
+        messageLog.info({ durationMs: Math.round(seconds * 1000) }, 'task succeeded');
       }
-      metrics.handlerDuration.observe({ function: functionId, outcome: 'succeeded' }, seconds());
-      messageLog.info({ durationMs: Math.round(seconds() * 1000) }, 'task succeeded');
       return { type: 'ack' };
-    } catch (err) {
-      metrics.handlerDuration.observe({ function: functionId, outcome: 'failed' }, seconds());
-      const error = describeError(err);
-      if (attempt < retry.attempts) {
-        const delayMs = retryDelayMs(retry, attempt, options.random);
-        metrics.failed.inc({ kind, queue });
-        messageLog.warn({ err, delayMs }, `task failed (attempt ${attempt}/${retry.attempts}); retrying`);
-        await recordJob(job, (j) => jobState.retrying(db, j.id, error), messageLog);
-        return { type: 'retry', envelope: { ...envelope, attempt: attempt + 1 }, delayMs, error };
-      }
-      messageLog.error(
-        { err },
-        `task failed on its last attempt (${attempt}/${retry.attempts}); dead-lettered`,
-      );
-      await recordJob(job, (j) => jobState.dead(db, j, attempt, error), messageLog);
-      return deadLetter(error, envelope);
     }
+    metrics.handlerDuration.observe({ function: functionId, outcome: 'failed' }, seconds);
+    const err = result.error;
+    const error = describeError(err);
+    if (attempt < retry.attempts) {
+      const delayMs = retryDelayMs(retry, attempt, options.random);
+      metrics.failed.inc({ kind, queue });
+      messageLog.warn({ err, delayMs }, `task failed (attempt ${attempt}/${retry.attempts}); retrying`);
+      await recordJob(prepared, (j) => jobState.retrying(db, j.id, error));
+      return { type: 'retry', envelope: { ...envelope, attempt: attempt + 1 }, delayMs, error };
+    }
+    messageLog.error(
+      { err },
+      `task failed on its last attempt (${attempt}/${retry.attempts}); dead-lettered`,
+    );
+    await recordJob(prepared, (j) => jobState.dead(db, j, attempt, error));
+    return deadLetter(error, envelope);
+  }
+
+  /** One message, one transaction. */
+  async function runAlone(prepared: Prepared): Promise<RunResult> {
+    return db
+      .transaction((tx) => runIn(tx, prepared))
+      .catch((error: unknown) => ({ ok: false as const, error }));
+  }
+
+  /**
+   * Many messages, one transaction: one statement claims their inbox rows, then each handler
+   * runs in turn. If a handler fails, nothing of the batch commits: that message gets its
+   * failure, and every other message runs again alone (handlers that had succeeded run twice:
+   * at-least-once, with effects committed once). If the commit fails, all of them run alone.
+   */
+  async function runBatch(batch: Prepared[]): Promise<RunResult[]> {
+    try {
+      return await db.transaction(async (tx) => {
+        const claimed = await tx.query<{ message_id: string }>(
+          `insert into inbox (message_id, queue, kind)
+           select id, $2, kind from unnest($1::uuid[], $3::text[]) as m(id, kind)
+           on conflict do nothing
+           returning message_id`,
+          [batch.map((p) => p.envelope.id), queue, batch.map((p) => p.envelope.kind)],
+        );
+        const fresh = new Set(claimed.rows.map((row) => row.message_id.toLowerCase()));
+        const results: RunResult[] = [];
+        for (const [index, prepared] of batch.entries()) {
+          // `delete` also turns a second copy of one message inside the batch into a duplicate.
+          if (!fresh.delete(prepared.envelope.id.toLowerCase())) {
+            results.push({ ok: true, duplicate: true });
+            continue;
+          }
+          results.push(
+            await execute(tx, prepared).catch((error: unknown) =>
+              Promise.reject(new BatchAbort(index, error)),
+            ),
+          );
+        }
+        return results;
+      });
+    } catch (err) {
+      const failed = err instanceof BatchAbort ? err : undefined;
+      return Promise.all(
+        batch.map((prepared, index) =>
+          index === failed?.index ? { ok: false as const, error: failed.error } : runAlone(prepared),
+        ),
+      );
+    }
+  }
+
+  const runBatched = definition.batch
+    ? createBatcher<Prepared, RunResult>(runBatch, {
+        maxInFlight: definition.batch.parallel,
+        maxBatch: definition.batch.maxSize,
+      })
+    : undefined;
+
+  return async function processDelivery(delivery: Delivery): Promise<Outcome> {
+    const prepared = await prepare(delivery);
+    if ('type' in prepared) return prepared;
+    const started = performance.now();
+    const result = await (runBatched ?? runAlone)(prepared);
+    return settle(prepared, result, (performance.now() - started) / 1000);
   };
+}
+
+/** Carries which message of a batch failed out of its transaction. */
+class BatchAbort extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super('a message of the batch failed');
+  }
 }
 
 function describeError(err: unknown): string {

@@ -12,11 +12,15 @@ import { waitFor } from '../helpers/wait.ts';
  */
 const fastRetry = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
 
-function effectsTask(onRun: (value: string, attempt: number) => void | Promise<void> = () => {}) {
+function effectsTask(
+  batch: boolean,
+  onRun: (value: string, attempt: number) => void | Promise<void> = () => {},
+) {
   return defineTask({
     consumes: 'record_effect',
     payload: z.object({ value: z.string(), failTimes: z.number().int().min(0).default(0) }),
-    concurrency: 2,
+    concurrency: 4,
+    batch,
     retry: fastRetry,
     handler: async ({ value, failTimes }, ctx) => {
       await onRun(value, ctx.message.attempt);
@@ -30,14 +34,20 @@ function effectsTask(onRun: (value: string, attempt: number) => void | Promise<v
   });
 }
 
-describe.each(stacks)('task pipeline on $name', (stack) => {
+// Every case runs per message (one transaction each) and batched (a savepoint each in a shared transaction).
+const modes = stacks.flatMap((stack) => [
+  { ...stack, batch: false, mode: 'one transaction per message' },
+  { ...stack, batch: true, mode: 'batched' },
+]);
+
+describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await close?.();
     close = undefined;
   });
 
-  async function setup(task = effectsTask()) {
+  async function setup(task = effectsTask(batch)) {
     const test = await createTestPlatform(stack, { 'functions/test/record-effect.ts': task });
     await test.db.query(
       'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
@@ -72,7 +82,7 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
   it('retries a failing handler with growing delays, rolling back each failed attempt', async () => {
     const runs: { attempt: number; at: number }[] = [];
     const { jobs, effects } = await setup(
-      effectsTask((_v, attempt) => void runs.push({ attempt, at: Date.now() })),
+      effectsTask(batch, (_v, attempt) => void runs.push({ attempt, at: Date.now() })),
     );
     const { jobId } = await jobs.trigger('record_effect', { value: 'eventually', failTimes: 2 });
     await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded');
@@ -89,7 +99,7 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
   it('dead-letters after the last attempt with the error, and replay runs it again from attempt 1', async () => {
     const attempts: number[] = [];
     const { jobs, effects, platform } = await setup(
-      effectsTask((_v, attempt) => void attempts.push(attempt)),
+      effectsTask(batch, (_v, attempt) => void attempts.push(attempt)),
     );
     const { jobId } = await jobs.trigger('record_effect', { value: 'doomed', failTimes: 3 });
     await waitFor(async () => (await jobs.get(jobId))?.status === 'dead');
@@ -137,7 +147,7 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
     const gate = new Promise<void>((r) => (release = r));
     let started = false;
     const { jobs, effects, worker } = await setup(
-      effectsTask(async () => {
+      effectsTask(batch, async () => {
         started = true;
         await gate;
       }),
@@ -162,7 +172,7 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
       handler: async ({ value }, ctx) => ctx.jobs.trigger('record_effect', { value: `child of ${value}` }),
     });
     const test = await createTestPlatform(stack, {
-      'functions/test/record-effect.ts': effectsTask(),
+      'functions/test/record-effect.ts': effectsTask(batch),
       'functions/test/parent-job.ts': parent,
     });
     await test.db.query(
@@ -179,5 +189,24 @@ describe.each(stacks)('task pipeline on $name', (stack) => {
     const { jobId: childId } = (await jobs.get(jobId))!.result as { jobId: string };
     await waitFor(async () => (await jobs.get(childId))?.status === 'succeeded');
     expect(await jobs.get(childId)).toMatchObject({ attempts: 1, correlationId: 'parent-correlation' });
+  });
+
+  it('under a burst, a failing message rolls back alone and every effect lands once', async () => {
+    const { jobs, effects } = await setup();
+    const triggered = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        jobs.trigger('record_effect', { value: `m${i}`, failTimes: i === 3 ? 1 : 0 }),
+      ),
+    );
+    await waitFor(
+      async () =>
+        (await Promise.all(triggered.map(({ jobId }) => jobs.get(jobId)))).every(
+          (j) => j?.status === 'succeeded',
+        ),
+      { timeoutMs: 15_000 },
+    );
+    const values = await effects();
+    expect(values.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`).sort());
+    expect((await jobs.get(triggered[3]!.jobId))?.attempts).toBe(2);
   });
 });

@@ -3,7 +3,8 @@
  * `scripts/start.ts --role worker` runs it) over the bench's fixture task, on the RabbitMQ
  * driver and a pg pool. A process of its own so its peak RSS is a worker's, not the bench's.
  *
- * Env: DATABASE_URL, RABBITMQ_URL, QUEUE_PREFIX, BENCH_PREFETCH, BENCH_POOL, LOG_LEVEL.
+ * Env: DATABASE_URL, RABBITMQ_URL, QUEUE_PREFIX, BENCH_PREFETCH, BENCH_POOL, BENCH_BATCH (1: batch: true),
+ * LOG_LEVEL.
  * Prints `ready <url>` once consuming; SIGTERM drains in-flight messages and exits.
  */
 import { loadConfig } from '../../../shared/config.ts';
@@ -18,7 +19,7 @@ const config = loadConfig({ ...process.env, QUEUE_DRIVER: 'rabbitmq' });
 const log = createLogger(config.LOG_LEVEL);
 const db = createPgDb(config.DATABASE_URL!, { max: Number(process.env.BENCH_POOL), log });
 const driver = createRabbitMqDriver({ url: config.RABBITMQ_URL!, prefix: config.QUEUE_PREFIX, log });
-const manifest = benchTaskManifest(Number(process.env.BENCH_PREFETCH));
+const manifest = benchTaskManifest(Number(process.env.BENCH_PREFETCH), process.env.BENCH_BATCH === '1');
 const platform = createPlatform({ config, log, db, driver, manifest });
 const runner = await startRunner(platform, { roles: ['worker'], port: 0, host: '127.0.0.1' });
 // The URL serves /metrics, where the bench reads the heap figures behind the peak RSS.
