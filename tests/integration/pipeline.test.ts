@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineTask } from '../../shared/contract/index.ts';
+import { defineTask, type FunctionDefinition } from '../../shared/contract/index.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { startWorker } from '../../shared/runtime/worker.ts';
 import { createTestPlatform, stacks } from '../helpers/platform.ts';
@@ -47,8 +47,8 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
     close = undefined;
   });
 
-  async function setup(task = effectsTask(batch)) {
-    const test = await createTestPlatform(stack, { 'functions/test/record-effect.ts': task });
+  async function setup(task = effectsTask(batch), more: Record<string, FunctionDefinition> = {}) {
+    const test = await createTestPlatform(stack, { 'functions/test/record-effect.ts': task, ...more });
     await test.db.query(
       'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
     );
@@ -171,19 +171,8 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
       retry: fastRetry,
       handler: async ({ value }, ctx) => ctx.jobs.trigger('record_effect', { value: `child of ${value}` }),
     });
-    const test = await createTestPlatform(stack, {
-      'functions/test/record-effect.ts': effectsTask(batch),
-      'functions/test/parent-job.ts': parent,
-    });
-    await test.db.query(
-      'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
-    );
-    const worker = await startWorker(test.platform);
-    close = async () => {
-      await worker.stop();
-      await test.close();
-    };
-    const jobs = test.platform.httpCtx('parent-correlation', test.platform.log).jobs;
+    const { platform } = await setup(effectsTask(batch), { 'functions/test/parent-job.ts': parent });
+    const jobs = platform.httpCtx('parent-correlation', platform.log).jobs;
     const { jobId } = await jobs.trigger('parent_job', { value: 'p1' });
     await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded');
     const { jobId: childId } = (await jobs.get(jobId))!.result as { jobId: string };
