@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { createMemoryDriver } from './memory.ts';
 import type { QueueDriver } from './port.ts';
 import { createRabbitMqDriver } from './rabbitmq/index.ts';
+import { createSqsDriver } from './sqs/index.ts';
 
 /** Pick the queue driver the configuration names (QUEUE_DRIVER, defaulting by RABBITMQ_URL). */
 export function createQueueDriver(config: Config, log: Logger): QueueDriver {
@@ -12,7 +13,13 @@ export function createQueueDriver(config: Config, log: Logger): QueueDriver {
     case 'rabbitmq':
       return createRabbitMqDriver({ url: config.RABBITMQ_URL!, prefix: config.QUEUE_PREFIX, log });
     case 'sqs':
-      throw new Error('QUEUE_DRIVER=sqs is not available yet; use rabbitmq or memory');
+      // Credentials come from the SDK's chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, a role).
+      return createSqsDriver({
+        region: config.AWS_REGION,
+        prefix: config.QUEUE_PREFIX,
+        log,
+        ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
+      });
   }
 }
 
@@ -24,7 +31,7 @@ export function describeDriver(config: Config): string {
     case 'rabbitmq':
       return `rabbitmq ${redact(config.RABBITMQ_URL!)}`;
     case 'sqs':
-      return `sqs ${config.SQS_ENDPOINT ?? config.AWS_REGION}`;
+      return `sqs ${config.SQS_ENDPOINT ?? `AWS ${config.AWS_REGION}`}${config.QUEUE_PREFIX ? ` (prefix ${config.QUEUE_PREFIX})` : ''}`;
   }
 }
 

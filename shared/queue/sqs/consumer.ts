@@ -1,0 +1,149 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import type { Logger } from 'pino';
+import { retryDelayMs, type Consumer, type DeliveryHandler, type QueueSpec } from '../port.ts';
+import type { SqsClients } from './client.ts';
+import { createMessageDeleter, SQS_BATCH_LIMIT } from './deleter.ts';
+import { receiveCount } from './messages.ts';
+import { applyOutcome } from './outcome.ts';
+
+export interface SqsConsumerOptions {
+  spec: QueueSpec;
+  handler: DeliveryHandler;
+  clients: SqsClients;
+  queueUrl: string;
+  dlqUrl: string;
+  waitTimeSeconds: number;
+  visibilityTimeoutSeconds: number;
+  log: Logger;
+}
+
+// Between failed polls (endpoint down, throttled): grows from 250 ms to 10 s.
+const POLL_BACKOFF = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 250, maxDelayMs: 10_000 };
+
+/**
+ * Long-polls one function's queue and runs at most `spec.concurrency` handlers at once: each
+ * poll asks only for as many messages as there are free slots (at most 10, SQS's limit), so
+ * no message sits received-but-waiting while its visibility timeout runs down.
+ *
+ * While a handler runs, its message's visibility is extended every half timeout (heartbeat),
+ * so a slow handler does not get its message handed to a second worker.
+ *
+ * `stop()` aborts the poll in flight and waits for running handlers and their deletes. A
+ * message SQS had already handed to the aborted poll stays invisible until its visibility
+ * timeout passes and is then delivered again: at-least-once, nothing lost.
+ */
+export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
+  const { spec, handler, clients, queueUrl, log } = options;
+  const remove = createMessageDeleter(clients.api, queueUrl);
+  const inFlight = new Set<Promise<void>>();
+  const abort = new AbortController();
+  let wakeUp: (() => void) | null = null;
+  let stopping: Promise<void> | null = null;
+
+  const freeSlots = () => spec.concurrency - inFlight.size;
+
+  /** Resolves once a handler finished (a slot may be free) or the consumer is stopping. */
+  function slotFreed(): Promise<void> {
+    return new Promise((resolve) => {
+      wakeUp = resolve;
+    });
+  }
+
+  async function pollLoop(): Promise<void> {
+    let failures = 0;
+    while (!abort.signal.aborted) {
+      if (freeSlots() <= 0) {
+        await slotFreed();
+        continue;
+      }
+      let messages: Message[];
+      try {
+        const reply = await clients.poll.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: Math.min(SQS_BATCH_LIMIT, freeSlots()),
+            WaitTimeSeconds: options.waitTimeSeconds,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: abort.signal },
+        );
+        messages = reply.Messages ?? [];
+        failures = 0;
+      } catch (err) {
+        if (abort.signal.aborted) break;
+        failures += 1;
+        log.warn({ err, queue: spec.name, failures }, 'sqs receive failed; polling again after a pause');
+        await sleep(retryDelayMs(POLL_BACKOFF, failures), undefined, { signal: abort.signal }).catch(
+          () => undefined,
+        );
+        continue;
+      }
+      for (const message of messages) {
+        const work = handle(message).finally(() => {
+          inFlight.delete(work);
+          wakeUp?.();
+        });
+        inFlight.add(work);
+      }
+    }
+  }
+
+  /** Never rejects: every failure ends in a delete, a new message, or the message reappearing. */
+  async function handle(message: Message): Promise<void> {
+    const heartbeat = startHeartbeat(message);
+    try {
+      const outcome = await handler({
+        body: Buffer.from(message.Body ?? '', 'utf8'),
+        queue: spec.name,
+        redelivered: receiveCount(message) > 1,
+      });
+      await applyOutcome(
+        { client: clients.api, spec, message, queueUrl, dlqUrl: options.dlqUrl, remove },
+        outcome,
+      );
+    } catch (err) {
+      // The core catches handler errors itself, so this is a bug or a failed send/delete.
+      // Make the message visible again at once; the RedrivePolicy stops an endless loop.
+      log.error({ err, queue: spec.name, messageId: message.MessageId }, 'delivery not settled; released');
+      await changeVisibility(message, 0);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  function startHeartbeat(message: Message): NodeJS.Timeout {
+    const seconds = options.visibilityTimeoutSeconds;
+    return setInterval(() => void changeVisibility(message, seconds), (seconds * 1000) / 2);
+  }
+
+  async function changeVisibility(message: Message, seconds: number): Promise<void> {
+    if (!message.ReceiptHandle) return;
+    try {
+      await clients.api.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: seconds,
+        }),
+      );
+    } catch (err) {
+      log.warn({ err, queue: spec.name, messageId: message.MessageId }, 'sqs visibility change failed');
+    }
+  }
+
+  const polling = pollLoop();
+
+  return {
+    stop() {
+      stopping ??= (async () => {
+        abort.abort();
+        wakeUp?.();
+        await polling;
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      })();
+      return stopping;
+    },
+  };
+}
