@@ -2,20 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.ts';
 import type { Job } from '../../shared/contract/index.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
-import { createMemoryDriver } from '../../shared/queue/memory.ts';
-import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
 import { loadManifest, topologyOf, type Manifest } from '../../shared/runtime/manifest.ts';
 import { createPlatform } from '../../shared/runtime/platform.ts';
 import { startRunner, type Runner } from '../../shared/runtime/runner.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { createCapturingLogger } from '../helpers/fake-ctx.ts';
-import { createTestDriver, RABBITMQ_TEST_URL as RABBITMQ_URL, stacks, testLog } from '../helpers/platform.ts';
-import { deleteRabbitNamespace, uniquePrefix } from '../helpers/rabbitmq.ts';
+import {
+  createTestDriver,
+  createUnreachableDriver,
+  stacks,
+  testLog,
+  type TestDriver,
+} from '../helpers/platform.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
  * GradCafe through the whole runner (HTTP → job → broker → task → Postgres → page), on the
- * embedded stack and on real Postgres + RabbitMQ, with the same test bodies.
+ * embedded stack and on real Postgres with RabbitMQ and with SQS, with the same test bodies.
  */
 let manifest: Manifest;
 beforeAll(async () => {
@@ -25,18 +28,14 @@ beforeAll(async () => {
 describe.each(stacks)('GradCafe end to end on $name', (stack) => {
   let runner: Runner;
   let testDb: TestDb;
-  const prefix = uniquePrefix();
+  let testDriver: TestDriver;
   const { log, lines } = createCapturingLogger('info');
 
   beforeAll(async () => {
     testDb = await createTestDb(stack.db);
-    const config = loadConfig({
-      QUEUE_DRIVER: stack.queue,
-      RABBITMQ_URL,
-      QUEUE_PREFIX: prefix,
-      GRADCAFE_PULL_CRON: 'off',
-    });
-    const driver = createTestDriver(stack.queue, prefix);
+    testDriver = await createTestDriver(stack.queue);
+    const config = loadConfig({ ...testDriver.env, GRADCAFE_PULL_CRON: 'off' });
+    const driver = testDriver.driver;
     const platform = createPlatform({ config, log, db: testDb.db, driver, manifest });
     runner = await startRunner(platform, {
       roles: ['web', 'worker', 'scheduler'],
@@ -47,11 +46,7 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
 
   afterAll(async () => {
     await runner?.stop(); // closes the driver and the database too
-    if (stack.queue === 'rabbitmq')
-      await deleteRabbitNamespace(
-        prefix,
-        topologyOf(manifest).queues.map((q) => q.name),
-      );
+    await testDriver?.cleanup(topologyOf(manifest).queues.map((q) => q.name));
     await testDb?.drop();
   });
 
@@ -155,17 +150,8 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
 describe.each(stacks)('GradCafe with the broker down on $name', (stack) => {
   it('answers 503 JSON to an API call and 303 + error flash to a browser, and records the job as failed', async () => {
     const testDb = await createTestDb(stack.db);
-    // A broker that is not there: a port nothing listens on, or a driver that was closed.
-    const driver =
-      stack.queue === 'rabbitmq'
-        ? createRabbitMqDriver({
-            url: 'amqp://guest:guest@127.0.0.1:5999',
-            log: testLog,
-            connectTimeoutMs: 1000,
-          })
-        : createMemoryDriver();
-    if (stack.queue === 'memory') await driver.close();
-    const config = loadConfig({ QUEUE_DRIVER: stack.queue, RABBITMQ_URL: 'amqp://127.0.0.1:5999' });
+    const driver = await createUnreachableDriver(stack.queue, topologyOf(manifest));
+    const config = loadConfig({ QUEUE_DRIVER: 'memory' }); // the driver is passed in; config does not pick it
     const platform = createPlatform({ config, log: testLog, db: testDb.db, driver, manifest });
     const app = createHttpApp({
       manifest,

@@ -10,10 +10,12 @@ import { waitFor } from '../helpers/wait.ts';
  * The delivery semantics of DESIGN.md, end to end through the consumer core, on the embedded
  * stack and on real Postgres + RabbitMQ, with the same test bodies.
  */
-const fastRetry = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 };
+
+/** Three attempts, retried after the broker's shortest delay and then twice that. */
+const retryFor = (baseDelayMs: number) => ({ attempts: 3, baseDelayMs, maxDelayMs: baseDelayMs * 10 });
 
 function effectsTask(
-  batch: boolean,
+  { batch, retry }: { batch: boolean; retry: ReturnType<typeof retryFor> },
   onRun: (value: string, attempt: number) => void | Promise<void> = () => {},
 ) {
   return defineTask({
@@ -21,7 +23,7 @@ function effectsTask(
     payload: z.object({ value: z.string(), failTimes: z.number().int().min(0).default(0) }),
     concurrency: 4,
     batch,
-    retry: fastRetry,
+    retry,
     handler: async ({ value, failTimes }, ctx) => {
       await onRun(value, ctx.message.attempt);
       await ctx.db.query('insert into test_effects (message_id, value) values ($1, $2)', [
@@ -41,13 +43,16 @@ const modes = stacks.flatMap((stack) => [
 ]);
 
 describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
+  const retry = retryFor(stack.retryBaseMs);
+  const patience = { timeoutMs: 20_000 };
+  const mode = { batch, retry };
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await close?.();
     close = undefined;
   });
 
-  async function setup(task = effectsTask(batch), more: Record<string, FunctionDefinition> = {}) {
+  async function setup(task = effectsTask(mode), more: Record<string, FunctionDefinition> = {}) {
     const test = await createTestPlatform(stack, { 'functions/test/record-effect.ts': task, ...more });
     await test.db.query(
       'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
@@ -68,7 +73,7 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
   it('runs a triggered job: rows committed, job succeeded with its result', async () => {
     const { jobs, effects } = await setup();
     const { jobId } = await jobs.trigger('record_effect', { value: 'hello' });
-    await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded');
+    await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded', patience);
     expect(await effects()).toEqual(['hello']);
     expect(await jobs.get(jobId)).toMatchObject({
       kind: 'record_effect',
@@ -82,14 +87,14 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
   it('retries a failing handler with growing delays, rolling back each failed attempt', async () => {
     const runs: { attempt: number; at: number }[] = [];
     const { jobs, effects } = await setup(
-      effectsTask(batch, (_v, attempt) => void runs.push({ attempt, at: Date.now() })),
+      effectsTask(mode, (_v, attempt) => void runs.push({ attempt, at: Date.now() })),
     );
     const { jobId } = await jobs.trigger('record_effect', { value: 'eventually', failTimes: 2 });
-    await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded');
+    await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded', patience);
     expect(runs.map((r) => r.attempt)).toEqual([1, 2, 3]);
     const firstDelay = runs[1]!.at - runs[0]!.at;
     const secondDelay = runs[2]!.at - runs[1]!.at;
-    expect(firstDelay).toBeGreaterThanOrEqual(70); // 100 ms ± 20% jitter
+    expect(firstDelay).toBeGreaterThanOrEqual(stack.retryBaseMs * 0.7); // base ± 20% jitter
     expect(secondDelay).toBeGreaterThan(firstDelay);
     // Only the successful attempt's insert committed.
     expect(await effects()).toEqual(['eventually']);
@@ -99,10 +104,10 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
   it('dead-letters after the last attempt with the error, and replay runs it again from attempt 1', async () => {
     const attempts: number[] = [];
     const { jobs, effects, platform } = await setup(
-      effectsTask(batch, (_v, attempt) => void attempts.push(attempt)),
+      effectsTask(mode, (_v, attempt) => void attempts.push(attempt)),
     );
     const { jobId } = await jobs.trigger('record_effect', { value: 'doomed', failTimes: 3 });
-    await waitFor(async () => (await jobs.get(jobId))?.status === 'dead');
+    await waitFor(async () => (await jobs.get(jobId))?.status === 'dead', patience);
     expect(await jobs.get(jobId)).toMatchObject({ attempts: 3, error: 'planned failure 3' });
     expect(await effects()).toEqual([]);
 
@@ -111,7 +116,7 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
     expect(dead?.envelope).toMatchObject({ kind: 'record_effect', jobId });
 
     expect(await platform.driver.replayDead('test.record-effect')).toBe(1);
-    await waitFor(() => attempts.length >= 4);
+    await waitFor(() => attempts.length >= 4, patience);
     expect(attempts.slice(0, 4)).toEqual([1, 2, 3, 1]);
   });
 
@@ -121,7 +126,7 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
     // Published straight through the driver, as a buggy producer would.
     await platform.driver.publish({ ...createEnvelope({ kind: 'record_effect', payload: { value: 42 } }) });
     const { jobId } = await jobs.trigger('record_effect', { value: 'after the bad one' });
-    await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded');
+    await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded', patience);
     expect(await effects()).toEqual(['after the bad one']);
     await waitFor(async () => (await platform.driver.depth(queue)).dead === 1);
     const [dead] = await platform.driver.listDead(queue, 10);
@@ -147,7 +152,7 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
     const gate = new Promise<void>((r) => (release = r));
     let started = false;
     const { jobs, effects, worker } = await setup(
-      effectsTask(batch, async () => {
+      effectsTask(mode, async () => {
         started = true;
         await gate;
       }),
@@ -168,15 +173,15 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
     const parent = defineTask({
       consumes: 'parent_job',
       payload: z.object({ value: z.string() }),
-      retry: fastRetry,
+      retry,
       handler: async ({ value }, ctx) => ctx.jobs.trigger('record_effect', { value: `child of ${value}` }),
     });
-    const { platform } = await setup(effectsTask(batch), { 'functions/test/parent-job.ts': parent });
+    const { platform } = await setup(effectsTask(mode), { 'functions/test/parent-job.ts': parent });
     const jobs = platform.httpCtx('parent-correlation', platform.log).jobs;
     const { jobId } = await jobs.trigger('parent_job', { value: 'p1' });
-    await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded');
+    await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded', patience);
     const { jobId: childId } = (await jobs.get(jobId))!.result as { jobId: string };
-    await waitFor(async () => (await jobs.get(childId))?.status === 'succeeded');
+    await waitFor(async () => (await jobs.get(childId))?.status === 'succeeded', patience);
     expect(await jobs.get(childId)).toMatchObject({ attempts: 1, correlationId: 'parent-correlation' });
   });
 

@@ -35,7 +35,7 @@ beforeAll(async () => {
   await db.query(
     'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
   );
-  driver = createTestDriver('rabbitmq', prefix);
+  ({ driver } = await createTestDriver('rabbitmq', prefix));
   await driver.declare({ queues: [spec] });
 });
 

@@ -51,9 +51,14 @@ export function deadLetterAttributes(reason: {
   };
 }
 
-/** Whole seconds for SendMessage's DelaySeconds: rounded up (never early), capped at SQS's 15 minutes. */
+/**
+ * Whole seconds for SendMessage's DelaySeconds: the nearest second (rounding up would turn the
+ * ±20% jitter around 1 s into 1 or 2 s, so a later retry could wait no longer than an earlier
+ * one), at least 1 s for any delay, at most SQS's 15 minutes.
+ */
 export function delaySecondsFor(delayMs: number): number {
-  return Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delayMs / 1000)));
+  if (delayMs <= 0) return 0;
+  return Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.round(delayMs / 1000)));
 }
 
 /** Times SQS has handed this message out, from the ApproximateReceiveCount system attribute. */
