@@ -192,8 +192,9 @@ describe('docker-compose.yml', () => {
     expect(source.pathname).toBe('/gradcafe/feed/entries');
   });
 
-  it('sets only environment variables that shared/config.ts knows', () => {
-    const known = configKeys();
+  it('sets only environment variables that shared/config.ts (or the AWS SDK) knows', () => {
+    // The AWS SDK reads its credentials from the environment itself.
+    const known = [...configKeys(), 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
     for (const name of APP_SERVICES) {
       for (const variable of Object.keys(environmentOf(service(name))))
         expect(known, name).toContain(variable);
@@ -231,13 +232,17 @@ describe('docker-compose.yml', () => {
     expect(healthTest(service('web'))).toContain(`:${containerPorts(service('web'))[0]}/`);
   });
 
-  it('orders start-up: postgres healthy → migrate done → roles, with rabbitmq healthy', () => {
+  it('orders start-up: postgres healthy → migrate done → roles, with the broker healthy', () => {
     expect(dependencies(service('migrate'))).toEqual({ postgres: 'service_healthy' });
     for (const role of ROLE_SERVICES) {
       expect(dependencies(service(role)), role).toEqual({
         migrate: 'service_completed_successfully',
         rabbitmq: 'service_healthy',
+        localstack: 'service_healthy',
       });
+      // LocalStack only runs with the sqs profile: without it, the dependency must not block start-up.
+      const onLocalstack = (service(role).depends_on as Record<string, { required?: boolean }>).localstack;
+      expect(onLocalstack?.required, role).toBe(false);
     }
     for (const svc of Object.values(compose.services)) {
       for (const dependency of Object.keys(dependencies(svc))) expect(serviceNames).toContain(dependency);
@@ -451,5 +456,37 @@ describe('.env.example', () => {
 
   it('changes nothing when copied untouched to .env: active lines are the defaults', () => {
     expect(loadConfig(parseEnv(text))).toEqual(loadConfig({}));
+  });
+});
+
+describe('the SQS flavour', () => {
+  it('runs LocalStack, pinned, behind the sqs profile, with the generated topology and its init hook', () => {
+    const localstack = service('localstack');
+    expect(localstack.profiles).toEqual(['sqs']);
+    expect(localstack.image).toMatch(/^localstack\/localstack:4\.14\.0$/);
+    const mounts = (localstack.volumes as string[]).map((v) => v.split(':')[0]);
+    expect(mounts).toEqual(
+      expect.arrayContaining(['./infra/localstack/ready.d', './infra/localstack/topology.json']),
+    );
+    expect(localstack.healthcheck).toBeDefined();
+  });
+
+  it('switches every app service between RabbitMQ and LocalStack with QUEUE_DRIVER alone', () => {
+    expect(read('docker-compose.yml')).toContain('QUEUE_DRIVER: ${QUEUE_DRIVER:-rabbitmq}');
+    for (const name of APP_SERVICES) {
+      const environment = environmentOf(service(name));
+      expect(environment.QUEUE_DRIVER, name).toBe('rabbitmq');
+      expect(new URL(environment.SQS_ENDPOINT ?? '').hostname, name).toBe('localstack');
+      expect(loadConfig({ ...environment, QUEUE_DRIVER: 'sqs' }).queueDriver, name).toBe('sqs');
+    }
+  });
+});
+
+describe('infra/localstack/topology.json', () => {
+  it('matches the queues the manifest derives (npm run infra:topology)', async () => {
+    const { sqsTopologyFile } = await import('../../scripts/generate-sqs-topology.ts');
+    const { loadManifest } = await import('../../shared/runtime/manifest.ts');
+    const committed = JSON.parse(read('infra/localstack/topology.json')) as unknown;
+    expect(committed).toEqual(sqsTopologyFile(await loadManifest()));
   });
 });
