@@ -45,7 +45,7 @@ async function startEffectWorker(entry: DriverEntry, beforeEffect: BeforeEffect,
   const driver = tapDeliveries(testDriver.driver, deliveries);
   const { platform, startWorker } = await startPlatform(
     driver,
-    { [EFFECT_FILE]: effectTask(beforeEffect) },
+    { [EFFECT_FILE]: effectTask(entry.retryBaseMs, beforeEffect) },
     { extraKinds },
   );
   await createEffectsTable(platform.db);
@@ -74,8 +74,9 @@ describe.each(driverEntries)('consumer core conformance: $name', (entry) => {
 
     expect(runs.map((run) => run.attempt)).toEqual([1, 2, 3]);
     const [firstDelay, secondDelay] = [runs[1]!.at - runs[0]!.at, runs[2]!.at - runs[1]!.at];
-    expect(firstDelay).toBeGreaterThanOrEqual(180); // 250 ms - 20% jitter, with a little slack
-    expect(secondDelay).toBeGreaterThan(firstDelay); // 500 ms ± 20% vs 250 ms ± 20%
+    // base - 20% jitter, with a little slack; then twice the base ± 20% against the base ± 20%
+    expect(firstDelay).toBeGreaterThanOrEqual(entry.retryBaseMs * 0.72);
+    expect(secondDelay).toBeGreaterThan(firstDelay);
     const dead = await driver.listDead(EFFECT_QUEUE, 10);
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ queue: EFFECT_QUEUE, envelope: { id: envelope.id, kind: EFFECT_KIND } });
@@ -148,7 +149,7 @@ describe.each(driverEntries)('consumer core conformance: $name', (entry) => {
       const peerPlatform = await startPlatform(
         tapDeliveries(peer.driver, peerDeliveries),
         {
-          [EFFECT_FILE]: effectTask(async (run) => {
+          [EFFECT_FILE]: effectTask(entry.retryBaseMs, async (run) => {
             runs.push(run);
             await gate.promise;
           }),
@@ -164,7 +165,7 @@ describe.each(driverEntries)('consumer core conformance: $name', (entry) => {
 
       const restarted = await startPlatform(
         main.driver,
-        { [EFFECT_FILE]: effectTask((run) => void runs.push(run)) },
+        { [EFFECT_FILE]: effectTask(entry.retryBaseMs, (run) => void runs.push(run)) },
         {
           db: main.platform.db,
         },

@@ -114,13 +114,15 @@ describe.each(driverEntries)('queue port conformance: $name', (entry) => {
   });
 
   it('fails fast with QueueUnavailableError when the broker is unreachable', async () => {
-    const { driver, cleanup } = await entry.createUnreachable();
+    // Declared while the broker was there, where declaring needs it: publish knows its route.
+    const spec = queueSpec('unreachable');
+    const { driver, cleanup } = await entry.createUnreachable({ queues: [spec] });
     onTeardown(cleanup);
     const startedAt = Date.now();
     const error: unknown = await within(
       5_000,
       'publish to an unreachable broker',
-      driver.publish(createEnvelope({ kind: 'anything', payload: {} })).then(
+      driver.publish(createEnvelope({ kind: spec.kinds[0]!, payload: {} })).then(
         () => new Error('publish resolved'),
         (err: unknown) => err,
       ),

@@ -12,8 +12,14 @@ export const EFFECT_FILE = 'functions/conformance/effect.ts';
 export const EFFECT_QUEUE = 'conformance.effect';
 export const EFFECT_KIND = 'conformance_effect';
 
-/** Three attempts, 250 ms then 500 ms apart (±20% jitter): the growth stands out from broker timing noise. */
-export const FAST_RETRY = { attempts: 3, baseDelayMs: 250, maxDelayMs: 2_000 };
+/**
+ * Three attempts, `baseDelayMs` then twice that apart (±20% jitter). Each driver entry picks
+ * the base (`retryBaseMs`) so that the growth stands out from its broker's timing noise and
+ * survives its delay granularity: 250 ms, or 1 s where delays are whole seconds (SQS).
+ */
+export function fastRetry(baseDelayMs: number) {
+  return { attempts: 3, baseDelayMs, maxDelayMs: 8 * baseDelayMs };
+}
 
 export interface EffectRun {
   messageId: string;
@@ -25,12 +31,13 @@ export interface EffectRun {
 /** What a run does before its effect is written: return to go on, throw to fail the attempt. */
 export type BeforeEffect = (run: EffectRun) => void | Promise<void>;
 
-export function effectTask(beforeEffect: BeforeEffect = () => {}, concurrency = 4): TaskDefinition {
+/** The fixture task, retrying with `fastRetry(retryBaseMs)`. */
+export function effectTask(retryBaseMs: number, beforeEffect: BeforeEffect = () => {}): TaskDefinition {
   return defineTask({
     consumes: EFFECT_KIND,
     payload: z.object({ value: z.string() }),
-    concurrency,
-    retry: FAST_RETRY,
+    concurrency: 4,
+    retry: fastRetry(retryBaseMs),
     handler: async ({ value }, ctx) => {
       const { id: messageId, attempt } = ctx.message;
       await beforeEffect({ messageId, value, attempt, at: Date.now() });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { pino } from 'pino';
 import { createMemoryDriver } from '../../shared/queue/memory.ts';
@@ -62,9 +63,18 @@ export interface DriverEntry {
   name: QueueDriver['name'];
   /** Messages in the many-publishers/many-consumers no-loss case; an emulator may need fewer. */
   volume: number;
+  /**
+   * Base delay of the fixture task's retries (tests/conformance/fixtures.ts): short, yet long
+   * enough for this broker to show the delays growing (SQS delays are whole seconds).
+   */
+  retryBaseMs: number;
   create(prefix: string): Promise<TestDriver>;
-  /** A driver whose broker cannot be reached: publish and check must fail fast. */
-  createUnreachable(): Promise<{ driver: QueueDriver; cleanup(): Promise<void> }>;
+  /**
+   * A driver whose broker went away after start-up: it declared `topology` while the broker
+   * was there (where declaring needs it), so publish knows its route; publish and check must
+   * now fail fast.
+   */
+  createUnreachable(topology: Topology): Promise<{ driver: QueueDriver; cleanup(): Promise<void> }>;
   notApplicable: NotApplicable;
 }
 
@@ -104,13 +114,15 @@ function recordingDeclared(driver: QueueDriver, declared: Set<string>): QueueDri
 const memory: DriverEntry = {
   name: 'memory',
   volume: 10_000,
+  retryBaseMs: 250,
   async create() {
     const driver = createMemoryDriver({ log });
     return { driver, cleanup: () => closeWithin(driver) };
   },
-  async createUnreachable() {
+  async createUnreachable(topology) {
     // The in-process broker is "unreachable" once closed.
     const driver = createMemoryDriver({ log });
+    await driver.declare(topology);
     await driver.close();
     return { driver, cleanup: async () => undefined };
   },
@@ -127,6 +139,7 @@ const memory: DriverEntry = {
 const rabbitmq: DriverEntry = {
   name: 'rabbitmq',
   volume: 10_000,
+  retryBaseMs: 250,
   async create(prefix) {
     const declared = new Set<string>();
     const drivers: QueueDriver[] = [];
@@ -164,6 +177,7 @@ const rabbitmq: DriverEntry = {
     };
   },
   async createUnreachable() {
+    // Nothing to declare first: the broker does the routing, publish needs no local topology.
     // Port 1 (tcpmux) has no listener here: connection refused at once.
     const driver = createRabbitMqDriver({
       url: 'amqp://guest:guest@127.0.0.1:1',
@@ -176,27 +190,87 @@ const rabbitmq: DriverEntry = {
 };
 
 // ---- sqs -------------------------------------------------------------------------------------
-// READY BUT NOT LISTED: add `sqsEntry` to `driverEntries` once the sqs driver passes the suite.
-// Its first run (fauxqs 2.4.1) failed 3 cases: retry delays do not grow (SQS delays are whole
-// seconds: 100 ms and 200 ms both became ~1 s); publish on an unreachable endpoint rejects with
-// UnroutableMessageError (the local routing check runs before any network call); after
-// consumer.stop() a message published next never shows as ready within 10 s (a long poll still
-// in flight at stop seems to take it and leave it invisible). `peerCrash` still needs a hook.
 // One in-process fauxqs emulator per test process, started on first use; it goes with the process.
 let emulator: Promise<SqsEmulator> | undefined;
 const sqsEmulator = () => (emulator ??= startSqsEmulator());
 
+/**
+ * VisibilityTimeout of every queue of the sqs entry: a message a crashed peer held comes back
+ * after at most this long. Short, so the peer-crash case stays fast; all drivers of a prefix
+ * need the same value (SQS refuses to re-create a queue with other attributes). Handlers that
+ * run longer keep their messages: the driver's heartbeat extends visibility every half of it.
+ */
+const SQS_VISIBILITY_SECONDS = 3;
+
+/** Options of an sqs-entry driver on `endpoint` and `prefix`. */
+const sqsEntryOptions = (endpoint: string, prefix: string) => ({
+  ...sqsTestOptions(endpoint, prefix),
+  visibilityTimeoutSeconds: SQS_VISIBILITY_SECONDS,
+  log,
+});
+
+/** A TCP relay to an endpoint, which the test can cut as a crash cuts a process off. */
+interface CuttableLink {
+  /** `http://127.0.0.1:<port>` of the relay. */
+  endpoint: string;
+  /** Destroy every open connection and refuse new ones; idempotent. */
+  cut(): Promise<void>;
+}
+
+/**
+ * A crashed SQS worker simply stops talking to SQS: it neither deletes the message it holds
+ * nor extends its visibility. A peer driver that reaches the emulator only through this relay
+ * does exactly that once the relay is cut, with no crash hook in the driver itself.
+ */
+async function startCuttableLink(target: string): Promise<CuttableLink> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // A cut resets connections mid-request: expected, and the driver reports it itself.
+    socket.on('error', () => undefined);
+  };
+  const server = createServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    track(client);
+    track(upstream);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: linkPort } = server.address() as AddressInfo;
+  let cutting: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${linkPort}`,
+    cut: () =>
+      (cutting ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      })),
+  };
+}
+
 export const sqsEntry: DriverEntry = {
   name: 'sqs',
-  // The emulator is slower than the brokers; this keeps the case well under 20 s on 2 cores.
-  volume: 2_000,
+  // The emulator shares the test's event loop; this keeps the case to a few seconds on 2 cores.
+  volume: 1_000,
+  // SQS delays are whole seconds (the driver rounds): 250 ms and 500 ms would both become 1 s.
+  retryBaseMs: 1_000,
   async create(prefix) {
     const { endpoint, server } = await sqsEmulator();
     const declared = new Set<string>();
-    const driver = createSqsDriver({ ...sqsTestOptions(endpoint, prefix), log });
+    const drivers: QueueDriver[] = [];
+    const links: CuttableLink[] = [];
+    const driverAt = (at: string) => {
+      const driver = createSqsDriver(sqsEntryOptions(at, prefix));
+      drivers.push(driver);
+      return recordingDeclared(driver, declared);
+    };
     const names = sqsQueueNames(prefix);
     return {
-      driver: recordingDeclared(driver, declared),
+      driver: driverAt(endpoint),
       async publishRaw(queue, bytes) {
         const client = rawSqsClient(endpoint);
         try {
@@ -206,8 +280,15 @@ export const sqsEntry: DriverEntry = {
           client.destroy();
         }
       },
+      async attachPeer() {
+        const link = await startCuttableLink(endpoint);
+        links.push(link);
+        return { driver: driverAt(link.endpoint), crash: () => link.cut() };
+      },
       async cleanup() {
-        await closeWithin(driver);
+        // Side by side: closing waits for each consumer's long poll in flight (up to 1 s).
+        await Promise.all(drivers.map(closeWithin));
+        await Promise.all(links.map((link) => link.cut()));
         for (const queue of declared) {
           server.deleteQueue(names.main(queue));
           server.deleteQueue(names.dlq(queue));
@@ -215,15 +296,16 @@ export const sqsEntry: DriverEntry = {
       },
     };
   },
-  async createUnreachable() {
-    const driver = createSqsDriver({ ...sqsTestOptions('http://127.0.0.1:1', 'unreachable.'), log });
+  async createUnreachable(topology) {
+    // An emulator of its own, stopped once the driver declared: an SQS driver learns where a
+    // kind goes only by declaring, so an undeclared one would answer UnroutableMessageError.
+    const doomed = await startSqsEmulator();
+    const driver = createSqsDriver(sqsEntryOptions(doomed.endpoint, 'unreachable.'));
+    await driver.declare(topology);
+    await doomed.stop();
     return { driver, cleanup: () => closeWithin(driver) };
   },
-  notApplicable: {
-    peerCrash:
-      'TODO(sqs): needs a peer whose crash stops its visibility heartbeat without draining, so the ' +
-      'message reappears after its visibility timeout',
-  },
+  notApplicable: {},
 };
 
-export const driverEntries: readonly DriverEntry[] = [memory, rabbitmq];
+export const driverEntries: readonly DriverEntry[] = [memory, rabbitmq, sqsEntry];

@@ -29,15 +29,22 @@ const POLL_BACKOFF = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 250, max
  * While a handler runs, its message's visibility is extended every half timeout (heartbeat),
  * so a slow handler does not get its message handed to a second worker.
  *
- * `stop()` aborts the poll in flight and waits for running handlers and their deletes. A
- * message SQS had already handed to the aborted poll stays invisible until its visibility
- * timeout passes and is then delivered again: at-least-once, nothing lost.
+ * `stop()` lets the poll in flight finish (at most `waitTimeSeconds`), hands back at once
+ * whatever that poll received, and waits for running handlers and their deletes: once it
+ * resolves, this consumer holds no message.
+ *
+ * Why stop() does not abort the long poll: closing the connection does not cancel the receive
+ * on the server. SQS (and fauxqs) may already have handed messages to that poll, or still hand
+ * it the next ones until its wait ends, and those stay invisible for the whole visibility
+ * timeout with nobody to process or release them. Waiting costs up to one poll's wait on stop;
+ * in exchange, every message received is either handled or released with VisibilityTimeout 0.
  */
 export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
   const { spec, handler, clients, queueUrl, log } = options;
   const remove = createMessageDeleter(clients.api, queueUrl);
   const inFlight = new Set<Promise<void>>();
-  const abort = new AbortController();
+  // Ends the wait for a free slot and the pause after a failed poll; never a receive (see above).
+  const stopRequested = new AbortController();
   let wakeUp: (() => void) | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -52,7 +59,7 @@ export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
 
   async function pollLoop(): Promise<void> {
     let failures = 0;
-    while (!abort.signal.aborted) {
+    while (!stopRequested.signal.aborted) {
       if (freeSlots() <= 0) {
         await slotFreed();
         continue;
@@ -67,18 +74,22 @@ export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: abort.signal },
         );
         messages = reply.Messages ?? [];
         failures = 0;
       } catch (err) {
-        if (abort.signal.aborted) break;
+        if (stopRequested.signal.aborted) break;
         failures += 1;
         log.warn({ err, queue: spec.name, failures }, 'sqs receive failed; polling again after a pause');
-        await sleep(retryDelayMs(POLL_BACKOFF, failures), undefined, { signal: abort.signal }).catch(
-          () => undefined,
-        );
+        await sleep(retryDelayMs(POLL_BACKOFF, failures), undefined, {
+          signal: stopRequested.signal,
+        }).catch(() => undefined);
         continue;
+      }
+      if (stopRequested.signal.aborted) {
+        // Received after stop() was called: not ours to start any more, give them back now.
+        await Promise.all(messages.map((message) => changeVisibility(message, 0)));
+        break;
       }
       for (const message of messages) {
         const work = handle(message).finally(() => {
@@ -138,7 +149,7 @@ export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
   return {
     stop() {
       stopping ??= (async () => {
-        abort.abort();
+        stopRequested.abort();
         wakeUp?.();
         await polling;
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

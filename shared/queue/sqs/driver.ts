@@ -21,7 +21,11 @@ export interface SqsDriverOptions {
   log?: Logger;
   /** Default: the SDK's credential chain (environment, profile, Lambda role). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** Long-poll wait of ReceiveMessage, 0..20. Default 20 (fewest empty receives); tests use 1. */
+  /**
+   * Long-poll wait of ReceiveMessage, 0..20. Default 10: few empty receives, and a consumer's
+   * stop() waits for its poll in flight (see consumer.ts), which must fit in a graceful shutdown
+   * (SHUTDOWN_TIMEOUT_S, 25 s) with the handlers' drain. Tests use 1.
+   */
   waitTimeSeconds?: number;
   /** VisibilityTimeout of the queues, extended by a heartbeat while a handler runs. Default 30. */
   visibilityTimeoutSeconds?: number;
@@ -188,7 +192,7 @@ function resolveOptions(options: SqsDriverOptions) {
     credentials: options.credentials,
     names: sqsQueueNames(prefix),
     log: options.log ?? pino({ level: 'silent' }),
-    waitTimeSeconds: within('waitTimeSeconds', options.waitTimeSeconds, 20, 0, 20),
+    waitTimeSeconds: within('waitTimeSeconds', options.waitTimeSeconds, 10, 0, 20),
     // At least 2 s so the heartbeat (every half timeout) has room to extend it.
     visibilityTimeoutSeconds: within(
       'visibilityTimeoutSeconds',
