@@ -111,7 +111,11 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
     expect(await jobs.get(jobId)).toMatchObject({ attempts: 3, error: 'planned failure 3' });
     expect(await effects()).toEqual([]);
 
-    const [dead] = await platform.driver.listDead('test.record-effect', 10);
+    // The job is marked dead just before the driver moves the message to its DLQ.
+    const [dead] = await waitFor(async () => {
+      const listed = await platform.driver.listDead('test.record-effect', 10);
+      return listed.length > 0 && listed;
+    }, patience);
     expect(dead?.error).toContain('planned failure 3');
     expect(dead?.envelope).toMatchObject({ kind: 'record_effect', jobId });
 
