@@ -1,15 +1,17 @@
 /**
  * `npm run bench`: throughput and memory of the platform against raw baselines measured in
- * the same run, on the real Postgres and RabbitMQ of this machine. Not a test: it prints a
+ * the same run, on the real Postgres and RabbitMQ of this machine (and an SQS emulator). Not a test: it prints a
  * table and writes `dist/bench/results.json`; it exits non-zero only when the run itself is
  * not valid (requests failed, rows missing), not when a figure misses its target.
  *
  *   (a) task pipeline   scripts/bench/pipeline.ts
  *   (b) enqueue         scripts/bench/enqueue.ts
  *   (c) peak RSS        read by (a) and (b) from their child processes
+ *   (d) task pipeline on SQS (fauxqs emulator)   scripts/bench/sqs-pipeline.ts
  *
  * Knobs (env): BENCH_TASKS, BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_PREFETCH, BENCH_POOL,
- * BENCH_PUBLISH_CONCURRENCY, BENCH_POSTGRES_URL, BENCH_RABBITMQ_URL (see scripts/bench/settings.ts).
+ * BENCH_PUBLISH_CONCURRENCY, BENCH_SQS_TASKS, BENCH_SQS_PUBLISH_CONCURRENCY, BENCH_POSTGRES_URL,
+ * BENCH_RABBITMQ_URL (see scripts/bench/settings.ts).
  */
 import { loadavg } from 'node:os';
 import { benchEnqueue } from './bench/enqueue.ts';
@@ -18,6 +20,7 @@ import { benchPipeline } from './bench/pipeline.ts';
 import { buildResults, printReport, writeResults } from './bench/report.ts';
 import { openBenchRun } from './bench/run.ts';
 import { readBenchSettings } from './bench/settings.ts';
+import { benchSqsPipeline } from './bench/sqs-pipeline.ts';
 
 const startedAt = new Date();
 // Taken before the bench adds its own load: anything else running skews every figure.
@@ -43,11 +46,14 @@ try {
     `(b) enqueue: ${settings.connections} connections x ${settings.durationSeconds} s, ours then raw ...`,
   );
   const enqueue = await benchEnqueue(run);
+  console.log(`(d) task pipeline on sqs (fauxqs emulator): ${settings.sqsTasks} tasks, raw then ours ...`);
+  const sqsPipeline = await benchSqsPipeline(run);
   const results = buildResults({
     startedAt,
     settings,
     pipeline,
     enqueue,
+    sqsPipeline,
     benchProcessPeakRssMb: await peakRssMb(),
     loadAverage1m,
   });

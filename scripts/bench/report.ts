@@ -5,6 +5,7 @@ import type { EnqueueResult } from './enqueue.ts';
 import type { HeapStats } from './helpers.ts';
 import type { PipelineResult } from './pipeline.ts';
 import type { BenchSettings } from './settings.ts';
+import type { SqsPipelineResult, SqsPipelineSide } from './sqs-pipeline.ts';
 
 /** One row of the results table. */
 export interface Figure {
@@ -30,6 +31,7 @@ export interface BenchResults {
   problems: string[];
   pipeline: PipelineResult;
   enqueue: EnqueueResult;
+  sqsPipeline: SqsPipelineResult;
   benchProcessPeakRssMb: number;
 }
 
@@ -40,10 +42,11 @@ export function buildResults(input: {
   settings: BenchSettings;
   pipeline: PipelineResult;
   enqueue: EnqueueResult;
+  sqsPipeline: SqsPipelineResult;
   benchProcessPeakRssMb: number;
   loadAverage1m: number;
 }): BenchResults {
-  const { pipeline, enqueue } = input;
+  const { pipeline, enqueue, sqsPipeline } = input;
   const { postgresAdminUrl: _pg, rabbitmqUrl: _amqp, ...settings } = input.settings;
   const ratio = (ours: number, raw: number) => (raw > 0 ? ours / raw : 0);
   const pipelineRatio = ratio(pipeline.ours.tasksPerSecond, pipeline.raw.tasksPerSecond);
@@ -113,6 +116,15 @@ export function buildResults(input: {
       target: 'info',
       pass: null,
     },
+    {
+      figure: `(d) task pipeline on sqs (fauxqs), ${sqsPipeline.tasks} tasks`,
+      unit: 'tasks/s',
+      ours: sqsPipeline.ours.tasksPerSecond,
+      raw: sqsPipeline.raw.tasksPerSecond,
+      ratio: ratio(sqsPipeline.ours.tasksPerSecond, sqsPipeline.raw.tasksPerSecond),
+      target: 'info',
+      pass: null,
+    },
   ];
   return {
     startedAt: input.startedAt.toISOString(),
@@ -120,23 +132,30 @@ export function buildResults(input: {
     machine: { cpus: availableParallelism(), node: process.version, loadAverage1m: input.loadAverage1m },
     settings,
     figures,
-    problems: findProblems(pipeline, enqueue),
+    problems: findProblems(pipeline, enqueue, sqsPipeline),
     pipeline,
     enqueue,
+    sqsPipeline,
     benchProcessPeakRssMb: input.benchProcessPeakRssMb,
   };
 }
 
-function findProblems(pipeline: PipelineResult, enqueue: EnqueueResult): string[] {
+function findProblems(
+  pipeline: PipelineResult,
+  enqueue: EnqueueResult,
+  sqsPipeline: SqsPipelineResult,
+): string[] {
   const problems: string[] = [];
-  for (const [side, result] of [
-    ['ours', pipeline.ours],
-    ['ours batched', pipeline.batched],
-    ['raw', pipeline.raw],
+  for (const [side, result, tasks] of [
+    ['(a) ours', pipeline.ours, pipeline.tasks],
+    ['(a) ours batched', pipeline.batched, pipeline.tasks],
+    ['(a) raw', pipeline.raw, pipeline.tasks],
+    ['(d) ours', sqsPipeline.ours, sqsPipeline.tasks],
+    ['(d) raw', sqsPipeline.raw, sqsPipeline.tasks],
   ] as const) {
-    if (result.rows !== pipeline.tasks || result.distinctRows !== pipeline.tasks) {
+    if (result.rows !== tasks || result.distinctRows !== tasks) {
       problems.push(
-        `(a) ${side}: ${result.rows} rows (${result.distinctRows} distinct messages) for ${pipeline.tasks} tasks`,
+        `${side}: ${result.rows} rows (${result.distinctRows} distinct messages) for ${tasks} tasks`,
       );
     }
   }
@@ -170,7 +189,7 @@ export function printReport(results: BenchResults): void {
     cells
       .map((cell, i) => (i >= 2 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ');
-  const { pipeline, enqueue } = results;
+  const { pipeline, enqueue, sqsPipeline } = results;
   console.log('');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -180,6 +199,11 @@ export function printReport(results: BenchResults): void {
     `(a) ours ${pipeline.ours.seconds.toFixed(2)} s, batched ${pipeline.batched.seconds.toFixed(2)} s, raw ${pipeline.raw.seconds.toFixed(2)} s.  ` +
       `(b) ours ${enqueue.ours.ok} x 2xx, p50 ${enqueue.ours.latencyMs.p50} ms, p99 ${enqueue.ours.latencyMs.p99} ms, ` +
       `${enqueue.ours.messagesQueued} messages queued; raw ${enqueue.raw.messages} messages of ${enqueue.messageBytes} bytes.`,
+  );
+  console.log(
+    `(d) ours ${sqsPipeline.ours.seconds.toFixed(2)} s, raw ${sqsPipeline.raw.seconds.toFixed(2)} s; ` +
+      `CPU s (emulator/worker/publishers) ours ${describeCpu(sqsPipeline.ours)}, raw ${describeCpu(sqsPipeline.raw)}; ` +
+      `worker peak RSS ours ${sqsPipeline.ours.workerPeakRssMb} MB, raw ${sqsPipeline.raw.workerPeakRssMb} MB.`,
   );
   console.log(
     `V8 heap behind the RSS: web runner ${describeHeap(enqueue.ours.runnerHeap)}; worker runner ${describeHeap(pipeline.ours.workerHeap)}.`,
@@ -195,7 +219,7 @@ export function printReport(results: BenchResults): void {
   }
 }
 
-function methodParagraph({ settings, machine }: BenchResults): string {
+function methodParagraph({ settings, machine, sqsPipeline }: BenchResults): string {
   const s = settings;
   return [
     `Method (${machine.cpus} cores, load average ${machine.loadAverage1m.toFixed(1)} at the start, Node ${machine.node}; Postgres and RabbitMQ on this machine, one fresh database`,
@@ -214,7 +238,17 @@ function methodParagraph({ settings, machine }: BenchResults): string {
     `and the platform's layers. (c) Peak RSS is VmHWM`,
     `from /proc/<pid>/status: of the web runner after (b), and of the worker runner after (a) — a child process, so`,
     `it is a runner's footprint and not the bench's (the raw worker's is shown beside it for reference).`,
+    `(d) ${s.sqsTasks} tasks through the fauxqs SQS emulator (a Node child process of its own), after a warm-up`,
+    `of ${sqsPipeline.warmUpMessages} messages: ours is (a)'s worker runner on the sqs driver (QUEUE_DRIVER=sqs), fed through ctx.queue;`,
+    `raw is a bare @aws-sdk/client-sqs + pg child doing (a)'s transaction per message. Both have one long-poll loop`,
+    `(ReceiveMessage of at most 10, wait 20 s) with at most ${s.prefetch} messages in hand, delete after COMMIT in`,
+    `DeleteMessageBatch calls of up to 10 (2 in flight), and are fed one SendMessage per task, ${s.sqsPublishConcurrency}`,
+    `in flight; ours also sends and receives 3 message attributes. No target: the emulator is not SQS.`,
   ].join(' ');
+}
+
+function describeCpu({ cpuSeconds: cpu }: SqsPipelineSide): string {
+  return [cpu.emulator, cpu.worker, cpu.publisher].map((seconds) => seconds.toFixed(2)).join('/');
 }
 
 function describeHeap(heap: HeapStats | null): string {

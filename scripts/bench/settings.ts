@@ -18,6 +18,10 @@ export interface BenchSettings {
   connections: number;
   /** (b) Seconds each enqueue side runs. */
   durationSeconds: number;
+  /** (d) Tasks pushed through each side of the pipeline on SQS: the emulator is slower than RabbitMQ. */
+  sqsTasks: number;
+  /** (d) SendMessage calls in flight at once, on both sides: the SDK's default of 50 sockets per client. */
+  sqsPublishConcurrency: number;
 }
 
 export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -30,6 +34,8 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
     publishConcurrency: positiveInteger(env, 'BENCH_PUBLISH_CONCURRENCY', 500),
     connections: positiveInteger(env, 'BENCH_CONNECTIONS', 50),
     durationSeconds: positiveInteger(env, 'BENCH_DURATION_S', 10),
+    sqsTasks: positiveInteger(env, 'BENCH_SQS_TASKS', 5_000),
+    sqsPublishConcurrency: positiveInteger(env, 'BENCH_SQS_PUBLISH_CONCURRENCY', 50),
   };
 }
 

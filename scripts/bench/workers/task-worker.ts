@@ -1,24 +1,27 @@
 /**
  * Our side of the task pipeline benchmark: a worker runner (`startRunner`, role `worker`, as
- * `scripts/start.ts --role worker` runs it) over the bench's fixture task, on the RabbitMQ
- * driver and a pg pool. A process of its own so its peak RSS is a worker's, not the bench's.
+ * `scripts/start.ts --role worker` runs it) over the bench's fixture task, on the queue driver
+ * the bench names and a pg pool. A process of its own so its peak RSS is a worker's, not the bench's.
  *
- * Env: DATABASE_URL, RABBITMQ_URL, QUEUE_PREFIX, BENCH_PREFETCH, BENCH_POOL, BENCH_BATCH (1: batch: true),
- * LOG_LEVEL.
+ * Env: DATABASE_URL, QUEUE_PREFIX, BENCH_PREFETCH, BENCH_POOL, BENCH_BATCH (1: batch: true), LOG_LEVEL,
+ * BENCH_QUEUE_DRIVER (`rabbitmq`, the default, with RABBITMQ_URL; or `sqs`, with SQS_ENDPOINT,
+ * AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
  * Prints `ready <url>` once consuming; SIGTERM drains in-flight messages and exits.
  */
 import { loadConfig } from '../../../shared/config.ts';
 import { createPgDb } from '../../../shared/db/pg.ts';
 import { createLogger } from '../../../shared/observability/logger.ts';
-import { createRabbitMqDriver } from '../../../shared/queue/rabbitmq/index.ts';
+import { createQueueDriver } from '../../../shared/queue/index.ts';
 import { createPlatform } from '../../../shared/runtime/platform.ts';
 import { startRunner } from '../../../shared/runtime/runner.ts';
 import { benchTaskManifest } from '../fixture-task.ts';
 
-const config = loadConfig({ ...process.env, QUEUE_DRIVER: 'rabbitmq' });
+// The bench picks the driver: a QUEUE_DRIVER left in the caller's shell must not.
+const config = loadConfig({ ...process.env, QUEUE_DRIVER: process.env.BENCH_QUEUE_DRIVER ?? 'rabbitmq' });
 const log = createLogger(config.LOG_LEVEL);
 const db = createPgDb(config.DATABASE_URL!, { max: Number(process.env.BENCH_POOL), log });
-const driver = createRabbitMqDriver({ url: config.RABBITMQ_URL!, prefix: config.QUEUE_PREFIX, log });
+// Built as the runner builds it, so the driver's defaults are production's.
+const driver = createQueueDriver(config, log);
 const manifest = benchTaskManifest(Number(process.env.BENCH_PREFETCH), process.env.BENCH_BATCH === '1');
 const platform = createPlatform({ config, log, db, driver, manifest });
 const runner = await startRunner(platform, { roles: ['worker'], port: 0, host: '127.0.0.1' });
