@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEnvelope, parseEnvelope, type Envelope } from '../../shared/queue/envelope.ts';
+import { createEnvelope, parseEnvelope } from '../../shared/queue/envelope.ts';
 import type { Delivery, Outcome } from '../../shared/queue/port.ts';
 import { DELIVERY_LIMIT, UnroutableMessageError, topologyNames } from '../../shared/queue/rabbitmq/index.ts';
 import {
@@ -10,26 +10,11 @@ import {
   withRawChannel,
 } from '../helpers/rabbitmq.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { envelopeOf, recorder } from '../helpers/deliveries.ts';
 
 /** The RabbitMQ driver against the real broker; each test has its own prefix and cleans it up. */
 const drivers = rabbitDrivers();
 afterEach(() => drivers.cleanup());
-
-const envelopeOf = (delivery: Delivery): Envelope => {
-  const parsed = parseEnvelope(delivery.body);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  return parsed.envelope;
-};
-
-/** A handler that records what it saw and answers with `decide` (ack by default). */
-function recorder(decide: (delivery: Delivery, seen: Delivery[]) => Outcome = () => ({ type: 'ack' })) {
-  const seen: Delivery[] = [];
-  const handler = async (delivery: Delivery): Promise<Outcome> => {
-    seen.push(delivery);
-    return decide(delivery, seen);
-  };
-  return { seen, handler };
-}
 
 describe('rabbitmq driver: topology and publishing', () => {
   it('declares idempotently, also from a second connection', async () => {

@@ -2,8 +2,7 @@ import { createServer } from 'node:net';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QueueUnavailableError } from '../../shared/errors.ts';
-import { createEnvelope, parseEnvelope, type Envelope } from '../../shared/queue/envelope.ts';
-import type { Delivery, Outcome } from '../../shared/queue/port.ts';
+import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { createSqsDriver, sqsQueueNames, UnroutableMessageError } from '../../shared/queue/sqs/index.ts';
 import { testQueueSpec } from '../helpers/rabbitmq.ts';
 import {
@@ -14,6 +13,7 @@ import {
   type SqsEmulator,
 } from '../helpers/sqs.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { envelopeOf, recorder } from '../helpers/deliveries.ts';
 
 /** The SQS driver against an in-process fauxqs emulator; each test has its own prefix. */
 let sqs: SqsEmulator;
@@ -24,22 +24,6 @@ afterAll(() => sqs.stop());
 
 const drivers = sqsDrivers(() => sqs);
 afterEach(() => drivers.cleanup());
-
-const envelopeOf = (delivery: Delivery): Envelope => {
-  const parsed = parseEnvelope(delivery.body);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  return parsed.envelope;
-};
-
-/** A handler that records what it saw and answers with `decide` (ack by default). */
-function recorder(decide: (delivery: Delivery, seen: Delivery[]) => Outcome = () => ({ type: 'ack' })) {
-  const seen: Delivery[] = [];
-  const handler = async (delivery: Delivery): Promise<Outcome> => {
-    seen.push(delivery);
-    return decide(delivery, seen);
-  };
-  return { seen, handler };
-}
 
 /** Messages of an SQS queue as the emulator holds them, in any state. */
 function messagesIn(sqsName: string): number {
