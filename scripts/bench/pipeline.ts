@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { measureSide, type PipelineSide } from './measure-side.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
@@ -7,19 +8,13 @@ import { createPublisher } from '../../shared/runtime/publisher.ts';
 import { BENCH_KIND, benchTaskManifest } from './fixture-task.ts';
 import {
   declareRawRoute,
-  elapsedSeconds,
-  peakRssMb,
   rawConfirmPublisher,
-  runBounded,
-  runnerHeapStats,
-  waitUntil,
   withClient,
   withConfirmChannel,
-  type HeapStats,
   type RawRoute,
 } from './helpers.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
-import { RUNNER_NODE_FLAGS, spawnTsx, type BenchChild } from './processes.ts';
+import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
 
 /**
  * (a) Task pipeline throughput: N small tasks, each committing one row, from the first publish
@@ -27,16 +22,8 @@ import { RUNNER_NODE_FLAGS, spawnTsx, type BenchChild } from './processes.ts';
  * confirms in flight, and consume in a worker process of their own with the same prefetch
  * and pool size, into the same database.
  */
-export interface PipelineSide {
-  tasksPerSecond: number;
-  seconds: number;
-  /** Rows committed, and distinct messages among them: both must equal the task count. */
-  rows: number;
-  distinctRows: number;
-  workerPeakRssMb: number;
-  /** Our worker runner's V8 heap when the last row landed (the raw worker serves no metrics). */
-  workerHeap: HeapStats | null;
-}
+
+export type { PipelineSide };
 
 export interface PipelineResult {
   tasks: number;
@@ -56,8 +43,6 @@ const TABLES_SQL = `
   create table task_effects (id bigserial primary key, message_id uuid not null, n integer not null);
   create table batched_effects (id bigserial primary key, message_id uuid not null, n integer not null);
 `;
-
-type EffectsTable = 'raw_effects' | 'task_effects' | 'batched_effects';
 
 export async function benchPipeline(run: BenchRun): Promise<PipelineResult> {
   const { settings } = run;
@@ -87,11 +72,17 @@ async function measureRaw(run: BenchRun, db: pg.Client): Promise<PipelineSide> {
   return withConfirmChannel(settings.rabbitmqUrl, async (channel) => {
     await declareRawRoute(channel, route);
     const publish = rawConfirmPublisher(channel, route);
-    return measureSide(run, db, worker, 'raw_effects', async (n) => {
-      // The envelope our publisher sends, so both sides move the same body.
-      const envelope = createEnvelope({ kind: BENCH_KIND, payload: { n } });
-      await publish(Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, mandatory: true });
-    });
+    return measureSide(
+      db,
+      worker,
+      'raw_effects',
+      async (n) => {
+        // The envelope our publisher sends, so both sides move the same body.
+        const envelope = createEnvelope({ kind: BENCH_KIND, payload: { n } });
+        await publish(Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, mandatory: true });
+      },
+      sideOptions(settings),
+    );
   });
 }
 
@@ -113,9 +104,15 @@ async function measureOurs(run: BenchRun, db: pg.Client, batch: boolean): Promis
   try {
     // `ctx.queue` exactly as an HTTP function or a task gets it.
     const publisher = createPublisher(driver, createMetrics());
-    return await measureSide(run, db, worker, batch ? 'batched_effects' : 'task_effects', async (n) => {
-      await publisher.publish(BENCH_KIND, { n });
-    });
+    return await measureSide(
+      db,
+      worker,
+      batch ? 'batched_effects' : 'task_effects',
+      async (n) => {
+        await publisher.publish(BENCH_KIND, { n });
+      },
+      sideOptions(settings),
+    );
   } finally {
     await driver.close();
   }
@@ -132,57 +129,7 @@ function workerEnv(run: BenchRun): Record<string, string> {
   };
 }
 
-/**
- * Time from the first publish to the moment the effects table holds every row. The count is
- * polled every 10 ms (a few ms each on 20k rows), so the clock stops within ~10 ms of the
- * last commit; rows and distinct messages are counted again once the worker has drained.
- */
-async function measureSide(
-  run: BenchRun,
-  db: pg.Client,
-  worker: BenchChild,
-  table: EffectsTable,
-  publish: (n: number) => Promise<void>,
-): Promise<PipelineSide> {
-  const { tasks, publishConcurrency } = run.settings;
-  try {
-    const [, metricsUrl] = await worker.waitForLine(/^ready(?: (\S+))?$/, 30_000);
-    // Start both sides from the same clean WAL state, whatever ran before.
-    await db.query('checkpoint');
-    const countRows = async () =>
-      (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
-    const started = process.hrtime.bigint();
-    await Promise.all([
-      runBounded(tasks, publishConcurrency, publish),
-      waitUntil(
-        async () => {
-          // A crashed worker would otherwise leave the bench waiting out the whole timeout.
-          if (worker.hasExited()) throw new Error(`the ${table} worker exited during the run`);
-          return (await countRows()) >= tasks;
-        },
-        {
-          timeoutMs: 120_000,
-          intervalMs: 10,
-          what: `${tasks} rows in ${table}`,
-        },
-      ),
-    ]);
-    const seconds = elapsedSeconds(started);
-    const workerPeakRssMb = await peakRssMb(worker.pid);
-    const workerHeap = metricsUrl ? await runnerHeapStats(metricsUrl) : null;
-    await worker.stop();
-    const { rows } = await db.query<{ rows: number; distinct_rows: number }>(
-      `select count(*)::int as rows, count(distinct message_id)::int as distinct_rows from ${table}`,
-    );
-    return {
-      tasksPerSecond: tasks / seconds,
-      seconds,
-      rows: rows[0]!.rows,
-      distinctRows: rows[0]!.distinct_rows,
-      workerPeakRssMb,
-      workerHeap,
-    };
-  } finally {
-    await worker.stop();
-  }
-}
+const sideOptions = (settings: BenchRun['settings']) => ({
+  tasks: settings.tasks,
+  publishConcurrency: settings.publishConcurrency,
+});

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import {
   CreateQueueCommand,
@@ -18,8 +17,8 @@ import { createSqsDriver, sqsQueueNames } from '../../shared/queue/sqs/index.ts'
 import { topologyOf } from '../../shared/runtime/manifest.ts';
 import { createPublisher } from '../../shared/runtime/publisher.ts';
 import { BENCH_KIND, benchTaskManifest } from './fixture-task.ts';
-import { elapsedSeconds, peakRssMb, runBounded, runnerHeapStats, waitUntil, withClient } from './helpers.ts';
-import type { PipelineSide } from './pipeline.ts';
+import { runBounded, waitUntil, withClient } from './helpers.ts';
+import { measureSide, type PipelineSide } from './measure-side.ts';
 import { RUNNER_NODE_FLAGS, spawnTsx, type BenchChild } from './processes.ts';
 import type { BenchRun } from './run.ts';
 
@@ -66,8 +65,6 @@ const TABLES_SQL = `
   truncate task_effects, inbox;
 `;
 
-type EffectsTable = 'sqs_raw_effects' | 'task_effects';
-
 /**
  * Our runner's SIGTERM lets the long poll in flight run out (up to 20 s on an idle queue);
  * the figures are taken by then, so the worker gets this long before SIGKILL.
@@ -110,14 +107,20 @@ async function measureRaw(run: BenchRun, db: pg.Client, emulator: Emulator): Pro
       ...workerEnv(run, emulator),
       BENCH_SQS_QUEUE_URL: queueUrl!,
     });
-    return await measureSide(run, db, worker, emulator, 'sqs_raw_effects', async (n) => {
-      // The envelope our publisher sends, so both sides move the same body. Ours also sets
-      // three message attributes (kind, correlationId, attempt); a bare worker needs none.
-      const envelope = createEnvelope({ kind: BENCH_KIND, payload: { n } });
-      await client.send(
-        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }),
-      );
-    });
+    return await measureSide(
+      db,
+      worker,
+      'sqs_raw_effects',
+      async (n) => {
+        // The envelope our publisher sends, so both sides move the same body. Ours also sets
+        // three message attributes (kind, correlationId, attempt); a bare worker needs none.
+        const envelope = createEnvelope({ kind: BENCH_KIND, payload: { n } });
+        await client.send(
+          new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }),
+        );
+      },
+      sideOptions(run, worker, emulator),
+    );
   } finally {
     await deleteQueues(client, [queueName]).catch(reportCleanupFailure);
     client.destroy();
@@ -147,9 +150,15 @@ async function measureOurs(run: BenchRun, db: pg.Client, emulator: Emulator): Pr
     );
     // `ctx.queue` exactly as an HTTP function or a task gets it.
     const publisher = createPublisher(driver, createMetrics());
-    return await measureSide(run, db, worker, emulator, 'task_effects', async (n) => {
-      await publisher.publish(BENCH_KIND, { n });
-    });
+    return await measureSide(
+      db,
+      worker,
+      'task_effects',
+      async (n) => {
+        await publisher.publish(BENCH_KIND, { n });
+      },
+      sideOptions(run, worker, emulator),
+    );
   } finally {
     await driver.close();
     await deleteQueues(
@@ -208,66 +217,6 @@ function workerEnv(run: BenchRun, emulator: Emulator): Record<string, string> {
   };
 }
 
-/**
- * Time from the first publish to the moment the effects table holds every row, as (a) does:
- * count(*) polled every 10 ms; rows and distinct messages counted again once the worker stopped.
- */
-async function measureSide(
-  run: BenchRun,
-  db: pg.Client,
-  worker: BenchChild,
-  emulator: Emulator,
-  table: EffectsTable,
-  publish: (n: number) => Promise<void>,
-): Promise<SqsPipelineSide> {
-  const { sqsTasks: tasks, sqsPublishConcurrency } = run.settings;
-  try {
-    const [, metricsUrl] = await worker.waitForLine(/^ready(?: (\S+))?$/, 30_000);
-    // Start both sides from the same clean WAL state, whatever ran before.
-    await db.query('checkpoint');
-    const countRows = async () =>
-      (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
-    const cpuBefore = { emulator: await cpuSecondsOf(emulator.pid), worker: await cpuSecondsOf(worker.pid) };
-    const publisherCpuBefore = process.cpuUsage();
-    const started = process.hrtime.bigint();
-    await Promise.all([
-      runBounded(tasks, sqsPublishConcurrency, publish),
-      waitUntil(
-        async () => {
-          // A crashed worker would otherwise leave the bench waiting out the whole timeout.
-          if (worker.hasExited()) throw new Error(`the ${table} worker exited during the run`);
-          return (await countRows()) >= tasks;
-        },
-        { timeoutMs: 120_000, intervalMs: 10, what: `${tasks} rows in ${table}` },
-      ),
-    ]);
-    const seconds = elapsedSeconds(started);
-    const publisherCpu = process.cpuUsage(publisherCpuBefore);
-    const cpuSeconds = {
-      emulator: (await cpuSecondsOf(emulator.pid)) - cpuBefore.emulator,
-      worker: (await cpuSecondsOf(worker.pid)) - cpuBefore.worker,
-      publisher: (publisherCpu.user + publisherCpu.system) / 1e6,
-    };
-    const workerPeakRssMb = await peakRssMb(worker.pid);
-    const workerHeap = metricsUrl ? await runnerHeapStats(metricsUrl) : null;
-    await worker.stop(WORKER_STOP_GRACE_MS);
-    const { rows } = await db.query<{ rows: number; distinct_rows: number }>(
-      `select count(*)::int as rows, count(distinct message_id)::int as distinct_rows from ${table}`,
-    );
-    return {
-      tasksPerSecond: tasks / seconds,
-      seconds,
-      rows: rows[0]!.rows,
-      distinctRows: rows[0]!.distinct_rows,
-      workerPeakRssMb,
-      workerHeap,
-      cpuSeconds,
-    };
-  } finally {
-    await worker.stop(WORKER_STOP_GRACE_MS);
-  }
-}
-
 function sqsClient(endpoint: string): SQSClient {
   return new SQSClient({ region: REGION, endpoint, credentials: CREDENTIALS });
 }
@@ -282,18 +231,6 @@ async function deleteQueues(client: SQSClient, names: string[]): Promise<void> {
       if ((err as { name?: unknown }).name !== 'QueueDoesNotExist') throw err;
     }
   }
-}
-
-/** Linux reports process CPU times in clock ticks of USER_HZ, 100 on every mainstream kernel. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** User + system CPU a live process has used so far, from /proc/<pid>/stat. */
-async function cpuSecondsOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name (which may hold spaces); utime and stime are
-  // the 14th and 15th of the line.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 // A failed cleanup is reported, never thrown: it would hide the error that led to it.
@@ -366,3 +303,11 @@ async function startEmulator(): Promise<Emulator> {
     throw err;
   }
 }
+
+/** Both sides alike: the SQS task count and publish concurrency, and the CPU of emulator and worker. */
+const sideOptions = (run: BenchRun, worker: BenchChild, emulator: Emulator) => ({
+  tasks: run.settings.sqsTasks,
+  publishConcurrency: run.settings.sqsPublishConcurrency,
+  stopGraceMs: WORKER_STOP_GRACE_MS,
+  cpuOf: { emulator: emulator.pid, worker: worker.pid },
+});
