@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
 import { feedPage, releasedCount } from './lib/feed-emulator.ts';
 import { feedPageSchema, MAX_PAGE_SIZE } from './lib/source.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineHttp } from '../../shared/contract/index.ts';
 import { triggerJob } from './lib/trigger.ts';
 import { entryId, optionalField } from './lib/schemas.ts';

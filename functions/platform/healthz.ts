@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
 
 /** Liveness: the process answers. No dependency checks, so a broker outage never restarts it. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
 import { queueDepthSchema } from './lib/schemas.ts';
 

@@ -1,5 +1,5 @@
 import type { HonoRequest } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpDefinition } from '../contract/http.ts';
 import { ValidationError } from '../errors.ts';
 import { MalformedFormError, MalformedJsonError, UnsupportedMediaTypeError } from './errors.ts';

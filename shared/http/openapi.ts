@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpDefinition } from '../contract/http.ts';
 import { mountPath, type FunctionEntry, type Manifest } from '../runtime/manifest.ts';
 

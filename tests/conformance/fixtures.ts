@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask, type TaskDefinition } from '../../shared/contract/index.ts';
 import type { Db } from '../../shared/db/port.ts';
 

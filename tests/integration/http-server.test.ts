@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpCtx, QueueAdmin } from '../../shared/contract/context.ts';
 import { defineHttp, json } from '../../shared/contract/index.ts';
 import { createPgDb } from '../../shared/db/pg.ts';

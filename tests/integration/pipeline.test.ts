@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask, type FunctionDefinition } from '../../shared/contract/index.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { startWorker } from '../../shared/runtime/worker.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadConfig } from '../../shared/config.ts';
 import { defineTask } from '../../shared/contract/index.ts';
 import type { Db } from '../../shared/db/port.ts';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineHttp, json, redirect } from '../../shared/contract/index.ts';
 import { DbError, DbUnavailableError } from '../../shared/db/port.ts';
 import { NotFoundError, QueueUnavailableError, UpstreamError } from '../../shared/errors.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
 import { buildOpenApi, toOpenApiPath, type OpenApiDocument } from '../../shared/http/openapi.ts';
 import { buildManifest } from '../../shared/runtime/manifest.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Queryable } from '../../../shared/db/port.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { STATUSES, type Applicant } from './model.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** OpenAPI response shapes of the job-trigger routes. */
 export const jobAcceptedSchema = z.object({

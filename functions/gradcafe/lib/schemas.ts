@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEGREES } from './model.ts';
 import { TERM_PATTERN } from './terms.ts';
 

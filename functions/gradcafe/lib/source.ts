@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../../../shared/config.ts';
 import type { Queryable } from '../../../shared/db/port.ts';
 import { UpstreamError } from '../../../shared/errors.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Job } from '../../../shared/contract/index.ts';
 import type { DeadMessage, QueueDepth } from '../../../shared/queue/port.ts';
 
