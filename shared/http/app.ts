@@ -31,7 +31,7 @@ export interface HttpAppOptions {
   platformRoutes?: boolean;
 }
 
-const DEFAULT_INFO: OpenApiInfo = { title: 'fnstack', version: '0.1.0' };
+export const DEFAULT_API_INFO: OpenApiInfo = { title: 'fnstack', version: '0.1.0' };
 
 /**
  * The HTTP app: every HTTP function of the manifest mounted at its path, plus platform
@@ -67,7 +67,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       manifest,
       metrics,
       log,
-      info: options.info ?? DEFAULT_INFO,
+      info: options.info ?? DEFAULT_API_INFO,
       ...(options.beforeMetrics ? { beforeMetrics: options.beforeMetrics } : {}),
     });
   }

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { NotFoundError } from '../errors.ts';
 import type { HttpEnv } from './env.ts';
-import { readPackageFile, staticAsset } from './static-asset.ts';
+import { staticAsset, type PackageFileReader } from './static-asset.ts';
 
 /**
  * `GET /docs`: Swagger UI for `/openapi.json`, served from the installed `swagger-ui-dist`
@@ -16,7 +16,8 @@ const JS = 'text/javascript; charset=utf-8';
 const PNG = 'image/png';
 
 /** The only files served from the package: an allow-list, not a directory listing. */
-const VENDOR_FILES: Record<string, string> = {
+export const DOCS_PACKAGE = 'swagger-ui-dist';
+export const DOCS_VENDOR_FILES: Record<string, string> = {
   'swagger-ui.css': CSS,
   'index.css': CSS,
   'swagger-ui-bundle.js': JS,
@@ -28,7 +29,14 @@ const VENDOR_FILES: Record<string, string> = {
 // Assets are versioned with the installed package but their URLs are not: cache for a day.
 const CACHE = 'public, max-age=86400';
 
-export function registerDocs(app: Hono<HttpEnv>, options: { title: string; specPath: string }): void {
+export interface DocsOptions {
+  title: string;
+  specPath: string;
+  /** Where the vendor files come from: the installed package, or files embedded in a Lambda bundle. */
+  readPackageFile: PackageFileReader;
+}
+
+export function registerDocs(app: Hono<HttpEnv>, options: DocsOptions): void {
   const page = docsPage(options.title);
   app.get(DOCS_PATH, (c) => c.html(page));
 
@@ -38,9 +46,13 @@ export function registerDocs(app: Hono<HttpEnv>, options: { title: string; specP
     cacheControl: CACHE,
   });
   const vendor = new Map(
-    Object.entries(VENDOR_FILES).map(([file, contentType]) => [
+    Object.entries(DOCS_VENDOR_FILES).map(([file, contentType]) => [
       file,
-      staticAsset({ load: () => readPackageFile('swagger-ui-dist', file), contentType, cacheControl: CACHE }),
+      staticAsset({
+        load: () => options.readPackageFile(DOCS_PACKAGE, file),
+        contentType,
+        cacheControl: CACHE,
+      }),
     ]),
   );
   app.get(`${ASSETS}/:file`, (c) => {

@@ -2,15 +2,23 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Manifest } from '../runtime/manifest.ts';
-import { registerDocs } from './docs.ts';
+import { DOCS_PACKAGE, DOCS_VENDOR_FILES, registerDocs } from './docs.ts';
 import type { HttpEnv } from './env.ts';
 import { buildOpenApi, type OpenApiInfo } from './openapi.ts';
-import { readPackageFile, staticAsset } from './static-asset.ts';
+import { readPackageFile, staticAsset, type PackageFileReader } from './static-asset.ts';
 
 /** Where pages load htmx from: `<script src={HTMX_PATH}>`. */
 export const HTMX_PATH = '/static/htmx.min.js';
 export const OPENAPI_PATH = '/openapi.json';
 export const METRICS_PATH = '/metrics';
+
+const HTMX_FILE = { pkg: 'htmx.org', file: 'dist/htmx.min.js' };
+
+/** Every package file the asset routes serve, as `{ pkg, file }` (a Lambda bundle embeds these). */
+export const ASSET_PACKAGE_FILES: { pkg: string; file: string }[] = [
+  HTMX_FILE,
+  ...Object.keys(DOCS_VENDOR_FILES).map((file) => ({ pkg: DOCS_PACKAGE, file })),
+];
 
 export interface PlatformRoutesOptions {
   manifest: Manifest;
@@ -39,19 +47,42 @@ export function registerPlatformRoutes(app: Hono<HttpEnv>, options: PlatformRout
     return c.body(text, 200, { 'content-type': metrics.registry.contentType });
   });
 
-  // The manifest does not change while the process runs: build the document once, on first use.
+  registerAssetRoutes(app, {
+    openapi: () => buildOpenApi(manifest, info),
+    title: info.title,
+    readPackageFile,
+  });
+}
+
+export interface AssetRoutesOptions {
+  /** The OpenAPI document; built on first request, then kept (the manifest does not change). */
+  openapi: () => object;
+  title: string;
+  readPackageFile: PackageFileReader;
+}
+
+/**
+ * What a browser needs besides the functions: `/openapi.json`, `/docs` (+ assets) and htmx.
+ * The runner reads the files from node_modules; the Lambda `platform-assets` bundle from
+ * files embedded at build time.
+ */
+export function registerAssetRoutes(app: Hono<HttpEnv>, options: AssetRoutesOptions): void {
   let openapi: string | undefined;
   app.get(OPENAPI_PATH, (c) => {
-    openapi ??= JSON.stringify(buildOpenApi(manifest, info));
+    openapi ??= JSON.stringify(options.openapi());
     return c.body(openapi, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
-  registerDocs(app, { title: info.title, specPath: OPENAPI_PATH });
+  registerDocs(app, {
+    title: options.title,
+    specPath: OPENAPI_PATH,
+    readPackageFile: options.readPackageFile,
+  });
 
   app.get(
     HTMX_PATH,
     staticAsset({
-      load: () => readPackageFile('htmx.org', 'dist/htmx.min.js'),
+      load: () => options.readPackageFile(HTMX_FILE.pkg, HTMX_FILE.file),
       contentType: 'text/javascript; charset=utf-8',
       // Every page loads it, so browsers keep it for a year; after upgrading htmx, pages should
       // reference it with a query (`?v=2.1`) to get the new file.

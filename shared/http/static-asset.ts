@@ -50,6 +50,9 @@ export function staticAsset(options: StaticAssetOptions): (c: Context) => Promis
   };
 }
 
+/** Reads one file of a package: `(pkg, file) => bytes`. */
+export type PackageFileReader = (pkg: string, file: string) => Promise<Uint8Array>;
+
 /** Read a file of an installed package (see `packageFile`). */
 export function readPackageFile(pkg: string, file: string): Promise<Buffer> {
   return readFile(packageFile(pkg, file));

@@ -36,6 +36,13 @@ export interface Delivery {
   queue: string;
   /** The broker says this may have been delivered before (e.g. a worker died mid-message). */
   redelivered: boolean;
+  /**
+   * How many times the broker has handed out this very body, for transports that retry by
+   * redelivering the message unchanged (Lambda's SQS event source: a failed record comes back
+   * after its visibility timeout), so the core counts attempts from it. Drivers that retry with
+   * a new message carrying `attempt + 1` leave it unset.
+   */
+  receiveCount?: number;
 }
 
 export type Outcome =

@@ -1,27 +1,23 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import type { HttpCtx, QueueAdmin, TaskCtx } from '../contract/context.ts';
-import type { Db, Tx } from '../db/port.ts';
+import type { Db } from '../db/port.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
-import { createBatcher } from './batcher.ts';
-import { createJobs, insertJobs, type NewJob } from './jobs.ts';
+import { createContexts, type ContextFactories } from './contexts.ts';
 import { queueName, type Manifest } from './manifest.ts';
-import { createPublisher } from './publisher.ts';
 
 /**
- * The parts a process is made of, wired once, and the `ctx` factories built from them.
- * The runner, the Lambda adapters and tests all assemble a Platform; only its parts differ.
+ * The parts a runner process is made of, wired once, and the `ctx` factories built from them.
+ * The runner and tests assemble a Platform; a Lambda bundle builds only the ctx factories
+ * (shared/lambda/runtime.ts), because it must not carry the whole manifest.
  */
-export interface Platform {
+export interface Platform extends ContextFactories {
   config: Config;
   log: Logger;
   db: Db;
   driver: QueueDriver;
   metrics: Metrics;
   manifest: Manifest;
-  httpCtx(correlationId: string, log: Logger): HttpCtx;
-  taskCtx(tx: Tx, message: TaskCtx['message'], log: Logger): TaskCtx;
 }
 
 export interface PlatformParts {
@@ -34,35 +30,7 @@ export interface PlatformParts {
 }
 
 export function createPlatform(parts: PlatformParts): Platform {
-  const { config, db, driver, manifest } = parts;
   const metrics = parts.metrics ?? createMetrics();
-  const queueNames = manifest.tasks.map(queueName);
-  const queueAdmin: QueueAdmin = {
-    driver: driver.name,
-    queues: () => queueNames,
-    listDead: (queue, limit) => driver.listDead(queue, limit),
-    replayDead: (queue, options) => driver.replayDead(queue, options),
-    depth: (queue) => driver.depth(queue),
-    check: () => driver.check(),
-  };
-
-  // One batcher per process: concurrent requests that trigger jobs share inserts and commits.
-  const insertJob = createBatcher((jobs: NewJob[]) => insertJobs(db, jobs));
-
-  return {
-    ...parts,
-    metrics,
-    httpCtx(correlationId, log) {
-      const queue = createPublisher(driver, metrics, { correlationId });
-      const jobs = createJobs({ db, publisher: queue, insert: insertJob, correlationId, log });
-      return { db, queue, jobs, log, config, metrics, correlationId, queueAdmin };
-    },
-    taskCtx(tx, message, log) {
-      const queue = createPublisher(driver, metrics, { correlationId: message.correlationId });
-      // Not tied to the task's commit yet: a message published here goes out at once, even if
-      // the task then rolls back (and again on each retry). A transactional outbox will fix that.
-      const jobs = createJobs({ db: tx, publisher: queue, correlationId: message.correlationId, log });
-      return { db: tx, queue, jobs, log, config, metrics, message };
-    },
-  };
+  const contexts = createContexts({ ...parts, metrics, queueNames: parts.manifest.tasks.map(queueName) });
+  return { ...parts, metrics, ...contexts };
 }

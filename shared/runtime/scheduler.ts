@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import type { ScheduleDefinition } from '../contract/schedule.ts';
 import type { Platform } from './platform.ts';
 import { createJobs } from './jobs.ts';
 import { createPublisher } from './publisher.ts';
@@ -8,12 +9,12 @@ import { createPublisher } from './publisher.ts';
  * Run the scheduler role in ONE process per deployment, or ticks fire once per replica.
  */
 export function startScheduler(platform: Platform): { stop(): Promise<void>; describe(): string[] } {
-  const { manifest, config, db, driver, metrics, log } = platform;
+  const { manifest, config, log } = platform;
   const crons: Cron[] = [];
   const described: string[] = [];
   const ticking = new Set<Promise<void>>();
   for (const entry of manifest.schedules) {
-    const { cron, publishes, payload } = entry.definition;
+    const { cron, publishes } = entry.definition;
     const pattern = cron(config)?.trim();
     if (!pattern || pattern === 'off') {
       described.push(`${entry.id}: disabled`);
@@ -21,9 +22,8 @@ export function startScheduler(platform: Platform): { stop(): Promise<void>; des
     }
     const fire = async () => {
       const correlationId = `schedule:${entry.id}:${Date.now()}`;
-      const jobs = createJobs({ db, publisher: createPublisher(driver, metrics), correlationId, log });
       try {
-        const { jobId } = await jobs.trigger(publishes, payload(new Date()));
+        const { jobId } = await fireSchedule(entry.definition, platform, { at: new Date(), correlationId });
         log.info({ schedule: entry.id, kind: publishes, jobId, correlationId }, 'schedule fired');
       } catch (err) {
         log.error({ err, schedule: entry.id, kind: publishes }, 'schedule could not publish');
@@ -45,4 +45,23 @@ export function startScheduler(platform: Platform): { stop(): Promise<void>; des
     },
     describe: () => described,
   };
+}
+
+/**
+ * One tick of a schedule: a job for the task it names (a job row plus a message). The local
+ * scheduler and the Lambda schedule adapter both fire ticks through here.
+ */
+export function fireSchedule(
+  definition: ScheduleDefinition,
+  parts: Pick<Platform, 'db' | 'driver' | 'metrics' | 'log'>,
+  tick: { at: Date; correlationId: string },
+): Promise<{ jobId: string; messageId: string }> {
+  const { db, driver, metrics, log } = parts;
+  const jobs = createJobs({
+    db,
+    publisher: createPublisher(driver, metrics),
+    correlationId: tick.correlationId,
+    log,
+  });
+  return jobs.trigger(definition.publishes, definition.payload(tick.at));
 }

@@ -70,7 +70,10 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
       log.warn({ queue, reason: parsed.reason }, 'malformed message dead-lettered');
       return deadLetter(parsed.reason);
     }
-    const envelope = parsed.envelope;
+    const envelope = {
+      ...parsed.envelope,
+      attempt: parsed.envelope.attempt + (delivery.receiveCount ?? 1) - 1,
+    };
     const { id, kind, attempt, correlationId, jobId } = envelope;
     const prepared: Prepared = {
       envelope,

@@ -24,18 +24,8 @@ export interface SqsClients {
 }
 
 export function createSqsClients(settings: SqsClientSettings, waitTimeSeconds: number): SqsClients {
-  const make = (requestTimeout: number, maxAttempts: number) =>
-    new SQSClient({
-      region: settings.region,
-      // An explicit endpoint also keeps the SDK from sending requests to the host in a queue
-      // URL, which for emulators (`sqs.us-east-1.localhost`) does not resolve.
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-      ...(settings.credentials ? { credentials: settings.credentials } : {}),
-      maxAttempts,
-      requestHandler: { connectionTimeout: settings.connectTimeoutMs, requestTimeout },
-    });
-  const api = make(settings.requestTimeoutMs, 2);
-  const poll = make(waitTimeSeconds * 1000 + settings.requestTimeoutMs, 1);
+  const api = createSqsClient(settings, settings.requestTimeoutMs, 2);
+  const poll = createSqsClient(settings, waitTimeSeconds * 1000 + settings.requestTimeoutMs, 1);
   return {
     api,
     poll,
@@ -44,6 +34,22 @@ export function createSqsClients(settings: SqsClientSettings, waitTimeSeconds: n
       poll.destroy();
     },
   };
+}
+
+export function createSqsClient(
+  settings: SqsClientSettings,
+  requestTimeout: number,
+  maxAttempts: number,
+): SQSClient {
+  return new SQSClient({
+    region: settings.region,
+    // An explicit endpoint also keeps the SDK from sending requests to the host in a queue
+    // URL, which for emulators (`sqs.us-east-1.localhost`) does not resolve.
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    maxAttempts,
+    requestHandler: { connectionTimeout: settings.connectTimeoutMs, requestTimeout },
+  });
 }
 
 /** AWS error names (the `name` the SDK gives its exceptions, or the legacy query-protocol code). */

@@ -29,6 +29,12 @@ export interface SqsDriverOptions {
   waitTimeSeconds?: number;
   /** VisibilityTimeout of the queues, extended by a heartbeat while a handler runs. Default 30. */
   visibilityTimeoutSeconds?: number;
+  /**
+   * Create each declared queue and its DLQ (default true). False when infrastructure owns them
+   * (the SAM template on Lambda, with its own visibility timeout and receive count): `declare()`
+   * then only learns which queues consume which kinds, and queues are found by name.
+   */
+  createQueues?: boolean;
   /** TCP connect timeout. Default 1000: a route answers 503 fast when the endpoint is down. */
   connectTimeoutMs?: number;
   /** Timeout of every call but the long poll (which gets the wait on top). Default 5000. */
@@ -56,6 +62,7 @@ export function createSqsDriver(options: SqsDriverOptions): QueueDriver {
     client: clients.api,
     names,
     visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+    createQueues: options.createQueues ?? true,
   });
   const consumers = new Set<Consumer>();
   let closing: Promise<void> | null = null;

@@ -38,6 +38,8 @@ export function createSqsTopology(options: {
   client: SQSClient;
   names: SqsQueueNames;
   visibilityTimeoutSeconds: number;
+  /** False when infrastructure owns the queues (see SqsDriverOptions.createQueues). */
+  createQueues: boolean;
 }): SqsTopology {
   const { client, names } = options;
   const specs = new Map<string, QueueSpec>();
@@ -70,6 +72,19 @@ export function createSqsTopology(options: {
     }
   }
 
+  async function createQueuePair(spec: QueueSpec): Promise<void> {
+    // CreateQueue with the same attributes is a no-op; different ones fail with
+    // QueueNameExists, reported as TopologyConflictError (SQS will not change them for us).
+    const dlqUrl = await createQueue(names.dlq(spec.name), {
+      MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+    });
+    const redrive = { deadLetterTargetArn: await queueArn(dlqUrl), maxReceiveCount: MAX_RECEIVE_COUNT };
+    await createQueue(names.main(spec.name), {
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify(redrive),
+    });
+  }
+
   /** Two spec names that map to one SQS name would silently share a queue. */
   function claim(spec: QueueSpec): void {
     const sqsName = names.main(spec.name);
@@ -85,16 +100,7 @@ export function createSqsTopology(options: {
   return {
     async declare(spec) {
       claim(spec);
-      // CreateQueue with the same attributes is a no-op; different ones fail with
-      // QueueNameExists, reported as TopologyConflictError (SQS will not change them for us).
-      const dlqUrl = await createQueue(names.dlq(spec.name), {
-        MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
-      });
-      const redrive = { deadLetterTargetArn: await queueArn(dlqUrl), maxReceiveCount: MAX_RECEIVE_COUNT };
-      await createQueue(names.main(spec.name), {
-        VisibilityTimeout: String(options.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify(redrive),
-      });
+      if (options.createQueues) await createQueuePair(spec);
       specs.set(spec.name, spec);
       // Bindings only grow, as with RabbitMQ: a kind dropped from a spec stays routed until restart.
       for (const kind of spec.kinds) {

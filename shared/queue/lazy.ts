@@ -1,0 +1,28 @@
+import type { QueueDriver } from './port.ts';
+
+/**
+ * A driver created on first use. A Lambda HTTP function that never publishes (a health check,
+ * a read) then never loads the broker's SDK, which is most of a cold start's import time.
+ * Once created, every call goes to the real driver; closing one never created does nothing.
+ */
+export function lazyDriver(name: QueueDriver['name'], create: () => Promise<QueueDriver>): QueueDriver {
+  let driver: Promise<QueueDriver> | undefined;
+  const real = () =>
+    (driver ??= create().catch((err: unknown) => {
+      driver = undefined; // a failed creation is retried by the next call
+      throw err;
+    }));
+  return {
+    name,
+    declare: async (topology) => (await real()).declare(topology),
+    publish: async (envelope) => (await real()).publish(envelope),
+    consume: async (spec, handler) => (await real()).consume(spec, handler),
+    depth: async (queue) => (await real()).depth(queue),
+    listDead: async (queue, limit) => (await real()).listDead(queue, limit),
+    replayDead: async (queue, options) => (await real()).replayDead(queue, options),
+    check: async () => (await real()).check(),
+    close: async () => {
+      if (driver) await (await driver).close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { HttpCtx, QueueAdmin, TaskCtx } from '../contract/context.ts';
+import type { Db, Tx } from '../db/port.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { QueueDriver } from '../queue/port.ts';
+import { createBatcher } from './batcher.ts';
+import { createJobs, insertJobs, type NewJob } from './jobs.ts';
+import { createPublisher } from './publisher.ts';
+
+export interface ContextParts {
+  config: Config;
+  db: Db;
+  driver: QueueDriver;
+  metrics: Metrics;
+  /** Every consuming queue of the deployment (one per task function), for the queue admin routes. */
+  queueNames: string[];
+}
+
+export interface ContextFactories {
+  httpCtx(correlationId: string, log: Logger): HttpCtx;
+  taskCtx(tx: Tx, message: TaskCtx['message'], log: Logger): TaskCtx;
+}
+
+/**
+ * The `ctx` factories, built once per process from its parts. The runner (through
+ * createPlatform) and the Lambda adapters share them, so a function sees the same `ctx`
+ * wherever it runs.
+ */
+export function createContexts(parts: ContextParts): ContextFactories {
+  const { config, db, driver, metrics, queueNames } = parts;
+  const queueAdmin: QueueAdmin = {
+    driver: driver.name,
+    queues: () => queueNames,
+    listDead: (queue, limit) => driver.listDead(queue, limit),
+    replayDead: (queue, options) => driver.replayDead(queue, options),
+    depth: (queue) => driver.depth(queue),
+    check: () => driver.check(),
+  };
+
+  // One batcher per process: concurrent requests that trigger jobs share inserts and commits.
+  const insertJob = createBatcher((jobs: NewJob[]) => insertJobs(db, jobs));
+
+  return {
+    httpCtx(correlationId, log) {
+      const queue = createPublisher(driver, metrics, { correlationId });
+      const jobs = createJobs({ db, publisher: queue, insert: insertJob, correlationId, log });
+      return { db, queue, jobs, log, config, metrics, correlationId, queueAdmin };
+    },
+    taskCtx(tx, message, log) {
+      const queue = createPublisher(driver, metrics, { correlationId: message.correlationId });
+      // Not tied to the task's commit yet: a message published here goes out at once, even if
+      // the task then rolls back (and again on each retry). A transactional outbox will fix that.
+      const jobs = createJobs({ db: tx, publisher: queue, correlationId: message.correlationId, log });
+      return { db: tx, queue, jobs, log, config, metrics, message };
+    },
+  };
+}
