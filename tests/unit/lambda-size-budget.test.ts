@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLambdas, type LambdaBuild } from '../../scripts/build.ts';
+import { budgetKbOf } from '../../scripts/lambda/build/budgets.ts';
+import { PROJECT_ROOT } from '../../scripts/lambda/build/bundle.ts';
+import { SYNTHETIC_IDS } from '../../scripts/lambda/build/entries.ts';
+import { loadManifest } from '../../shared/runtime/manifest.ts';
+
+// Outside the repo, so nothing but what the test links in can be resolved by the bundles.
+let root: string;
+let outDir: string;
+let builds: LambdaBuild[];
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'fnstack-lambda-'));
+  outDir = path.join(root, 'lambda');
+  builds = await buildLambdas({ outDir });
+});
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe('Lambda bundles', () => {
+  it('are built for every function of the manifest plus the synthetic ones', async () => {
+    const manifest = await loadManifest();
+    const ids = [...manifest.http, ...manifest.tasks, ...manifest.schedules].map((entry) => entry.id);
+    expect(builds.map((build) => build.id).sort()).toEqual([...ids, ...SYNTHETIC_IDS].sort());
+  });
+
+  it('stay within their size budget (scripts/lambda/build/budgets.ts)', () => {
+    const over = builds.flatMap((build) => {
+      const budget = budgetKbOf(build);
+      if (budget === undefined) return [`${build.id}: no budget`];
+      const kb = build.bytes / 1024;
+      return kb > budget ? [`${build.id}: ${kb.toFixed(1)} KB > ${budget} KB`] : [];
+    });
+    expect(over).toEqual([]);
+  });
+
+  it('import nothing but Node built-ins and what the Lambda runtime provides (@aws-sdk/*)', async () => {
+    const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+    const provided = (specifier: string) =>
+      builtins.has(specifier) || specifier.startsWith('@aws-sdk/') || specifier === 'pg-native'; // pg only tries it
+    const found: string[] = [];
+    for (const build of builds) {
+      const metafile = JSON.parse(await readFile(path.join(build.dir, 'meta.json'), 'utf8')) as Metafile;
+      for (const output of Object.values(metafile.outputs)) {
+        for (const imported of output.imports) {
+          if (imported.external && !provided(imported.path)) found.push(`${build.id}: ${imported.path}`);
+        }
+      }
+    }
+    expect([...new Set(found)]).toEqual([]);
+  });
+
+  it('load in a plain Node process with only the AWS SDK installed beside them', async () => {
+    // What Lambda's nodejs24.x runtime offers: the SDK v3 on the resolution path, nothing else.
+    await mkdir(path.join(root, 'node_modules'));
+    await symlink(
+      path.join(PROJECT_ROOT, 'node_modules', '@aws-sdk'),
+      path.join(root, 'node_modules', '@aws-sdk'),
+    );
+    const urls = builds.map((build) => pathToFileURL(path.join(build.dir, 'index.mjs')).href);
+    const script = `for (const url of ${JSON.stringify(urls)}) console.log(typeof (await import(url)).handler);`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+    });
+    expect(stdout.trim().split('\n')).toEqual(builds.map(() => 'function'));
+  });
+});
