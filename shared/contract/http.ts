@@ -42,6 +42,11 @@ export interface HttpDefinition<
   responses?: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** Leave the route out of the OpenAPI document (pages, assets). */
   hidden?: boolean;
+  /**
+   * Size of this function's Lambda (the SAM template reads it). Defaults: 512 MB, 29 s; the
+   * timeout may be at most 30 s, where API Gateway's HTTP API stops waiting for an answer.
+   */
+  lambda?: { memoryMb?: number; timeoutSeconds?: number };
   handler: (req: HttpRequest<Infer<P>, Infer<Q>, Infer<B>>, ctx: HttpCtx) => Promise<Response> | Response;
 }
 

@@ -7,12 +7,16 @@ export interface ScheduleDefinition {
   /** Kind of the message each tick publishes; the work itself is a task. */
   publishes: string;
   payload: (now: Date) => unknown;
+  /** Size of this function's Lambda (see ScheduleOptions.lambda). */
+  lambda?: { memoryMb?: number; timeoutSeconds?: number };
 }
 
 export interface ScheduleOptions {
   cron: string | ((config: Config) => string | undefined);
   publishes: string;
   payload?: unknown | ((now: Date) => unknown);
+  /** Size of this function's Lambda (the SAM template reads it). Defaults: 256 MB, 30 s. */
+  lambda?: { memoryMb?: number; timeoutSeconds?: number };
 }
 
 /**
@@ -28,5 +32,6 @@ export function defineSchedule(options: ScheduleOptions): ScheduleDefinition {
     cron: typeof cron === 'function' ? cron : () => cron,
     publishes: options.publishes,
     payload: typeof payload === 'function' ? (payload as (now: Date) => unknown) : () => payload ?? {},
+    ...(options.lambda ? { lambda: options.lambda } : {}),
   };
 }

@@ -12,6 +12,8 @@ export interface TaskDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
   retry: RetryPolicy;
   /** Messages that arrive together share one transaction (see TaskOptions.batch). */
   batch?: BatchPolicy;
+  /** Size of this function's Lambda (see TaskOptions.lambda). */
+  lambda?: { memoryMb?: number; timeoutSeconds?: number };
   /**
    * Runs inside a DB transaction (`ctx.db`) that also records the message id in the inbox,
    * so a redelivered message never repeats its effects. Throw to roll back and retry.
@@ -40,6 +42,12 @@ export interface TaskOptions<S extends z.ZodType, R> {
    * handler (a network call) would hold up its whole batch, so leave those unbatched.
    */
   batch?: boolean | Partial<BatchPolicy>;
+  /**
+   * Size of this function's Lambda (the SAM template reads it). Defaults: 512 MB, 60 s. The
+   * function's SQS queue gets six times the timeout as its visibility timeout (AWS's advice for
+   * a queue that feeds a Lambda), so a longer timeout also delays redeliveries.
+   */
+  lambda?: { memoryMb?: number; timeoutSeconds?: number };
   handler: (payload: z.infer<S>, ctx: TaskCtx) => Promise<R>;
 }
 
@@ -89,6 +97,7 @@ export function defineTask<S extends z.ZodType, R>(options: TaskOptions<S, R>): 
     concurrency,
     retry,
     ...(batch ? { batch } : {}),
+    ...(options.lambda ? { lambda: options.lambda } : {}),
     handler: options.handler,
   };
 }
