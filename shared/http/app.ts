@@ -47,7 +47,9 @@ export const DEFAULT_API_INFO: OpenApiInfo = { title: 'fnstack', version: '0.1.0
  */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { manifest, makeCtx, log, metrics } = options;
-  const app = new Hono<HttpEnv>();
+  // Not strict about a trailing slash: `/gradcafe` and `/gradcafe/` are one page, locally and on
+  // API Gateway (whose routes cannot end in `/`, so the template declares `/gradcafe`).
+  const app = new Hono<HttpEnv>({ strict: false });
 
   // Outermost first: observation sees the final response, including 404/405 and mapped errors.
   app.use('*', observeRequests({ log, metrics }));
@@ -60,7 +62,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   );
 
   for (const entry of manifest.http) {
-    app.on(entry.definition.method, [mountPath(entry)], ...functionRoute(entry, { makeCtx, log }));
+    // Non-strict Hono matches a request with or without its trailing slash only against a route
+    // declared without one.
+    const route = mountPath(entry).replace(/(.)\/$/, '$1');
+    app.on(entry.definition.method, [route], ...functionRoute(entry, { makeCtx, log }));
   }
   if (options.platformRoutes ?? true) {
     registerPlatformRoutes(app, {

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpApp, type HttpApp } from '../../shared/http/app.ts';
+import { encodeFlash } from '../../shared/http/flash.ts';
+import { runSeeds } from '../../shared/runtime/seeds.ts';
+import type { HttpResult } from '../../shared/lambda/types.ts';
+import { functionUrlEvent, httpEvent, type HttpEventOptions } from '../../scripts/lambda/events.ts';
+import {
+  answerOfLambda,
+  answerOfResponse,
+  buildBundles,
+  createLambdaStack,
+  invoke,
+  resultsOf,
+  type HttpAnswer,
+  type LambdaStack,
+} from '../helpers/lambda.ts';
+import { testLog } from '../helpers/platform.ts';
+
+/**
+ * Every HTTP bundle, imported in a fresh Node process and invoked with API Gateway v2 events,
+ * answers like the local runner does for the same request: same status, headers, cookies and
+ * body, on the same database and queues.
+ */
+interface Sample extends Omit<HttpEventOptions, 'method'> {
+  method: 'GET' | 'POST';
+  /** What the sample shows (test title). */
+  shows: string;
+  /** The status both must answer, so two equal failures cannot pass as parity. */
+  status: number;
+  /**
+   * For a request that changes what the next one sees: how the Lambda's body (which ran second)
+   * relates to the runner's. Default: equal.
+   */
+  secondBody?: (runnerBody: string) => string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const FORM = 'application/x-www-form-urlencoded';
+const DEAD_LETTERS = '/queues/gradcafe.scrape-new-data/dead-letters';
+
+const SAMPLES: Record<string, Sample[]> = {
+  'platform-healthz': [{ shows: 'liveness', status: 200, method: 'GET', path: '/healthz' }],
+  'platform-readyz': [
+    { shows: 'readiness on Postgres and SQS', status: 200, method: 'GET', path: '/readyz' },
+  ],
+  'platform-get-job': [
+    { shows: 'a path parameter, 404', status: 404, method: 'GET', path: `/jobs/${randomUUID()}` },
+    { shows: 'an invalid path parameter, 400', status: 400, method: 'GET', path: '/jobs/not-a-uuid' },
+  ],
+  'platform-list-queues': [{ shows: 'queue depths', status: 200, method: 'GET', path: '/queues' }],
+  'platform-list-dead-letters': [
+    { shows: 'a query string', status: 200, method: 'GET', path: DEAD_LETTERS, query: { limit: '5' } },
+    { shows: 'an unknown queue, 404', status: 404, method: 'GET', path: '/queues/nope/dead-letters' },
+  ],
+  'platform-replay-dead-letters': [
+    {
+      shows: 'a JSON body',
+      status: 200,
+      method: 'POST',
+      path: `${DEAD_LETTERS}/replay`,
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+  ],
+  'gradcafe-page': [
+    {
+      shows: 'a page that reads and clears a flash cookie',
+      status: 200,
+      method: 'GET',
+      path: '/gradcafe/',
+      headers: { accept: 'text/html' },
+      cookies: [`flash=${encodeFlash([{ type: 'success', message: 'Pulled <new> data' }])}`],
+    },
+    { shows: 'the path without its trailing slash', status: 200, method: 'GET', path: '/gradcafe' },
+  ],
+  'gradcafe-jobs-panel': [
+    { shows: 'an htmx fragment', status: 200, method: 'GET', path: '/gradcafe/jobs-panel' },
+  ],
+  'gradcafe-api-analysis': [
+    { shows: 'JSON from the database', status: 200, method: 'GET', path: '/gradcafe/api/analysis' },
+  ],
+  'gradcafe-api-applicants': [
+    {
+      shows: 'repeated and encoded query parameters',
+      status: 200,
+      method: 'GET',
+      path: '/gradcafe/api/applicants',
+      query: { pageSize: '3', page: '2', status: 'Accepted' },
+    },
+    {
+      shows: 'invalid query parameters, 400',
+      status: 400,
+      method: 'GET',
+      path: '/gradcafe/api/applicants',
+      query: { pageSize: ['abc', '5'], term: "Fall 2026'; drop table gradcafe.applicants;--" },
+    },
+  ],
+  'gradcafe-feed-entries': [
+    {
+      shows: 'the feed emulator',
+      status: 200,
+      method: 'GET',
+      path: '/gradcafe/feed/entries',
+      query: { limit: '2' },
+    },
+  ],
+  'gradcafe-feed-release': [
+    {
+      shows: 'a base64 JSON body',
+      status: 200,
+      method: 'POST',
+      path: '/gradcafe/feed/release',
+      headers: JSON_HEADERS,
+      body: '{"count":2}',
+      base64: true,
+      // Releasing is cumulative: the second call shows two more entries.
+      secondBody: (body) => {
+        const { released, latestId } = JSON.parse(body) as { released: number; latestId: number };
+        return JSON.stringify({ released: released + 2, latestId: latestId + 2 });
+      },
+    },
+  ],
+  'gradcafe-pull-data': [
+    {
+      shows: 'an API call: 202 and a job',
+      status: 202,
+      method: 'POST',
+      path: '/gradcafe/pull-data',
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+    {
+      shows: 'a browser form post: 303, a flash cookie',
+      status: 303,
+      method: 'POST',
+      path: '/gradcafe/pull-data',
+      headers: { 'content-type': FORM, accept: 'text/html' },
+      body: '',
+      base64: true,
+    },
+  ],
+  'gradcafe-update-analysis': [
+    {
+      shows: 'an API call: 202 and a job',
+      status: 202,
+      method: 'POST',
+      path: '/gradcafe/update-analysis',
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+    {
+      shows: 'an unsupported body type, 415',
+      status: 415,
+      method: 'POST',
+      path: '/gradcafe/update-analysis',
+      headers: { 'content-type': 'text/csv' },
+      body: 'a,b',
+    },
+  ],
+};
+
+/** Ids, timestamps and ages differ between two runs of the same request; nothing else may. */
+function normalized(text: string): string {
+  return text
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
+    .replace(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?/g, '<time>');
+}
+
+/** The parts of an answer a client relies on. */
+function comparable(answer: HttpAnswer) {
+  const { headers } = answer;
+  return {
+    status: answer.status,
+    contentType: headers['content-type'],
+    location: headers['location'],
+    cacheControl: headers['cache-control'],
+    correlationId: headers['x-correlation-id'],
+    cookies: answer.cookies.map(normalized),
+    body: normalized(answer.body.toString('utf8')),
+  };
+}
+
+let stack: LambdaStack;
+let bundles: Awaited<ReturnType<typeof buildBundles>>;
+let runner: HttpApp;
+
+beforeAll(async () => {
+  stack = await createLambdaStack({ GRADCAFE_EMULATOR_RELEASE_S: '0' });
+  await runSeeds(stack.testDb.db, testLog);
+  const ids = stack.manifest.http.map((entry) => entry.id);
+  bundles = await buildBundles({ only: ids });
+  runner = createHttpApp({
+    manifest: stack.manifest,
+    makeCtx: ({ correlationId, log }) => stack.platform.httpCtx(correlationId, log),
+    log: testLog,
+    metrics: stack.platform.metrics,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await bundles?.remove();
+  await stack?.close();
+});
+
+describe('HTTP bundles answer like the local runner', () => {
+  it('has a sample request for every HTTP function', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual(stack.manifest.http.map((entry) => entry.id).sort());
+  });
+
+  for (const [id, samples] of Object.entries(SAMPLES)) {
+    it(`${id}: ${samples.map((s) => s.shows).join('; ')}`, async () => {
+      // One correlation id per request, sent to both, so bodies that echo it can be compared.
+      const requests = samples.map((sample) => ({
+        ...sample,
+        headers: { ...sample.headers, 'x-correlation-id': `parity-${randomUUID()}` },
+      }));
+      const local: HttpAnswer[] = [];
+      for (const request of requests)
+        local.push(await answerOfResponse(await runner.fetch(toRequest(request))));
+
+      const run = await invoke(bundles.bundle(id), requests.map(httpEvent), stack.env);
+      const remote = resultsOf<HttpResult>(run).map(answerOfLambda);
+
+      const expected = local.map((answer, index) => {
+        const { secondBody } = samples[index]!;
+        return secondBody
+          ? { ...answer, body: Buffer.from(secondBody(answer.body.toString('utf8'))) }
+          : answer;
+      });
+      expect(local.map((answer) => answer.status)).toEqual(samples.map((sample) => sample.status));
+      expect(remote.map(comparable)).toEqual(expected.map(comparable));
+    });
+  }
+});
+
+describe('HTTP bundles: event sources and warm invocations', () => {
+  it('answers a Lambda function URL event like an API Gateway one', async () => {
+    const request = {
+      method: 'GET',
+      path: '/gradcafe/api/analysis',
+      headers: { 'x-correlation-id': 'url-1' },
+    };
+    const run = await invoke(
+      bundles.bundle('gradcafe-api-analysis'),
+      [httpEvent(request), functionUrlEvent(request)],
+      stack.env,
+    );
+    const [viaApi, viaUrl] = resultsOf<HttpResult>(run).map(answerOfLambda).map(comparable);
+    expect(viaUrl).toEqual(viaApi);
+    expect(viaUrl!.status).toBe(200);
+  });
+
+  it('keeps nothing of one invocation in the next: correlation ids and request ids are per invocation', async () => {
+    const request = { method: 'GET', path: '/gradcafe/api/analysis' };
+    const events = [httpEvent(request), httpEvent(request)];
+    const run = await invoke(bundles.bundle('gradcafe-api-analysis'), events, stack.env);
+    const [first, second] = resultsOf<HttpResult>(run).map(answerOfLambda);
+    expect(first!.status).toBe(200);
+    expect(second!.status).toBe(200);
+    expect(first!.headers['x-correlation-id']).not.toEqual(second!.headers['x-correlation-id']);
+
+    // Each access log line carries the request id of its own invocation, and only that one.
+    const [firstId, secondId] = run.invocations.map((invocation) => invocation.requestId);
+    const accessLines = run.logs
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { awsRequestId?: string; correlationId?: string });
+    const requestIdsOf = (correlationId: string | undefined) =>
+      accessLines.filter((line) => line.correlationId === correlationId).map((line) => line.awsRequestId);
+    expect(requestIdsOf(first!.headers['x-correlation-id'])).toEqual([firstId]);
+    expect(requestIdsOf(second!.headers['x-correlation-id'])).toEqual([secondId]);
+  });
+});
+
+function toRequest(sample: Sample & { headers: Record<string, string> }): Request {
+  const url = new URL(`http://localhost${sample.path}`);
+  for (const [name, value] of Object.entries(sample.query ?? {})) {
+    for (const one of [value].flat()) url.searchParams.append(name, one);
+  }
+  const headers = new Headers(sample.headers);
+  if (sample.cookies) headers.set('cookie', sample.cookies.join('; '));
+  const body = sample.method === 'POST' ? (sample.body ?? '') : undefined;
+  return new Request(url, { method: sample.method, headers, ...(body !== undefined ? { body } : {}) });
+}
