@@ -1,0 +1,199 @@
+import {
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import path from 'node:path';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqsDriver, sqsQueueNames } from '../../shared/queue/sqs/index.ts';
+import type { QueueDriver, QueueSpec } from '../../shared/queue/port.ts';
+import { queueName } from '../../shared/runtime/manifest.ts';
+import { envelopeBody, sqsEvent, type SqsRecordOptions } from '../../scripts/lambda/events.ts';
+import { PROJECT_ROOT } from '../../scripts/lambda/build/bundle.ts';
+import { buildBundles, createLambdaStack, invoke, resultsOf, type LambdaStack } from '../helpers/lambda.ts';
+import { rawSqsClient, sqsTestOptions } from '../helpers/sqs.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+/**
+ * Task bundles in a fresh Node process, given SQS events as Lambda's event source mapping
+ * sends them: partial batch responses name exactly the records that must come back; the
+ * consumer core's validation, inbox, retries and dead letters behave as with the local drivers.
+ */
+const FIXTURE_FUNCTIONS = path.join(PROJECT_ROOT, 'tests/fixtures/lambda-app/functions');
+const FLAKY = 'fixture-flaky-task';
+const FLAKY_QUEUE = 'fixture.flaky-task';
+const FLAKY_SPEC: QueueSpec = {
+  name: FLAKY_QUEUE,
+  kinds: ['fixture_flaky'],
+  concurrency: 4,
+  retry: { attempts: 3, baseDelayMs: 1000, maxDelayMs: 1000 },
+};
+
+let stack: LambdaStack;
+let bundles: Awaited<ReturnType<typeof buildBundles>>;
+let fixture: Awaited<ReturnType<typeof buildBundles>>;
+// Owns the fixture's queue, with a visibility timeout far longer than the fixture's retry delay.
+let fixtureDriver: QueueDriver;
+
+beforeAll(async () => {
+  stack = await createLambdaStack();
+  [bundles, fixture] = await Promise.all([
+    buildBundles({ only: stack.manifest.tasks.map((entry) => entry.id) }),
+    buildBundles({ functionsDir: FIXTURE_FUNCTIONS, only: [FLAKY] }),
+  ]);
+  fixtureDriver = createSqsDriver({
+    ...sqsTestOptions(stack.env.SQS_ENDPOINT!, stack.env.QUEUE_PREFIX!),
+    visibilityTimeoutSeconds: 60,
+  });
+  await fixtureDriver.declare({ queues: [FLAKY_SPEC] });
+}, 120_000);
+
+afterAll(async () => {
+  await fixtureDriver?.close();
+  await Promise.all([bundles?.remove(), fixture?.remove()]);
+  await stack?.close();
+});
+
+const sqsName = (queue: string) => sqsQueueNames(stack.env.QUEUE_PREFIX).main(queue);
+
+function flakyRecord(fail: boolean, note: string, extra: Partial<SqsRecordOptions> = {}): SqsRecordOptions {
+  return { body: envelopeBody('fixture_flaky', { fail, note }), queue: sqsName(FLAKY_QUEUE), ...extra };
+}
+
+const idOf = (record: SqsRecordOptions) => (JSON.parse(record.body) as { id: string }).id;
+
+async function inboxIds(queue: string): Promise<string[]> {
+  const { rows } = await stack.testDb.db.query<{ message_id: string }>(
+    'select message_id from inbox where queue = $1',
+    [queue],
+  );
+  return rows.map((row) => row.message_id);
+}
+
+async function runTask(id: string, records: SqsRecordOptions[], env = stack.env) {
+  const build = id === FLAKY ? fixture.bundle(id) : bundles.bundle(id);
+  const event = sqsEvent(records);
+  const run = await invoke(build, [event], env);
+  const [response] = resultsOf<SQSBatchResponse>(run);
+  return { event, response: response!, logs: run.logs };
+}
+
+describe('task bundles: partial batch responses', () => {
+  it('reports exactly the failing record of a batch of three, and commits the other two', async () => {
+    const records = [flakyRecord(false, 'a'), flakyRecord(true, 'b'), flakyRecord(false, 'c')];
+    const { event, response } = await runTask(FLAKY, records);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]!.messageId }]);
+    const inbox = await inboxIds(FLAKY_QUEUE);
+    expect(inbox).toEqual(expect.arrayContaining([idOf(records[0]!), idOf(records[2]!)]));
+    expect(inbox).not.toContain(idOf(records[1]!));
+  });
+
+  it('dead-letters a malformed record with its reason instead of reporting or throwing', async () => {
+    const malformed: SqsRecordOptions = {
+      body: '{"kind": "fixture_flaky", "payload": ',
+      queue: sqsName(FLAKY_QUEUE),
+    };
+    const invalid = flakyRecord(false, 'x');
+    invalid.body = envelopeBody('fixture_flaky', { fail: 'no', note: 1 });
+    const { response } = await runTask(FLAKY, [malformed, invalid]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const dead = await fixtureDriver.listDead(FLAKY_QUEUE, 10);
+    expect(dead.find((m) => m.rawBody === malformed.body)?.error).toMatch(/^malformed body/);
+    expect(dead.find((m) => m.envelope?.id === idOf(invalid))?.error).toMatch(/^invalid payload/);
+  });
+
+  it('counts attempts from ApproximateReceiveCount: the last attempt dead-letters with the error', async () => {
+    const last = flakyRecord(true, 'last', { receiveCount: FLAKY_SPEC.retry.attempts });
+    const { response } = await runTask(FLAKY, [last]);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const dead = await fixtureDriver.listDead(FLAKY_QUEUE, 10);
+    const letter = dead.find((m) => m.envelope?.id === idOf(last));
+    expect(letter?.error).toBe('asked to fail: last');
+    expect(letter?.envelope?.attempt).toBe(FLAKY_SPEC.retry.attempts);
+  });
+
+  it('brings a failed record back after the retry delay, not the queue visibility timeout', async () => {
+    // A real message, so its receipt handle is real: received now, invisible for 60 s.
+    const client = rawSqsClient(stack.env.SQS_ENDPOINT!);
+    const queueUrl = await urlOf(FLAKY_QUEUE);
+    const body = envelopeBody('fixture_flaky', { fail: true, note: 'soon' });
+    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    const received = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 2 }),
+    );
+    const message = received.Messages![0]!;
+    const event = sqsEvent([
+      { body: message.Body!, queue: sqsName(FLAKY_QUEUE), messageId: message.MessageId! },
+    ]);
+    event.Records[0]!.receiptHandle = message.ReceiptHandle!;
+
+    const run = await invoke(fixture.bundle(FLAKY), [event], stack.env);
+    expect(resultsOf<SQSBatchResponse>(run)[0]!.batchItemFailures).toEqual([
+      { itemIdentifier: message.MessageId! },
+    ]);
+
+    // The retry policy says 1 s; without the adapter's visibility change it would take 60 s.
+    const again = await waitFor(
+      async () => {
+        const reply = await client.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }),
+        );
+        return reply.Messages?.find((m) => m.MessageId === message.MessageId);
+      },
+      { timeoutMs: 20_000 },
+    );
+    await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: again.ReceiptHandle! }));
+  });
+
+  it('reports a malformed record when its dead-letter queue cannot be reached, and does not throw', async () => {
+    const malformed: SqsRecordOptions = { body: 'not json', queue: sqsName(FLAKY_QUEUE) };
+    const unreachable = { ...stack.env, SQS_ENDPOINT: 'http://127.0.0.1:9' };
+    const { event, response } = await runTask(FLAKY, [malformed, flakyRecord(false, 'fine')], unreachable);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]!.messageId }]);
+  });
+});
+
+describe('task bundles: every task function of the manifest', () => {
+  it('has a valid sample payload for every task', () => {
+    expect(Object.keys(VALID_PAYLOADS).sort()).toEqual(stack.manifest.tasks.map((entry) => entry.id).sort());
+  });
+
+  for (const [id, payload] of Object.entries(VALID_PAYLOADS)) {
+    it(`${id}: runs a valid record once and dead-letters a malformed one`, async () => {
+      const entry = stack.manifest.tasks.find((task) => task.id === id)!;
+      const queue = queueName(entry);
+      const valid = { body: envelopeBody(entry.definition.consumes[0]!, payload), queue: sqsName(queue) };
+      const malformed = { body: `{"garbage": "${id}"}`, queue: sqsName(queue) };
+      const { response, logs } = await runTask(id, [valid, malformed]);
+
+      expect(response.batchItemFailures, logs).toEqual([]);
+      expect(await inboxIds(queue)).toContain(idOf(valid));
+      const dead = await stack.sqs.driver.listDead(queue, 10);
+      expect(dead.map((m) => m.rawBody)).toContain(malformed.body);
+    });
+  }
+});
+
+/** A payload each real task accepts and can run on an empty database. */
+const VALID_PAYLOADS: Record<string, unknown> = {
+  'gradcafe-recompute-analytics': {},
+  'gradcafe-scrape-new-data': {},
+  'platform-prune': {},
+};
+
+const urls = new Map<string, string>();
+async function urlOf(queue: string): Promise<string> {
+  if (!urls.has(queue)) {
+    const reply = await rawSqsClient(stack.env.SQS_ENDPOINT!).send(
+      new GetQueueUrlCommand({ QueueName: sqsName(queue) }),
+    );
+    urls.set(queue, reply.QueueUrl!);
+  }
+  return urls.get(queue)!;
+}
