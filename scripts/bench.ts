@@ -8,12 +8,17 @@
  *   (b) enqueue         scripts/bench/enqueue.ts
  *   (c) peak RSS        read by (a) and (b) from their child processes
  *   (d) task pipeline on SQS (fauxqs emulator)   scripts/bench/sqs-pipeline.ts
+ *   (e) Lambda cold start of every bundle        scripts/bench/cold-start.ts
+ *
+ * Sections by name run alone: `npx tsx scripts/bench.ts cold-start` (names: pipeline, enqueue,
+ * sqs-pipeline, cold-start; (c) comes with (a) and (b)). No name runs them all.
  *
  * Knobs (env): BENCH_TASKS, BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_PREFETCH, BENCH_POOL,
- * BENCH_PUBLISH_CONCURRENCY, BENCH_SQS_TASKS, BENCH_SQS_PUBLISH_CONCURRENCY, BENCH_POSTGRES_URL,
- * BENCH_RABBITMQ_URL (see scripts/bench/settings.ts).
+ * BENCH_PUBLISH_CONCURRENCY, BENCH_SQS_TASKS, BENCH_SQS_PUBLISH_CONCURRENCY, BENCH_COLD_RUNS,
+ * BENCH_POSTGRES_URL, BENCH_RABBITMQ_URL (see scripts/bench/settings.ts).
  */
 import { loadavg } from 'node:os';
+import { benchColdStart } from './bench/cold-start.ts';
 import { benchEnqueue } from './bench/enqueue.ts';
 import { peakRssMb } from './bench/helpers.ts';
 import { benchPipeline } from './bench/pipeline.ts';
@@ -21,6 +26,17 @@ import { buildResults, printReport, writeResults } from './bench/report.ts';
 import { openBenchRun } from './bench/run.ts';
 import { readBenchSettings } from './bench/settings.ts';
 import { benchSqsPipeline } from './bench/sqs-pipeline.ts';
+
+const SECTIONS = ['pipeline', 'enqueue', 'sqs-pipeline', 'cold-start'] as const;
+type Section = (typeof SECTIONS)[number];
+const named = process.argv.slice(2);
+const unknown = named.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown bench section ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
+const sections: readonly Section[] = named.length > 0 ? SECTIONS.filter((s) => named.includes(s)) : SECTIONS;
+const runs = (section: Section) => sections.includes(section);
 
 const startedAt = new Date();
 // Taken before the bench adds its own load: anything else running skews every figure.
@@ -40,21 +56,38 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  console.log(`(a) task pipeline: ${settings.tasks} tasks, raw, ours, ours batched ...`);
-  const pipeline = await benchPipeline(run);
-  console.log(
-    `(b) enqueue: ${settings.connections} connections x ${settings.durationSeconds} s, ours then raw ...`,
-  );
-  const enqueue = await benchEnqueue(run);
-  console.log(`(d) task pipeline on sqs (fauxqs emulator): ${settings.sqsTasks} tasks, raw then ours ...`);
-  const sqsPipeline = await benchSqsPipeline(run);
+  let pipeline, enqueue, sqsPipeline, coldStart;
+  if (runs('pipeline')) {
+    console.log(`(a) task pipeline: ${settings.tasks} tasks, raw, ours, ours batched ...`);
+    pipeline = await benchPipeline(run);
+  }
+  if (runs('enqueue')) {
+    console.log(
+      `(b) enqueue: ${settings.connections} connections x ${settings.durationSeconds} s, ours then raw ...`,
+    );
+    enqueue = await benchEnqueue(run);
+  }
+  if (runs('sqs-pipeline')) {
+    console.log(`(d) task pipeline on sqs (fauxqs emulator): ${settings.sqsTasks} tasks, raw then ours ...`);
+    sqsPipeline = await benchSqsPipeline(run);
+  }
+  // Before (e): its in-process build would otherwise set the bench process's high-water mark.
+  const benchProcessPeakRssMb = await peakRssMb();
+  if (runs('cold-start')) {
+    console.log(
+      `(e) Lambda cold start: build every bundle, then ${settings.coldRuns} fresh processes each ...`,
+    );
+    coldStart = await benchColdStart(run);
+  }
   const results = buildResults({
     startedAt,
     settings,
+    sections: [...sections],
     pipeline,
     enqueue,
     sqsPipeline,
-    benchProcessPeakRssMb: await peakRssMb(),
+    coldStart,
+    benchProcessPeakRssMb,
     loadAverage1m,
   });
   printReport(results);

@@ -22,6 +22,8 @@ export interface BenchSettings {
   sqsTasks: number;
   /** (d) SendMessage calls in flight at once, on both sides: the SDK's default of 50 sockets per client. */
   sqsPublishConcurrency: number;
+  /** (e) Fresh processes started per Lambda bundle; the medians are over these. */
+  coldRuns: number;
 }
 
 export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
@@ -36,6 +38,7 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
     durationSeconds: positiveInteger(env, 'BENCH_DURATION_S', 10),
     sqsTasks: positiveInteger(env, 'BENCH_SQS_TASKS', 5_000),
     sqsPublishConcurrency: positiveInteger(env, 'BENCH_SQS_PUBLISH_CONCURRENCY', 50),
+    coldRuns: positiveInteger(env, 'BENCH_COLD_RUNS', 7),
   };
 }
 

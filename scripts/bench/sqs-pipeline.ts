@@ -239,7 +239,7 @@ const reportCleanupFailure = (err: unknown) => console.error('bench cleanup fail
 // ---------------------------------------------------------------------------------------
 // The emulator child.
 
-interface Emulator {
+export interface Emulator {
   /** `http://127.0.0.1:<port>`, for the SDK's `endpoint`. */
   endpoint: string;
   pid: number;
@@ -252,7 +252,7 @@ interface Emulator {
  * would cost the emulator CPU and fill the bench's pipe. Killed with the bench however the
  * bench ends: `stop()` here, or the 'exit' handler on Ctrl-C.
  */
-async function startEmulator(): Promise<Emulator> {
+export async function startEmulator(): Promise<Emulator> {
   const code = [
     `const { startFauxqs } = await import(${JSON.stringify(import.meta.resolve('fauxqs'))});`,
     `const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });`,

@@ -1,0 +1,103 @@
+import type { ColdStartResult, ColdStartRow } from './cold-start.ts';
+
+/**
+ * The (e) section of the bench's report: one line per bundle, with Node's own start and the
+ * hello baseline on top, then the target's summary line.
+ *
+ * @example
+ *   for (const line of formatColdStartTable(result)) console.log(line);
+ */
+export function formatColdStartTable(result: ColdStartResult): string[] {
+  const header = [
+    'function',
+    'kind',
+    'bundle KB',
+    'zipped KB',
+    'total ms',
+    'init ms',
+    '1st invoke ms',
+    '× hello',
+    'answer',
+  ];
+  const rows = [result.nodeStart, result.hello, ...result.bundles].map(cells);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  // Names, kinds and answers read left-aligned, numbers right-aligned so their digits line up.
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (i >= 2 && i <= 7 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const failures = [result.nodeStart, result.hello, ...result.bundles].flatMap((row) =>
+    [...new Set(row.errors)].map((error) => `  ${row.id}: ${error}`),
+  );
+  return [
+    line(header),
+    rule,
+    ...rows.slice(0, 2).map(line),
+    rule,
+    ...rows.slice(2).map(line),
+    '',
+    summaryLine(result),
+    ...(failures.length > 0 ? ['failed runs (not in the medians):', ...failures] : []),
+  ];
+}
+
+/** `HTTP functions within 1.5× of hello: 9 of 14 (worst: gradcafe-page 1.83×)` */
+export function summaryLine({ http, httpLimit }: ColdStartResult): string {
+  const worst = http.worst ? `worst: ${http.worst.id} ${http.worst.ratio.toFixed(2)}×` : 'none measured';
+  return `HTTP functions within ${httpLimit}× of hello: ${http.within} of ${http.of} (${worst})`;
+}
+
+/** Failed runs make the figures untrustworthy: each bundle with one is a problem of the run. */
+export function coldStartProblems(result: ColdStartResult): string[] {
+  return [result.nodeStart, result.hello, ...result.bundles]
+    .filter((row) => row.errors.length > 0)
+    .map((row) => `(e) ${row.id}: ${row.errors.length} of ${row.runs} cold starts failed: ${row.errors[0]}`);
+}
+
+export function coldStartMethod(result: ColdStartResult): string {
+  return [
+    `(e) Every bundle of \`npm run build\` (same esbuild options; built into node_modules/.cache so that`,
+    `@aws-sdk/* resolves as the runtime provides it) and a hello baseline (a Hono app with one GET /hello route`,
+    `behind hono/aws-lambda's handle), each started ${result.runs} times in a fresh Node process by`,
+    `scripts/lambda/invoke.ts (a Lambda-like environment, NODE_OPTIONS=--enable-source-maps, heap cap of 1024 MB),`,
+    `one process at a time, round by round across all bundles, with one realistic first event: an API Gateway`,
+    `HTTP API request for the function's route (POST with {}), an SQS batch of one envelope, an EventBridge tick;`,
+    `platform-assets GET /openapi.json; platform-migrate {} on the already-migrated database. The bundles talk to`,
+    `this run's Postgres database and the fauxqs emulator (queues created beforehand), so a first invocation`,
+    `opens its connections as on AWS. Medians: total (spawn to first result, what a caller waits), init (the`,
+    `import) and the first invocation; × hello is total over hello's total. Node's own start (node -e 0, spawn to`,
+    `exit) is shown for reference. Target: every HTTP function within ${result.httpLimit}× of hello. Not AWS: no`,
+    `code download, no Firecracker VM: the milliseconds are this machine's, the ratios are the comparison.`,
+  ].join(' ');
+}
+
+function cells(row: ColdStartRow): string[] {
+  return [
+    row.id,
+    row.kind,
+    kb(row.bytes),
+    kb(row.zipBytes),
+    ms(row.totalMs),
+    ms(row.initMs),
+    ms(row.firstInvokeMs),
+    row.ratio === null ? '-' : `${row.ratio.toFixed(2)}×`,
+    answerOf(row),
+  ];
+}
+
+function answerOf(row: ColdStartRow): string {
+  const answers = row.answers.join(', ');
+  if (row.errors.length === 0) return answers;
+  const failed = `FAILED ${row.errors.length}/${row.runs}`;
+  return answers ? `${failed}; else ${answers}` : failed;
+}
+
+function kb(bytes: number | null): string {
+  return bytes === null ? '-' : (bytes / 1024).toFixed(1);
+}
+
+function ms(value: number | null): string {
+  return value === null ? '-' : value.toFixed(1);
+}
