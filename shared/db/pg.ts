@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import pgCopyStreams from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import { createLogger } from '../observability/logger.ts';
 import { copyFromStatement, encodeCsvRows } from './csv.ts';
@@ -210,6 +209,8 @@ async function copyRows(
   rows: Iterable<readonly unknown[]>,
 ): Promise<number> {
   const statement = copyFromStatement(table, columns, 'STDIN');
+  // Loaded on first use: most processes (every Lambda bundle) never COPY.
+  const { default: pgCopyStreams } = await import('pg-copy-streams');
   const copy = client.query(pgCopyStreams.from(statement));
   try {
     // pipeline handles backpressure; a bad row (or a server error) aborts the COPY with

@@ -4,7 +4,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Manifest } from '../runtime/manifest.ts';
 import { DOCS_PACKAGE, DOCS_VENDOR_FILES, registerDocs } from './docs.ts';
 import type { HttpEnv } from './env.ts';
-import { buildOpenApi, type OpenApiInfo } from './openapi.ts';
+import type { OpenApiInfo } from './openapi.ts';
 import { readPackageFile, staticAsset, type PackageFileReader } from './static-asset.ts';
 
 /** Where pages load htmx from: `<script src={HTMX_PATH}>`. */
@@ -48,7 +48,9 @@ export function registerPlatformRoutes(app: Hono<HttpEnv>, options: PlatformRout
   });
 
   registerAssetRoutes(app, {
-    openapi: () => buildOpenApi(manifest, info),
+    // Imported on first request: the JSON Schema conversion is a large part of zod that nothing
+    // else needs, and a Lambda bundle that never serves the document never loads it.
+    openapi: async () => (await import('./openapi.ts')).buildOpenApi(manifest, info),
     title: info.title,
     readPackageFile,
   });
@@ -56,7 +58,7 @@ export function registerPlatformRoutes(app: Hono<HttpEnv>, options: PlatformRout
 
 export interface AssetRoutesOptions {
   /** The OpenAPI document; built on first request, then kept (the manifest does not change). */
-  openapi: () => object;
+  openapi: () => object | Promise<object>;
   title: string;
   readPackageFile: PackageFileReader;
 }
@@ -67,10 +69,10 @@ export interface AssetRoutesOptions {
  * files embedded at build time.
  */
 export function registerAssetRoutes(app: Hono<HttpEnv>, options: AssetRoutesOptions): void {
-  let openapi: string | undefined;
-  app.get(OPENAPI_PATH, (c) => {
-    openapi ??= JSON.stringify(options.openapi());
-    return c.body(openapi, 200, { 'content-type': 'application/json; charset=utf-8' });
+  let openapi: Promise<string> | undefined;
+  app.get(OPENAPI_PATH, async (c) => {
+    openapi ??= Promise.resolve(options.openapi()).then((document) => JSON.stringify(document));
+    return c.body(await openapi, 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
   registerDocs(app, {
