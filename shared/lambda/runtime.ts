@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { lambdaMetrics } from './metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
+import { lazy } from '../lazy.ts';
 import { lazyDriver } from '../queue/lazy.ts';
 import { createContexts, type ContextFactories } from '../runtime/contexts.ts';
 import { invocationFields } from './invocation.ts';
@@ -35,14 +36,7 @@ export interface RuntimeOptions {
 
 /** A lazily built runtime, shared by the invocations of one handler; rebuilt if building failed. */
 export function lazyRuntime(options: RuntimeOptions): () => Promise<LambdaRuntime> {
-  let runtime: Promise<LambdaRuntime> | undefined;
-  return () => {
-    runtime ??= createRuntime(options).catch((err: unknown) => {
-      runtime = undefined;
-      throw err;
-    });
-    return runtime;
-  };
+  return lazy(() => createRuntime(options));
 }
 
 async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {

@@ -66,7 +66,11 @@ export function createRecordSettler(config: Pick<Config, 'AWS_REGION' | 'SQS_END
   return {
     async retryAfter(record, delayMs) {
       const { name, account } = parseQueueArn(record.eventSourceARN);
-      const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(delayMs / 1000)));
+      // Whole seconds, at least 1 for any delay (as the SQS driver's retries), at most SQS's 12 hours.
+      const seconds = Math.min(
+        MAX_VISIBILITY_SECONDS,
+        Math.max(delayMs > 0 ? 1 : 0, Math.round(delayMs / 1000)),
+      );
       try {
         await client.send(
           new ChangeMessageVisibilityCommand({

@@ -1,15 +1,22 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import pLimit from 'p-limit';
 import type { TaskDefinition } from '../contract/task.ts';
+import { lazy } from '../lazy.ts';
 import { createLogger } from '../observability/logger.ts';
-import type { DeliveryHandler } from '../queue/port.ts';
 import { queueName, type FunctionEntry } from '../runtime/manifest.ts';
 import { createTaskProcessor } from '../runtime/task-processor.ts';
 import { invocationFields, invocationScope } from './invocation.ts';
-import { lazyRuntime, type LambdaRuntime } from './runtime.ts';
-import type { RecordSettler } from './sqs-records.ts';
+import { lazyRuntime } from './runtime.ts';
+import { taskBatching } from './task-batching.ts';
 import type { LambdaDeployment, TaskLambda } from './types.ts';
+
+/**
+ * A record is not started when less time than this is left in the invocation: it is reported
+ * and comes back, rather than being cut off mid-transaction by the timeout.
+ */
+const START_MARGIN_MS = 3_000;
 
 /**
  * One task function as a Lambda handler for SQS events, through the same consumer core as the
@@ -23,37 +30,37 @@ import type { LambdaDeployment, TaskLambda } from './types.ts';
  *   back after the same backoff as locally. Attempts are counted from ApproximateReceiveCount.
  * - dead (a malformed message, or the last attempt failed): sent to the function's DLQ with the
  *   reason, then done. If that send fails, the record is reported: the queue's redrive policy
- *   (maxReceiveCount = the retry policy's attempts) still moves it to the DLQ in the end.
+ *   (a little above the retry policy's attempts) still moves it to the DLQ in the end.
+ *
+ * Batch size, records in flight and pool size come from `taskBatching` (shared with the SAM
+ * template), so no record of a batch waits for a connection while the invocation's clock runs.
  */
 export function taskHandler(entry: FunctionEntry<TaskDefinition>, deployment: LambdaDeployment): TaskLambda {
   const queue = queueName(entry);
-  const runtime = lazyRuntime({
-    functionId: entry.id,
-    deployment,
-    poolSize: entry.definition.concurrency,
+  const { inFlight, poolSize } = taskBatching(entry.definition);
+  const runtime = lazyRuntime({ functionId: entry.id, deployment, poolSize });
+  // One consumer per container, however many records ask for it at once on a cold start: the
+  // batching of `batch: true` tasks happens inside it.
+  const consumer = lazy(async () => {
+    const rt = await runtime();
+    const { createRecordSettler } = await import('./sqs-records.ts');
+    const process = createTaskProcessor({
+      queue,
+      functionId: entry.id,
+      definition: entry.definition,
+      db: rt.db,
+      metrics: rt.metrics,
+      log: rt.log,
+      makeCtx: rt.taskCtx,
+    });
+    return { process, settler: createRecordSettler(rt.config), rt };
   });
-  let consumer: { process: DeliveryHandler; settler: RecordSettler; rt: LambdaRuntime } | undefined;
 
-  async function ready() {
-    if (!consumer) {
-      const rt = await runtime();
-      const process = createTaskProcessor({
-        queue,
-        functionId: entry.id,
-        definition: entry.definition,
-        db: rt.db,
-        metrics: rt.metrics,
-        log: rt.log,
-        makeCtx: rt.taskCtx,
-      });
-      const { createRecordSettler } = await import('./sqs-records.ts');
-      consumer = { process, settler: createRecordSettler(rt.config), rt };
+  async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
+    if (context.getRemainingTimeInMillis() < START_MARGIN_MS) {
+      throw new Error('not started: the invocation is about to time out');
     }
-    return consumer;
-  }
-
-  async function handleRecord(record: SQSRecord): Promise<void> {
-    const { process, settler, rt } = await ready();
+    const { process, settler, rt } = await consumer();
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
     const outcome = await process({
       body: Buffer.from(record.body, 'utf8'),
@@ -76,10 +83,9 @@ export function taskHandler(entry: FunctionEntry<TaskDefinition>, deployment: La
     }
   }
 
-  async function handleBatch(event: SQSEvent): Promise<PromiseSettledResult<void>[]> {
-    // Records run side by side: the pool (sized to the function's concurrency) bounds the
-    // database work, and a batched function's records meet in one transaction.
-    return Promise.allSettled(event.Records.map(handleRecord));
+  async function handleBatch(event: SQSEvent, context: Context): Promise<PromiseSettledResult<void>[]> {
+    const limit = pLimit(inFlight);
+    return Promise.allSettled(event.Records.map((record) => limit(() => handleRecord(record, context))));
   }
 
   // The core has already logged why a record failed; this only ties the report to the record.

@@ -1,3 +1,4 @@
+import { lazy } from '../lazy.ts';
 import type { QueueDriver } from './port.ts';
 
 /**
@@ -6,12 +7,8 @@ import type { QueueDriver } from './port.ts';
  * Once created, every call goes to the real driver; closing one never created does nothing.
  */
 export function lazyDriver(name: QueueDriver['name'], create: () => Promise<QueueDriver>): QueueDriver {
-  let driver: Promise<QueueDriver> | undefined;
-  const real = () =>
-    (driver ??= create().catch((err: unknown) => {
-      driver = undefined; // a failed creation is retried by the next call
-      throw err;
-    }));
+  let created: QueueDriver | undefined;
+  const real = lazy(async () => (created = await create()));
   return {
     name,
     declare: async (topology) => (await real()).declare(topology),
@@ -22,7 +19,7 @@ export function lazyDriver(name: QueueDriver['name'], create: () => Promise<Queu
     replayDead: async (queue, options) => (await real()).replayDead(queue, options),
     check: async () => (await real()).check(),
     close: async () => {
-      if (driver) await (await driver).close();
+      await created?.close();
     },
   };
 }

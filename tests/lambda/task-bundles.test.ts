@@ -197,3 +197,49 @@ async function urlOf(queue: string): Promise<string> {
   }
   return urls.get(queue)!;
 }
+
+describe('task bundles: batches, pools and transactions', () => {
+  let more: Awaited<ReturnType<typeof buildBundles>>;
+  beforeAll(async () => {
+    more = await buildBundles({
+      functionsDir: FIXTURE_FUNCTIONS,
+      only: ['fixture-slow-task', 'fixture-batched-task'],
+    });
+    await fixtureDriver.declare({
+      queues: [
+        { ...FLAKY_SPEC, name: 'fixture.slow-task', kinds: ['fixture_slow'], concurrency: 1 },
+        { ...FLAKY_SPEC, name: 'fixture.batched-task', kinds: ['fixture_batched'] },
+      ],
+    });
+  }, 120_000);
+  afterAll(() => more?.remove());
+
+  it('runs a batch larger than the pool one record after another, so no record times out waiting', async () => {
+    // concurrency 1: one connection. Four records holding it 2 s each: without the limit in front
+    // of the pool, the fourth would wait more than pg's 5 s connection timeout and fail.
+    const records = [1, 2, 3, 4].map((n) => ({
+      body: envelopeBody('fixture_slow', { ms: 2_000 }, { correlationId: `slow-${n}` }),
+      queue: sqsName('fixture.slow-task'),
+    }));
+    const run = await invoke(more.bundle('fixture-slow-task'), [sqsEvent(records)], stack.env);
+    expect(resultsOf<SQSBatchResponse>(run)[0]!.batchItemFailures, run.logs).toEqual([]);
+  }, 30_000);
+
+  it('lets the records of a batch: true task share transactions, even on a cold start', async () => {
+    const records = [1, 2, 3, 4].map((n) => ({
+      body: envelopeBody('fixture_batched', { n }),
+      queue: sqsName('fixture.batched-task'),
+    }));
+    const run = await invoke(more.bundle('fixture-batched-task'), [sqsEvent(records)], stack.env);
+    expect(resultsOf<SQSBatchResponse>(run)[0]!.batchItemFailures).toEqual([]);
+    const ran = run.logs
+      .split('\n')
+      .filter((line) => line.includes('fixture message ran'))
+      .map((line) => JSON.parse(line) as { n: number; txid: string });
+    expect(ran.map((line) => line.n).sort()).toEqual([1, 2, 3, 4]);
+    // As with the local drivers, the first record starts a transaction at once and the records
+    // that arrive while it runs share the next one: fewer transactions than records. (Built per
+    // record, a cold container would give each its own processor and transaction.)
+    expect(new Set(ran.map((line) => line.txid)).size).toBeLessThan(4);
+  });
+});
