@@ -48,6 +48,8 @@ export interface MessageInfo {
 export interface PublishOptions {
   correlationId?: string;
   jobId?: string;
+  /** Publishing twice with one message id delivers at most one run (the inbox drops the copy). */
+  messageId?: string;
 }
 
 export interface Publisher {
@@ -83,7 +85,14 @@ export interface Jobs {
   trigger(
     kind: string,
     payload: unknown,
-    options?: { correlationId?: string },
+    options?: {
+      correlationId?: string;
+      /**
+       * The same key always gives the same job and message ids, so triggering twice (an event
+       * delivered twice, a retried invocation) records one job and runs its task once.
+       */
+      idempotencyKey?: string;
+    },
   ): Promise<{ jobId: string; messageId: string }>;
   get(id: string): Promise<Job | undefined>;
   /** The most recent jobs, newest first, optionally of some kinds. */

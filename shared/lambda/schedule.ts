@@ -9,7 +9,8 @@ import type { LambdaDeployment, ScheduledEvent, ScheduleLambda } from './types.t
 /**
  * One schedule as a Lambda handler for EventBridge scheduled events: each event is one tick,
  * which triggers a job exactly as the local scheduler does (the template's rule carries the
- * same cron). The tick's time is the event's, so a late delivery still stamps its own tick.
+ * same cron). The tick's time is the event's, so a late delivery still stamps its own tick, and
+ * a second delivery of one event triggers nothing new.
  */
 export function scheduleHandler(
   entry: FunctionEntry<ScheduleDefinition>,
@@ -17,17 +18,20 @@ export function scheduleHandler(
 ): ScheduleLambda {
   const runtime = lazyRuntime({ functionId: entry.id, deployment, poolSize: 1 });
 
-  async function tick(event: ScheduledEvent): Promise<{ jobId: string; kind: string }> {
+  async function tick(event: ScheduledEvent): Promise<{ jobId: string; messageId: string; kind: string }> {
     const rt = await runtime();
     const at = new Date(event.time);
     const correlationId = `schedule:${entry.id}:${event.id}`;
-    const { jobId } = await fireSchedule(entry.definition, rt, {
+    const { jobId, messageId } = await fireSchedule(entry.definition, rt, {
       at: Number.isNaN(at.getTime()) ? new Date() : at,
       correlationId,
+      // EventBridge delivers at least once and Lambda retries a failed async invocation with the
+      // same event: one event id is one job, and its task runs once.
+      idempotencyKey: `${entry.id}:${event.id}`,
     });
     const kind = entry.definition.publishes;
     rt.log.info({ schedule: entry.id, kind, jobId, correlationId }, 'schedule fired');
-    return { jobId, kind };
+    return { jobId, messageId, kind };
   }
 
   return middy(tick).use(invocationScope());

@@ -31,7 +31,10 @@ export type ScheduledEvent = EventBridgeEvent<'Scheduled Event', unknown>;
 export type LambdaHandler<E, R> = (event: E, context: Context) => Promise<R>;
 export type HttpLambda = LambdaHandler<HttpEvent, HttpResult>;
 export type TaskLambda = LambdaHandler<SQSEvent, SQSBatchResponse>;
-export type ScheduleLambda = LambdaHandler<ScheduledEvent, { jobId: string; kind: string }>;
+export type ScheduleLambda = LambdaHandler<
+  ScheduledEvent,
+  { jobId: string; messageId: string; kind: string }
+>;
 
 /** Files a bundle serves, read at build time and inlined (there is no node_modules on Lambda). */
 export interface EmbeddedFile {

@@ -23,10 +23,12 @@ export interface NewMessage {
   payload: unknown;
   correlationId?: string;
   jobId?: string;
+  /** A chosen message id (the same id twice is one message to the inbox); default: a new uuid. */
+  id?: string;
 }
 
 export function createEnvelope(message: NewMessage): Envelope {
-  const id = randomUUID();
+  const id = message.id ?? randomUUID();
   return {
     id,
     kind: message.kind,

@@ -17,6 +17,7 @@ export function createPublisher(
         payload,
         ...(correlationId ? { correlationId } : {}),
         ...(options.jobId ? { jobId: options.jobId } : {}),
+        ...(options.messageId ? { id: options.messageId } : {}),
       });
       await driver.publish(envelope);
       metrics.published.inc({ kind });

@@ -54,7 +54,7 @@ export function startScheduler(platform: Platform): { stop(): Promise<void>; des
 export function fireSchedule(
   definition: ScheduleDefinition,
   parts: Pick<Platform, 'db' | 'driver' | 'metrics' | 'log'>,
-  tick: { at: Date; correlationId: string },
+  tick: { at: Date; correlationId: string; idempotencyKey?: string },
 ): Promise<{ jobId: string; messageId: string }> {
   const { db, driver, metrics, log } = parts;
   const jobs = createJobs({
@@ -63,5 +63,10 @@ export function fireSchedule(
     correlationId: tick.correlationId,
     log,
   });
-  return jobs.trigger(definition.publishes, definition.payload(tick.at));
+  const { idempotencyKey } = tick;
+  return jobs.trigger(
+    definition.publishes,
+    definition.payload(tick.at),
+    idempotencyKey ? { idempotencyKey } : {},
+  );
 }
