@@ -5,6 +5,8 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../shared/config.ts';
+import { loadMigrations } from '../shared/db/migrate.ts';
 import { loadManifest } from '../shared/runtime/manifest.ts';
 import { renderSamTemplate } from './lambda/sam/render.ts';
 import { samTemplate } from './lambda/sam/template.ts';
@@ -13,7 +15,7 @@ export const SAM_TEMPLATE_FILE = fileURLToPath(new URL('../infra/sam/template.ya
 
 /** The file's text for the functions in functions/. */
 export async function samTemplateText(): Promise<string> {
-  return renderSamTemplate(samTemplate(await loadManifest()));
+  return renderSamTemplate(samTemplate(await loadManifest(), loadConfig({}), await loadMigrations()));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -154,6 +154,9 @@ function bundleEnv(run: BenchRun, sqsEndpoint: string): Record<string, string> {
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     LOG_LEVEL: 'warn',
+    // The template passes these; with NODE_ENV=production the platform refuses to start without them.
+    JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123',
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
   };
 }
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../shared/db/migrate.ts';
 import { createHttpApp, type HttpApp } from '../../shared/http/app.ts';
@@ -58,6 +60,23 @@ describe('schedule bundles', () => {
   });
 });
 
+describe('schedule bundles: at-least-once delivery', () => {
+  it('one EventBridge event delivered twice records one job, and its two messages share one id (the inbox runs the task once)', async () => {
+    const entry = stack.manifest.schedules[0]!;
+    const event = scheduledEvent({ rule: entry.id });
+    const run = await invoke(bundles.bundle(entry.id), [event, event], stack.env);
+    const [first, second] = resultsOf<{ jobId: string; messageId: string; kind: string }>(run);
+
+    expect(second?.jobId).toBe(first?.jobId);
+    expect(second?.messageId).toBe(first?.messageId);
+    const { rows } = await stack.testDb.db.query<{ n: number }>(
+      'select count(*)::int as n from jobs where id = $1',
+      [first!.jobId],
+    );
+    expect(rows[0]?.n).toBe(1);
+  });
+});
+
 describe('platform-migrate', () => {
   it('applies the migrations embedded at build time to an empty database, then nothing', async () => {
     const empty = await createTestDb('postgres', { migrations: [] });
@@ -72,6 +91,77 @@ describe('platform-migrate', () => {
       expect(rows[0]?.n).toBe(0);
     } finally {
       await empty.drop();
+    }
+  });
+});
+
+describe('platform-migrate as the deploy’s custom resource', () => {
+  /** A stand-in for CloudFormation's pre-signed response URL: records what the function PUTs. */
+  async function responseUrl(): Promise<{
+    url: string;
+    received: Promise<Record<string, unknown>>;
+    close(): void;
+  }> {
+    let resolve!: (body: Record<string, unknown>) => void;
+    const received = new Promise<Record<string, unknown>>((r) => (resolve = r));
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        res.end();
+        resolve({ method: req.method, ...(JSON.parse(body) as Record<string, unknown>) });
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/response?signature=x`, received, close: () => server.close() };
+  }
+
+  const customResourceEvent = (url: string, requestType: 'Create' | 'Update' | 'Delete') => ({
+    RequestType: requestType,
+    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:PlatformMigrate',
+    ResponseURL: url,
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/fnstack/abc',
+    RequestId: 'req-1',
+    LogicalResourceId: 'MigrateOnDeploy',
+    ResourceType: 'AWS::CloudFormation::CustomResource',
+    ResourceProperties: { ServiceToken: 'x', Migrations: 'abc' },
+  });
+
+  it('migrates on Create and answers SUCCESS to CloudFormation', async () => {
+    const empty = await createTestDb('postgres', { migrations: [] });
+    const cfn = await responseUrl();
+    try {
+      const env = { ...stack.env, DATABASE_URL: empty.url! };
+      const run = await invoke(bundles.bundle(MIGRATE_ID), [customResourceEvent(cfn.url, 'Create')], env);
+      const [result] = resultsOf<{ applied: string[] }>(run);
+      const names = (await loadMigrations()).map((m) => m.name);
+
+      expect(result?.applied).toEqual(names);
+      expect(await cfn.received).toMatchObject({
+        method: 'PUT',
+        Status: 'SUCCESS',
+        PhysicalResourceId: 'fnstack-migrations',
+        RequestId: 'req-1',
+        LogicalResourceId: 'MigrateOnDeploy',
+        Data: { Applied: names.length },
+      });
+    } finally {
+      cfn.close();
+      await empty.drop();
+    }
+  });
+
+  it('answers FAILED with the reason when the database cannot be reached, so the deploy rolls back', async () => {
+    const cfn = await responseUrl();
+    try {
+      const env = { ...stack.env, DATABASE_URL: 'postgres://postgres@127.0.0.1:9/nowhere' };
+      await invoke(bundles.bundle(MIGRATE_ID), [customResourceEvent(cfn.url, 'Update')], env);
+      const answer = await cfn.received;
+      expect(answer.Status).toBe('FAILED');
+      expect(String(answer.Reason)).toMatch(/127\.0\.0\.1:9/);
+    } finally {
+      cfn.close();
     }
   });
 });

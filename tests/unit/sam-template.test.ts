@@ -13,6 +13,8 @@ import { defineHttp, defineSchedule, defineTask } from '../../shared/contract/in
 import { sqsQueueNames } from '../../shared/queue/sqs/names.ts';
 import { buildManifest, loadManifest, mountPath, queueName } from '../../shared/runtime/manifest.ts';
 import { samTemplateText } from '../../scripts/generate-sam-template.ts';
+import { REDRIVE_MARGIN } from '../../scripts/lambda/sam/template.ts';
+import { taskBatching } from '../../shared/lambda/task-batching.ts';
 import { toAwsCron } from '../../scripts/lambda/sam/cron.ts';
 import { samTemplate, type SamResource, type SamTemplate } from '../../scripts/lambda/sam/template.ts';
 
@@ -32,11 +34,16 @@ const resourcesOf = (template: SamTemplate, type: string) =>
   Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 const functionsOf = (template: SamTemplate) => resourcesOf(template, 'AWS::Serverless::Function');
 const eventsOf = (fn: SamResource) => Object.values((fn.Properties.Events ?? {}) as Record<string, Event>);
-const codeId = (fn: SamResource) => String(fn.Properties.CodeUri).replace('../../dist/lambda/', '');
+const codeId = (fn: SamResource) =>
+  String(fn.Properties.CodeUri)
+    .replace('../../dist/lambda/', '')
+    .replace(/\.zip$/, '');
 
 /** The function resource whose bundle is `<id>`. */
 function functionById(template: SamTemplate, id: string): SamResource {
-  const found = functionsOf(template).filter(([, fn]) => fn.Properties.CodeUri === `../../dist/lambda/${id}`);
+  const found = functionsOf(template).filter(
+    ([, fn]) => fn.Properties.CodeUri === `../../dist/lambda/${id}.zip`,
+  );
   expect(found, id).toHaveLength(1);
   return found[0]![1];
 }
@@ -77,7 +84,7 @@ describe('infra/sam/template.yaml', () => {
     const deployed = functionsOf(committed).map(([, fn]) => codeId(fn));
     expect(deployed.sort()).toEqual([...expected, ...SYNTHETIC].sort());
     expect(committed.Resources.GradcafePullData?.Properties.CodeUri).toBe(
-      '../../dist/lambda/gradcafe-pull-data',
+      '../../dist/lambda/gradcafe-pull-data.zip',
     );
     expect(committed.Globals.Function).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler' });
   });
@@ -116,7 +123,7 @@ describe('infra/sam/template.yaml', () => {
       const [dlqId, dlq] = queueByName(committed, names.dlq(queueName(task)));
       expect(queue.Properties.RedrivePolicy, task.id).toEqual({
         deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
-        maxReceiveCount: task.definition.retry.attempts,
+        maxReceiveCount: task.definition.retry.attempts + REDRIVE_MARGIN,
       });
       expect(dlq.Properties.MessageRetentionPeriod).toBe(1_209_600);
       const fn = functionById(committed, task.id);
@@ -134,7 +141,7 @@ describe('infra/sam/template.yaml', () => {
         Type: 'SQS',
         Properties: {
           Queue: { 'Fn::GetAtt': [queueId, 'Arn'] },
-          BatchSize: task.definition.batch?.maxSize ?? 10,
+          BatchSize: taskBatching(task.definition).batchSize,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           ScalingConfig: { MaximumConcurrency: Math.max(2, task.definition.concurrency) },
         },
@@ -164,24 +171,41 @@ describe('infra/sam/template.yaml', () => {
     });
   });
 
-  it('lets every function use the deployment’s queues, and configures the platform through env', () => {
-    const queueArn = 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueuePrefix}*';
+  it('lets every function send to the deployment’s queues but read and delete only dead letters', () => {
+    const queues = 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueuePrefix}*';
     for (const [name, fn] of functionsOf(committed)) {
       const statements = (
         fn.Properties.Policies as { Statement: { Action: string[]; Resource: unknown }[] }[]
-      )
-        .flatMap((p) => p.Statement)
-        .filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::Sub': queueArn }));
-      expect(statements, name).toHaveLength(1);
-      expect(statements[0]?.Action).toEqual(
-        expect.arrayContaining([
-          'sqs:SendMessage',
-          'sqs:GetQueueUrl',
-          'sqs:ReceiveMessage',
-          'sqs:DeleteMessage',
-        ]),
-      );
+      ).flatMap((p) => p.Statement);
+      const actionsOn = (resource: string) =>
+        statements
+          .filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::Sub': resource }))
+          .flatMap((s) => s.Action)
+          .sort();
+      expect(actionsOn(queues), name).toEqual([
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ]);
+      expect(actionsOn(`${queues}-dlq`), name).toEqual([
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:ReceiveMessage',
+      ]);
     }
+  });
+
+  it('migrates during the deploy, before any other function’s new code goes live', () => {
+    const migrate = committed.Resources.MigrateOnDeploy!;
+    expect(migrate.Type).toBe('AWS::CloudFormation::CustomResource');
+    expect(migrate.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': ['PlatformMigrate', 'Arn'] });
+    expect(migrate.Properties.Migrations).toMatch(/^[0-9a-f]{16}$/);
+    for (const [name, fn] of functionsOf(committed)) {
+      expect(fn.DependsOn, name).toBe(name === 'PlatformMigrate' ? undefined : 'MigrateOnDeploy');
+    }
+  });
+
+  it('configures the platform through env', () => {
     const variables = (committed.Globals.Function.Environment as { Variables: Record<string, unknown> })
       .Variables;
     expect(variables).toMatchObject({
@@ -197,9 +221,9 @@ describe('infra/sam/template.yaml', () => {
     const resolve = (value: unknown): string => {
       const name = (value as { Ref?: string }).Ref;
       if (name === undefined) return String(value);
-      return name === 'DatabaseUrl'
-        ? 'postgres://u:p@db:5432/app'
-        : String(committed.Parameters[name]?.Default);
+      if (name === 'DatabaseUrl') return 'postgres://u:p@db:5432/app';
+      if (name === 'JwtSecret' || name === 'SessionSecret') return 'x'.repeat(32);
+      return String(committed.Parameters[name]?.Default);
     };
     const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolve(v)]));
     const config = loadConfig(env);
@@ -211,6 +235,8 @@ describe('infra/sam/template.yaml', () => {
 
   it('keeps secrets out of the console and QueuePrefix within what SQS names allow', () => {
     expect(committed.Parameters.DatabaseUrl).toMatchObject({ Type: 'String', NoEcho: true });
+    expect(committed.Parameters.JwtSecret).toMatchObject({ Type: 'String', NoEcho: true, MinLength: 32 });
+    expect(committed.Parameters.SessionSecret).toMatchObject({ Type: 'String', NoEcho: true, MinLength: 32 });
     const prefix = committed.Parameters.QueuePrefix!;
     const pattern = new RegExp(String(prefix.AllowedPattern));
     expect(pattern.test('prod-1_a')).toBe(true);

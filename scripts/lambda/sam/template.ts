@@ -6,7 +6,10 @@ import { mountPath, queueName, type FunctionEntry, type Manifest } from '../../.
 import type { ScheduleDefinition } from '../../../shared/contract/schedule.ts';
 import type { TaskDefinition } from '../../../shared/contract/task.ts';
 import { ASSETS_ID, MIGRATE_ID } from '../build/entries.ts';
+import { taskBatching } from '../../../shared/lambda/task-batching.ts';
 import { toAwsCron } from './cron.ts';
+import { createHash } from 'node:crypto';
+import type { Migration } from '../../../shared/db/migrate.ts';
 import { logicalId, logicalIdRegistry } from './names.ts';
 import { httpApiPath } from './routes.ts';
 import { DEFAULT_SIZES, lambdaSize, type LambdaSize } from './sizing.ts';
@@ -38,17 +41,21 @@ export interface SamTemplate {
 export interface SamResource {
   Type: string;
   Properties: Record<string, unknown>;
+  DependsOn?: string;
 }
 
-/** Relative to infra/sam/, where the template lives; the Lambda build writes `<id>/index.mjs` there. */
+/** Relative to infra/sam/, where the template lives; the Lambda build writes `<id>.zip` there. */
 export const CODE_DIR = '../../dist/lambda';
 export const HTTP_API_ID = 'HttpApi';
+export const MIGRATE_ON_DEPLOY_ID = 'MigrateOnDeploy';
 /** Lambda's advice for a queue feeding a function: six times the function timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** SQS's longest retention: a dead letter should outlive whoever has to look into it. */
 export const DLQ_RETENTION_SECONDS = 1_209_600;
 /** An SQS event source's batch without a batching window, and its most with one. */
 const DEFAULT_BATCH_SIZE = 10;
+/** Receives beyond the retry policy's attempts before SQS moves a message to the DLQ itself. */
+export const REDRIVE_MARGIN = 2;
 const MAX_BATCH_SIZE = 10_000;
 /** The range AWS allows for an SQS event source's MaximumConcurrency. */
 const CONCURRENCY = { min: 2, max: 1000 };
@@ -67,24 +74,23 @@ const sub = (text: string) => ({ 'Fn::Sub': text });
 const arnOf = (resource: string) => ({ 'Fn::GetAtt': [resource, 'Arn'] });
 
 /**
- * Every function may publish (HTTP triggers, schedules, tasks that queue more work) and the
- * queue admin routes read and replay DLQs, so all share one statement on the deployment's
- * queues. ListQueues is the readiness check (`GET /readyz`), which IAM can only scope to the
- * account's queues as a whole.
+ * Every function may publish (HTTP triggers, schedules, tasks that queue more work and send dead
+ * letters), so all may send to the deployment's queues. Reading and deleting is limited to the
+ * dead-letter queues (the DLQ list and replay routes); a task's own queue is polled by its event
+ * source mapping, whose policy SAM adds. ListQueues is the readiness check (`GET /readyz`), which
+ * IAM can only scope to the account's queues as a whole.
  */
 const QUEUE_POLICY = {
   Statement: [
     {
       Effect: 'Allow',
-      Action: [
-        'sqs:SendMessage',
-        'sqs:GetQueueUrl',
-        'sqs:GetQueueAttributes',
-        'sqs:ReceiveMessage',
-        'sqs:DeleteMessage',
-        'sqs:ChangeMessageVisibility',
-      ],
+      Action: ['sqs:SendMessage', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes'],
       Resource: sub('arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueuePrefix}*'),
+    },
+    {
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+      Resource: sub('arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueuePrefix}*-dlq'),
     },
     {
       Effect: 'Allow',
@@ -94,7 +100,11 @@ const QUEUE_POLICY = {
   ],
 };
 
-export function samTemplate(manifest: Manifest, config: Config = loadConfig({})): SamTemplate {
+export function samTemplate(
+  manifest: Manifest,
+  config: Config = loadConfig({}),
+  migrations: readonly Migration[] = [],
+): SamTemplate {
   const claim = logicalIdRegistry();
   const resources: Record<string, SamResource> = {
     [claim(HTTP_API_ID, 'the HTTP API')]: {
@@ -142,7 +152,13 @@ export function samTemplate(manifest: Manifest, config: Config = loadConfig({}))
       Properties: {
         QueueName: sub(`\${QueuePrefix}${names.main(queueName(entry))}`),
         VisibilityTimeout: VISIBILITY_TIMEOUT_FACTOR * size.timeoutSeconds,
-        RedrivePolicy: { deadLetterTargetArn: arnOf(dlq), maxReceiveCount: entry.definition.retry.attempts },
+        // The adapter dead-letters the last attempt itself, with its reason; the redrive policy is
+        // the backstop for receives that were no attempt (a timed-out batch, a crash), so a
+        // little above the attempts.
+        RedrivePolicy: {
+          deadLetterTargetArn: arnOf(dlq),
+          maxReceiveCount: entry.definition.retry.attempts + REDRIVE_MARGIN,
+        },
       },
     };
     resources[dlq] = {
@@ -162,14 +178,27 @@ export function samTemplate(manifest: Manifest, config: Config = loadConfig({}))
     );
   }
 
-  resources[claim(logicalId(MIGRATE_ID), 'the migrations function')] = lambda(MIGRATE_ID, MIGRATE_SIZE, {
-    Description: 'Applies the embedded SQL migrations; invoke once after each deploy',
+  const migrate = claim(logicalId(MIGRATE_ID), 'the migrations function');
+  resources[migrate] = lambda(MIGRATE_ID, MIGRATE_SIZE, {
+    Description: 'Applies the embedded SQL migrations (on every deploy that changes them, and on demand)',
   });
+  // Runs the migrations during the deploy, before any other function's new code goes live (they
+  // all depend on it). CloudFormation calls it again only when the migrations change; a failure
+  // (database unreachable, a bad migration) fails and rolls back the deploy.
+  const migrateOnDeploy = claim(MIGRATE_ON_DEPLOY_ID, 'the migrations custom resource');
+  resources[migrateOnDeploy] = {
+    Type: 'AWS::CloudFormation::CustomResource',
+    Properties: { ServiceToken: arnOf(migrate), Migrations: migrationsDigest(migrations) },
+  };
   const assets = claim(logicalId(ASSETS_ID), 'the assets function');
   resources[assets] = lambda(ASSETS_ID, DEFAULT_SIZES.http, {
     Description: 'Serves the OpenAPI document, Swagger UI and htmx',
     Events: Object.fromEntries(ASSET_ROUTES.map((path) => httpEvent('GET', path, 'the assets function'))),
   });
+
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type === 'AWS::Serverless::Function' && id !== migrate) resource.DependsOn = migrateOnDeploy;
+  }
 
   claimGenerated(resources, claim);
 
@@ -196,6 +225,8 @@ export function samTemplate(manifest: Manifest, config: Config = loadConfig({}))
           // AWS_REGION is set by Lambda itself (and reserved).
           Variables: {
             DATABASE_URL: ref('DatabaseUrl'),
+            JWT_SECRET: ref('JwtSecret'),
+            SESSION_SECRET: ref('SessionSecret'),
             QUEUE_DRIVER: 'sqs',
             QUEUE_PREFIX: ref('QueuePrefix'),
             LOG_LEVEL: ref('LogLevel'),
@@ -255,7 +286,8 @@ function lambda(id: string, size: LambdaSize, properties: Record<string, unknown
     Properties: {
       // Lambda caps descriptions at 256 characters.
       Description: String(Description).slice(0, 256),
-      CodeUri: `${CODE_DIR}/${id}`,
+      // The build's reproducible zip: an unchanged function keeps its CodeSha256 and is not redeployed.
+      CodeUri: `${CODE_DIR}/${id}.zip`,
       MemorySize: size.memoryMb,
       Timeout: size.timeoutSeconds,
       Policies: [QUEUE_POLICY],
@@ -265,8 +297,8 @@ function lambda(id: string, size: LambdaSize, properties: Record<string, unknown
 }
 
 function sqsEvent(entry: FunctionEntry<TaskDefinition>, queue: string) {
-  const { batch, concurrency } = entry.definition;
-  const batchSize = batch ? batch.maxSize : DEFAULT_BATCH_SIZE;
+  const { concurrency } = entry.definition;
+  const { batchSize } = taskBatching(entry.definition);
   if (batchSize > MAX_BATCH_SIZE) {
     throw new TypeError(
       `${entry.file}: batch.maxSize ${batchSize} exceeds SQS's ${MAX_BATCH_SIZE} per batch`,
@@ -325,6 +357,19 @@ function parameters(manifest: Manifest): SamTemplate['Parameters'] {
         'Postgres connection string (postgres://user:password@host:5432/db), or a Secrets Manager ' +
         'dynamic reference to one (see infra/sam/README.md)',
     },
+    JwtSecret: {
+      Type: 'String',
+      NoEcho: true,
+      MinLength: 32,
+      Description:
+        'Key that signs API bearer tokens (JWT_SECRET), at least 32 characters; e.g. openssl rand -base64 48',
+    },
+    SessionSecret: {
+      Type: 'String',
+      NoEcho: true,
+      MinLength: 32,
+      Description: 'Key that signs session cookies (SESSION_SECRET), at least 32 characters',
+    },
     QueuePrefix: {
       Type: 'String',
       Default: '',
@@ -350,4 +395,11 @@ function parameters(manifest: Manifest): SamTemplate['Parameters'] {
       Description: 'Security groups of the functions in that VPC (set both or neither)',
     },
   };
+}
+
+/** Changes exactly when a migration is added or edited, which is when CloudFormation must run them. */
+function migrationsDigest(migrations: readonly Migration[]): string {
+  const hash = createHash('sha256');
+  for (const { name, sql } of migrations) hash.update(`${name}\0${sql}\0`);
+  return hash.digest('hex').slice(0, 16);
 }
