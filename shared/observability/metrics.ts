@@ -60,6 +60,20 @@ export function createMetrics() {
       labelNames: ['kind', 'status'] as const,
       registers,
     }),
+    // namespace_group is the namespace's first two segments (`notes:tasks`), never an owner id,
+    // so the label's cardinality stays bounded.
+    cacheRequests: new Counter({
+      name: 'cache_requests_total',
+      help: 'Cache reads by namespace group and result: hit, miss (the source was loaded) or error (the cache failed; the source answered)',
+      labelNames: ['namespace_group', 'result'] as const,
+      registers,
+    }),
+    cacheInvalidationFailures: new Counter({
+      name: 'cache_invalidation_failures_total',
+      help: 'Invalidations the cache backend refused; entries may be stale until retried or expired',
+      labelNames: ['namespace_group'] as const,
+      registers,
+    }),
   };
 }
 
