@@ -32,6 +32,27 @@ const envSchema = z.object({
   INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   /** Days a finished job (succeeded, failed, dead) stays readable at GET /jobs/:id. */
   JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /**
+   * Key that signs API bearer tokens (JWT, HS256): at least 32 bytes. Required unless NODE_ENV is
+   * development or test, where an unset one is generated at start (tokens then die with the process).
+   */
+  JWT_SECRET: z.string().optional(),
+  /** Key for session-related signing (at least 32 bytes); required and generated like JWT_SECRET. */
+  SESSION_SECRET: z.string().optional(),
+  /** Seconds an API bearer token stays valid; short, since a token cannot be revoked before then. */
+  JWT_TTL_S: z.coerce.number().int().min(30).default(900),
+  /** Seconds without a request after which a page session ends. */
+  SESSION_IDLE_S: z.coerce.number().int().min(60).default(1800),
+  /** Seconds after login after which a page session ends however active it is. */
+  SESSION_ABSOLUTE_S: z.coerce.number().int().min(60).default(43200),
+  /** Failed logins per username and per client IP within LOGIN_WINDOW_S before logins are refused. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Seconds over which failed logins are counted, and so the longest a refusal lasts. */
+  LOGIN_WINDOW_S: z.coerce.number().int().min(1).default(900),
+  /** Email of the first admin, created (or promoted) at start together with ADMIN_PASSWORD. */
+  ADMIN_EMAIL: z.email().optional(),
+  /** Password of the first admin, used only when the account is created or promoted (8 to 128 characters). */
+  ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
   GRADCAFE_SOURCE_URL: z.string().url().optional(),
   /** Cron (UTC) for the scheduled GradCafe pull; `off` disables it. */
   GRADCAFE_PULL_CRON: z.string().default('*/15 * * * *'),
@@ -66,7 +87,48 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (queueDriver === 'rabbitmq' && !e.RABBITMQ_URL) {
     throw new ConfigError('QUEUE_DRIVER=rabbitmq needs RABBITMQ_URL');
   }
+  assertAuthSettings(e);
   return { ...e, queueDriver, embeddedDb: !e.DATABASE_URL };
+}
+
+/** Modes in which unset signing secrets are generated at start instead of being an error. */
+const EPHEMERAL_SECRET_ENVS = new Set(['development', 'test']);
+
+/** Shortest accepted signing secret: HS256 wants a key at least as long as its 256-bit output. */
+export const MIN_SECRET_BYTES = 32;
+
+/**
+ * True when NODE_ENV allows running without JWT_SECRET / SESSION_SECRET (a random one per start).
+ *
+ * @example
+ *   allowsGeneratedSecrets('production'); // false
+ */
+export function allowsGeneratedSecrets(nodeEnv: string): boolean {
+  return EPHEMERAL_SECRET_ENVS.has(nodeEnv);
+}
+
+function assertAuthSettings(e: Env): void {
+  const problems: string[] = [];
+  for (const name of ['JWT_SECRET', 'SESSION_SECRET'] as const) {
+    const value = e[name];
+    if (value === undefined) {
+      if (!allowsGeneratedSecrets(e.NODE_ENV))
+        problems.push(`${name} is required when NODE_ENV=${e.NODE_ENV}`);
+    } else if (Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES) {
+      // A short key is a mistake in any mode: HS256 keys can be brute-forced offline from one token.
+      problems.push(`${name} must be at least ${MIN_SECRET_BYTES} bytes long`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration: ${problems.join('; ')} ` +
+        `(use a random string, e.g. the output of \`openssl rand -base64 48\`)`,
+    );
+  }
+  // ADMIN_EMAIL alone is allowed: the runner may generate the password (and print it once).
+  if (e.ADMIN_PASSWORD !== undefined && e.ADMIN_EMAIL === undefined) {
+    throw new ConfigError('Invalid configuration: ADMIN_PASSWORD is set but ADMIN_EMAIL is not');
+  }
 }
 
 /** Load `.env` from the working directory into `process.env`; variables already set win. */

@@ -35,3 +35,39 @@ export class UpstreamError extends AppError {
   readonly code = 'UPSTREAM_ERROR';
   readonly status = 502;
 }
+
+/** The request carries no valid credentials (no session, a bad or expired token, wrong password). */
+export class UnauthorizedError extends AppError {
+  readonly code = 'UNAUTHORIZED';
+  readonly status = 401;
+}
+
+/** The caller is known but may not do this (e.g. a `user` on an admin route, a failed CSRF check). */
+export class ForbiddenError extends AppError {
+  readonly code = 'FORBIDDEN';
+  readonly status = 403;
+}
+
+/** The request clashes with existing state, e.g. an email that is already registered. */
+export class ConflictError extends AppError {
+  readonly code = 'CONFLICT';
+  readonly status = 409;
+}
+
+/**
+ * Too many attempts (e.g. failed logins); the caller may try again after `retryAfterSeconds`,
+ * which is also in `details` so a JSON body carries it. HTTP should send it as `Retry-After`.
+ *
+ * @example
+ *   throw new TooManyRequestsError('Too many failed logins; try again later', { retryAfterSeconds: 600 });
+ */
+export class TooManyRequestsError extends AppError {
+  readonly code = 'TOO_MANY_REQUESTS';
+  readonly status = 429;
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: { retryAfterSeconds: number; cause?: unknown }) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds));
+    super(message, { cause: options.cause, details: { retryAfterSeconds } });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

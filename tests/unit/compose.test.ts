@@ -436,8 +436,8 @@ describe('Grafana provisioning', () => {
 describe('.env.example', () => {
   const text = read('.env.example');
   const assigned = [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1] ?? '');
-  // Names DESIGN.md reserves for later features, and compose's own variable: documented, kept commented.
-  const placeholders = ['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'SESSION_SECRET', 'COMPOSE_PROFILES'];
+  // Compose's own variable: documented, kept commented.
+  const placeholders = ['COMPOSE_PROFILES'];
 
   it('lists every variable of the config schema', () => {
     expect(assigned).toEqual(expect.arrayContaining(configKeys()));
