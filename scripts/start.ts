@@ -11,6 +11,7 @@ import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import { createLogger } from '../shared/observability/logger.ts';
 import { createQueueDriver, describeDriver, redact } from '../shared/queue/index.ts';
 import { loadManifest } from '../shared/runtime/manifest.ts';
+import { bootstrapAdmin, describeAdmin } from '../shared/runtime/admin.ts';
 import { createPlatform } from '../shared/runtime/platform.ts';
 import { ROLES, startRunner, type Role } from '../shared/runtime/runner.ts';
 import { runSeeds } from '../shared/runtime/seeds.ts';
@@ -42,10 +43,13 @@ const shutdown = onShutdownSignal(log, config.SHUTDOWN_TIMEOUT_S);
 const startedAt = Date.now();
 const db = await createDb(config);
 const applied = await migrate(db, await loadMigrations(), log);
-if (config.embeddedDb) await runSeeds(db, log);
+
 const manifest = await loadManifest();
 const driver = createQueueDriver(config, log);
 const platform = createPlatform({ config, log, db, driver, manifest });
+const admin = describeAdmin(await bootstrapAdmin(platform.auth.users, config));
+// After the admin exists: the Notes demo tasks belong to the first admin.
+if (config.embeddedDb) await runSeeds(db, log);
 const runner = await startRunner(platform, { roles, port: config.PORT, host: config.HOST });
 shutdown.ready(() => runner.stop());
 
@@ -59,6 +63,12 @@ const banner = [
   `  database   ${database}`,
   `  queue      ${describeDriver(config)}`,
   `  functions  ${manifest.http.length} http, ${manifest.tasks.length} tasks, ${manifest.schedules.length} schedules; ${applied.length} migrations applied now`,
+  ...(admin ? [`  admin      ${admin}`] : []),
+  ...(platform.auth.generatedSecrets.length > 0
+    ? [
+        `  secrets    ${platform.auth.generatedSecrets.join(', ')} generated for this run: sign-ins end at restart`,
+      ]
+    : []),
   ...runner.schedules.map((s) => `  schedule   ${s}`),
   '',
 ];

@@ -53,6 +53,21 @@ const envSchema = z.object({
   ADMIN_EMAIL: z.email().optional(),
   /** Password of the first admin, used only when the account is created or promoted (8 to 128 characters). */
   ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+  /**
+   * Public origins of the app (comma-separated, e.g. `https://app.example.com`), accepted by the
+   * CSRF origin check besides the request's own: needed behind a proxy or API Gateway, where the
+   * app sees an internal address.
+   */
+  ALLOWED_ORIGINS: z.string().default(''),
+  /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
+  CACHE_PREFIX: z.string().default('fnstack:'),
+  /**
+   * Attempts of a Notes report job before it is dead-lettered. Read when the task module loads
+   * (functions/notes/lib/settings.ts, which validates it the same way); listed here for the docs.
+   */
+  NOTES_REPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Delay before a report job's second attempt (ms), doubling up to a minute. */
+  NOTES_REPORT_RETRY_BASE_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   GRADCAFE_SOURCE_URL: z.string().url().optional(),
   /** Cron (UTC) for the scheduled GradCafe pull; `off` disables it. */
   GRADCAFE_PULL_CRON: z.string().default('*/15 * * * *'),

@@ -1,4 +1,5 @@
 import { defineHttp, html } from '../../shared/contract/index.ts';
+import { pageViewer } from '../../shared/http/views/index.ts';
 import { latestSnapshot } from './lib/analysis-snapshots.ts';
 import { AnalysisPage } from './views/analysis-page.tsx';
 import { GRADCAFE_JOB_KINDS } from './views/job-summary.ts';
@@ -13,6 +14,7 @@ export default defineHttp({
       latestSnapshot(ctx.db),
       ctx.jobs.recent({ kinds: GRADCAFE_JOB_KINDS, limit: 10 }),
     ]);
-    return html(<AnalysisPage snapshot={snapshot} jobs={jobs} flash={req.flash} />);
+    const viewer = await pageViewer(req);
+    return html(<AnalysisPage snapshot={snapshot} jobs={jobs} flash={req.flash} viewer={viewer} />);
   },
 });

@@ -8,6 +8,7 @@ export default defineHttp({
   method: 'POST',
   path: '/pull-data',
   summary: 'Queue a pull of new GradCafe entries (scrape_new_data)',
+  auth: 'admin',
   description:
     'Reads entries newer than `since` (default: the stored watermark). API callers get 202 with the job id, ' +
     'or 503 when the broker is unavailable; browser form posts are redirected back to the page with a flash message.',

@@ -7,6 +7,7 @@ export default defineHttp({
   method: 'POST',
   path: '/update-analysis',
   summary: 'Queue a recompute of the GradCafe analysis (recompute_analytics)',
+  auth: 'admin',
   description:
     'Optional question parameters: term (default: the latest term present), university, program and degree ' +
     '(default: Johns Hopkins University, Computer Science, Masters). Answers like POST /gradcafe/pull-data.',

@@ -1,9 +1,12 @@
 import * as z from 'zod';
+import { createSessions } from '../../shared/auth/sessions.ts';
+import { createLoginThrottle } from '../../shared/auth/throttle.ts';
 import { defineTask } from '../../shared/contract/index.ts';
 
 /**
- * Delete inbox rows and finished jobs past their retention. An inbox row only has to outlive
- * the redeliveries of its message (minutes); a finished job stays readable for a while.
+ * Delete inbox rows and finished jobs past their retention, expired sessions and failed logins
+ * that no longer count. An inbox row only has to outlive the redeliveries of its message
+ * (minutes); a finished job stays readable for a while.
  */
 export default defineTask({
   consumes: 'platform_prune',
@@ -19,6 +22,20 @@ export default defineTask({
        where status in ('succeeded', 'failed', 'dead') and finished_at < now() - make_interval(days => $1)`,
       [ctx.config.JOBS_RETENTION_DAYS],
     );
-    return { inboxDeleted: inbox.rowCount, jobsDeleted: jobs.rowCount };
+    const { config } = ctx;
+    const sessions = createSessions(ctx.db, {
+      idleSeconds: config.SESSION_IDLE_S,
+      absoluteSeconds: config.SESSION_ABSOLUTE_S,
+    });
+    const throttle = createLoginThrottle(ctx.db, {
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      windowSeconds: config.LOGIN_WINDOW_S,
+    });
+    return {
+      inboxDeleted: inbox.rowCount,
+      jobsDeleted: jobs.rowCount,
+      sessionsDeleted: await sessions.prune(),
+      loginFailuresDeleted: await throttle.prune(),
+    };
   },
 });

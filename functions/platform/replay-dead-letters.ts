@@ -8,6 +8,7 @@ export default defineHttp({
   method: 'POST',
   path: '/queues/:queue/dead-letters/replay',
   summary: 'Replay dead-lettered messages',
+  auth: 'admin',
   description:
     'Replays the given `ids` (deadId values from the listing), or else up to `limit` of the oldest.',
   params: queueParams,

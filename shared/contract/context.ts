@@ -3,6 +3,9 @@ import type { Config } from '../config.ts';
 import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
+import type { Cache } from '../cache/port.ts';
+import type { IssuedToken } from '../auth/tokens.ts';
+import type { User, Users } from '../auth/users.ts';
 
 /**
  * `ctx` is a function's only door to the outside world. The runner builds it from real
@@ -14,6 +17,8 @@ export interface BaseCtx {
   log: Logger;
   config: Config;
   metrics: Metrics;
+  /** Read-through cache (memory, or Redis with REDIS_URL); invalidate after every change. */
+  cache: Cache;
 }
 
 export interface HttpCtx extends BaseCtx {
@@ -21,6 +26,20 @@ export interface HttpCtx extends BaseCtx {
   correlationId: string;
   /** Broker administration for platform routes (readiness, dead letters, depth). */
   queueAdmin: QueueAdmin;
+  /** Accounts, password login and API tokens (the platform's auth pages and API use them). */
+  auth: AuthCtx;
+}
+
+export interface AuthCtx {
+  /** Register (ValidationError for a taken email or a weak password) and look up accounts. */
+  users: Pick<Users, 'register' | 'byId'>;
+  /**
+   * Check a password, throttled per email and client IP: UnauthorizedError ('invalid email or
+   * password', the same for an unknown email) or TooManyRequestsError (with retryAfterSeconds).
+   */
+  login(input: { email: string; password: string; clientIp?: string | undefined }): Promise<User>;
+  /** An API bearer token: `{ access_token, token_type: 'bearer', expires_in }`. */
+  issueToken(user: Pick<User, 'id' | 'role'>): Promise<IssuedToken>;
 }
 
 export interface QueueAdmin extends Pick<QueueDriver, 'listDead' | 'replayDead' | 'depth' | 'check'> {

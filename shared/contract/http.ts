@@ -8,6 +8,20 @@ export interface FlashMessage {
   message: string;
 }
 
+/** Who made the request: from a bearer token (API) or the session cookie (pages). */
+export interface AuthUser {
+  id: string;
+  email: string;
+  role: 'user' | 'admin';
+}
+
+/**
+ * Who may call a function. `public`: anyone. `user`: any signed-in user. `admin`: admins only.
+ * Refused requests get 401 (not signed in) or 403 (wrong role): JSON for API calls, a redirect to
+ * the login page for browser pages.
+ */
+export type Access = 'public' | 'user' | 'admin';
+
 /** What an HTTP handler receives: validated input plus the raw request for anything else. */
 export interface HttpRequest<Params, Query, Body> {
   params: Params;
@@ -20,6 +34,20 @@ export interface HttpRequest<Params, Query, Body> {
   /** Flash messages left by the previous redirect; reading them consumes them. */
   flash: FlashMessage[];
   correlationId: string;
+  /** The signed-in user, if any (whatever the route's `auth`). */
+  user: AuthUser | undefined;
+  /** The client's address (the first X-Forwarded-For hop behind a proxy or API Gateway). */
+  clientIp: string | undefined;
+  /**
+   * The CSRF token of the browser's session, for forms (`<input type="hidden" name="_csrf">`) and
+   * htmx (`hx-headers='{"x-csrf-token": "..."}'`). Starts an anonymous session when there is none.
+   * Every state-changing request that a session cookie authenticates must carry it.
+   */
+  csrfToken(): Promise<string>;
+  /** Pages: sign `user` in on this browser: a new session id (the old session ends), set on the response. */
+  signIn(user: AuthUser): Promise<void>;
+  /** Pages: end this browser's session and clear its cookie. */
+  signOut(): Promise<void>;
 }
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -42,6 +70,13 @@ export interface HttpDefinition<
   responses?: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** Leave the route out of the OpenAPI document (pages, assets). */
   hidden?: boolean;
+  /** Who may call it (default `public`). */
+  auth?: Access;
+  /**
+   * `false` turns the CSRF check off. Only for a route that neither trusts nor sets the session
+   * cookie, such as the OAuth2 token endpoint: its form post carries the credentials itself.
+   */
+  csrf?: false;
   /**
    * Size of this function's Lambda (the SAM template reads it). Defaults: 512 MB, 29 s; the
    * timeout may be at most 30 s, where API Gateway's HTTP API stops waiting for an answer.

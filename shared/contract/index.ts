@@ -1,10 +1,20 @@
 export { defineHttp } from './http.ts';
-export type { HttpDefinition, HttpRequest, HttpMethod, FlashMessage } from './http.ts';
+export type { HttpDefinition, HttpRequest, HttpMethod, FlashMessage, AuthUser, Access } from './http.ts';
 export { defineTask } from './task.ts';
 export type { TaskDefinition } from './task.ts';
 export { defineSchedule } from './schedule.ts';
 export type { ScheduleDefinition } from './schedule.ts';
-export type { HttpCtx, TaskCtx, BaseCtx, Job, JobStatus, Jobs, Publisher, MessageInfo } from './context.ts';
+export type {
+  HttpCtx,
+  TaskCtx,
+  BaseCtx,
+  AuthCtx,
+  Job,
+  JobStatus,
+  Jobs,
+  Publisher,
+  MessageInfo,
+} from './context.ts';
 export { json, html, redirect } from '../http/responses.ts';
 
 import type { HttpDefinition } from './http.ts';

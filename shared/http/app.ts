@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { AuthServices } from '../auth/services.ts';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
@@ -18,6 +19,8 @@ export interface HttpAppOptions {
   makeCtx: MakeHttpCtx;
   log: Logger;
   metrics: Metrics;
+  /** Identity, access and CSRF for the functions (the runner passes `platform.auth`); needed when the manifest has any. */
+  auth?: AuthServices;
   /** Routes that are neither functions nor platform routes (auth, emulators), added after them. */
   extraRoutes?: (app: HttpApp) => void;
   /** Called before `/metrics` renders, to sample gauges such as queue depth and job counts. */
@@ -61,11 +64,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     }),
   );
 
+  const { auth } = options;
+  if (!auth && manifest.http.length > 0) throw new TypeError('createHttpApp: functions need `auth` services');
   for (const entry of manifest.http) {
     // Non-strict Hono matches a request with or without its trailing slash only against a route
     // declared without one.
     const route = mountPath(entry).replace(/(.)\/$/, '$1');
-    app.on(entry.definition.method, [route], ...functionRoute(entry, { makeCtx, log }));
+    app.on(entry.definition.method, [route], ...functionRoute(entry, { makeCtx, log, auth: auth! }));
   }
   if (options.platformRoutes ?? true) {
     registerPlatformRoutes(app, {

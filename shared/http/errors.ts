@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
-import { AppError } from '../errors.ts';
+import { AppError, TooManyRequestsError } from '../errors.ts';
 import { json } from './responses.ts';
 
 /**
@@ -64,6 +64,11 @@ const GENERIC_MESSAGE: Record<number, string> = {
  */
 export function errorResponse(err: unknown, context: { correlationId: string; log: Logger }): Response {
   const { correlationId, log } = context;
+  if (err instanceof TooManyRequestsError) {
+    const response = fromStatus(err.status, err.code, err.message, err.details, err, context);
+    response.headers.set('retry-after', String(err.retryAfterSeconds));
+    return response;
+  }
   if (err instanceof AppError)
     return fromStatus(err.status, err.code, err.message, err.details, err, context);
   if (err instanceof HTTPException) {

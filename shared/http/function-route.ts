@@ -9,7 +9,17 @@ import type { HttpEnv } from './env.ts';
 import { PayloadTooLargeError } from './errors.ts';
 import { CLEAR_FLASH_SET_COOKIE, decodeFlash, FLASH_COOKIE, setsFlashCookie } from './flash.ts';
 import { createInputReader, type RequestInput } from './input.ts';
+import type { AuthServices } from '../auth/services.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import {
+  assertAccess,
+  assertCsrf,
+  authenticateRequest,
+  clientIpOf,
+  type RequestAuth,
+} from './request-auth.ts';
 import { withHeader } from './response-headers.ts';
+import { redirect } from './responses.ts';
 import { wantsHtml } from './wants-html.ts';
 
 /** Largest request body a function accepts; larger ones get 413 before the handler runs. */
@@ -20,11 +30,18 @@ export type MakeHttpCtx = (req: { correlationId: string; log: Logger }) => HttpC
 export interface FunctionRouteOptions {
   makeCtx: MakeHttpCtx;
   log: Logger;
+  /** Identity, access rules, CSRF and session cookies (shared/auth). */
+  auth: AuthServices;
 }
 
+/** Where a browser is sent when a page needs a signed-in user (or another role). */
+export const LOGIN_PAGE = '/auth/login';
+
 /**
- * The Hono handlers that serve one HTTP function: (body limit), then validate input, build
- * the request and `ctx`, run the handler. Errors are thrown on to `app.onError`.
+ * The Hono handlers that serve one HTTP function: (body limit), then authenticate and check the
+ * route's access rule and CSRF, validate input, build the request and `ctx`, run the handler, and
+ * add the session cookie changes to its response. Errors are thrown on to `app.onError`, except
+ * that a browser page refused for want of a (suitable) user is redirected to the login page.
  *
  * @example
  *   app.on(entry.definition.method, mountPath(entry), ...functionRoute(entry, { makeCtx, log }));
@@ -41,10 +58,24 @@ export function functionRoute(
     const correlationId = c.get('correlationId');
     const log = options.log.child({ correlationId, route, function: entry.id });
     c.set('log', log);
+    const auth = await authenticateRequest(c, options.auth);
+    try {
+      assertAccess(auth.user, definition.auth ?? 'public');
+    } catch (err) {
+      if (
+        wantsHtml(c.req.raw.headers) &&
+        (err instanceof UnauthorizedError || err instanceof ForbiddenError)
+      ) {
+        return loginRedirect(c, err);
+      }
+      throw err;
+    }
+    if (definition.csrf !== false) await assertCsrf(c, auth, options.auth);
     const input = await readInput(c.req);
     const flash = new FlashState(getCookie(c, FLASH_COOKIE));
-    const request = buildRequest(c, input, correlationId, flash);
-    const response = await definition.handler(request, options.makeCtx({ correlationId, log }));
+    const request = buildRequest(c, input, correlationId, flash, auth);
+    let response = await definition.handler(request, options.makeCtx({ correlationId, log }));
+    for (const cookie of auth.setCookies) response = withHeader(response, 'set-cookie', cookie, 'append');
     return flash.needsClearing(response)
       ? withHeader(response, 'set-cookie', CLEAR_FLASH_SET_COOKIE, 'append')
       : response;
@@ -93,6 +124,7 @@ function buildRequest(
   input: RequestInput,
   correlationId: string,
   flash: FlashState,
+  auth: RequestAuth,
 ): AnyHttpRequest {
   const raw = c.req.raw;
   let url: URL | undefined;
@@ -112,5 +144,20 @@ function buildRequest(
     get flash() {
       return flash.read();
     },
+    get user() {
+      return auth.user;
+    },
+    clientIp: clientIpOf(c),
+    csrfToken: () => auth.csrfToken(),
+    signIn: (user) => auth.signIn(user),
+    signOut: () => auth.signOut(),
   };
+}
+
+/** A page the visitor may not see yet: to the login page, back here afterwards, with the reason. */
+function loginRedirect(c: Context, err: Error): Response {
+  const back = c.req.method === 'GET' ? new URL(c.req.url).pathname + new URL(c.req.url).search : undefined;
+  const location = back ? `${LOGIN_PAGE}?next=${encodeURIComponent(back)}` : LOGIN_PAGE;
+  const message = err instanceof ForbiddenError ? 'That needs an admin account.' : 'Please sign in first.';
+  return redirect(location, { flash: { type: 'error', message } });
 }

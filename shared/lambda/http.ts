@@ -28,6 +28,7 @@ export function httpHandler(entry: FunctionEntry<HttpDefinition>, deployment: La
       makeCtx: ({ correlationId, log }) => rt.httpCtx(correlationId, log),
       log: rt.log,
       metrics: rt.metrics,
+      auth: rt.auth,
       platformRoutes: false,
     });
   });

@@ -5,6 +5,8 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { lambdaMetrics } from './metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
+import { createAuthServices, type AuthServices } from '../auth/services.ts';
+import { createCache } from '../cache/index.ts';
 import { lazy } from '../lazy.ts';
 import { lazyDriver } from '../queue/lazy.ts';
 import { createContexts, type ContextFactories } from '../runtime/contexts.ts';
@@ -19,6 +21,7 @@ import type { LambdaDeployment } from './types.ts';
  * gets its own child logger and correlation id.
  */
 export interface LambdaRuntime extends ContextFactories {
+  auth: AuthServices;
   config: Config;
   log: Logger;
   db: Db;
@@ -65,7 +68,16 @@ async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {
   });
   const metrics = lambdaMetrics;
   const queueNames = options.deployment.topology.queues.map((q) => q.name);
-  return { config, log, db, driver, metrics, ...createContexts({ config, db, driver, metrics, queueNames }) };
+  // In memory, the cache would live and die with one container: only Redis is worth it here.
+  const cache = createCache({
+    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
+    prefix: config.CACHE_PREFIX,
+    metrics,
+    log,
+  });
+  const auth = createAuthServices({ db, config });
+  const contexts = createContexts({ config, db, driver, metrics, queueNames, cache, auth });
+  return { config, log, db, driver, metrics, auth, ...contexts };
 }
 
 /** The platform config, plus what only Lambda insists on: a real Postgres and SQS. */

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import type { HttpCtx, QueueAdmin, TaskCtx } from '../contract/context.ts';
+import type { AuthServices } from '../auth/services.ts';
+import type { Cache } from '../cache/port.ts';
+import type { AuthCtx, HttpCtx, QueueAdmin, TaskCtx } from '../contract/context.ts';
 import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
@@ -15,6 +17,8 @@ export interface ContextParts {
   metrics: Metrics;
   /** Every consuming queue of the deployment (one per task function), for the queue admin routes. */
   queueNames: string[];
+  cache: Cache;
+  auth: AuthServices;
 }
 
 export interface ContextFactories {
@@ -28,7 +32,12 @@ export interface ContextFactories {
  * wherever it runs.
  */
 export function createContexts(parts: ContextParts): ContextFactories {
-  const { config, db, driver, metrics, queueNames } = parts;
+  const { config, db, driver, metrics, queueNames, cache, auth } = parts;
+  const authCtx: AuthCtx = {
+    users: auth.users,
+    login: (input) => auth.login(input),
+    issueToken: (user) => auth.tokens.issue(user),
+  };
   const queueAdmin: QueueAdmin = {
     driver: driver.name,
     queues: () => queueNames,
@@ -45,14 +54,14 @@ export function createContexts(parts: ContextParts): ContextFactories {
     httpCtx(correlationId, log) {
       const queue = createPublisher(driver, metrics, { correlationId });
       const jobs = createJobs({ db, publisher: queue, insert: insertJob, correlationId, log });
-      return { db, queue, jobs, log, config, metrics, correlationId, queueAdmin };
+      return { db, queue, jobs, log, config, metrics, cache, correlationId, queueAdmin, auth: authCtx };
     },
     taskCtx(tx, message, log) {
       const queue = createPublisher(driver, metrics, { correlationId: message.correlationId });
       // Not tied to the task's commit yet: a message published here goes out at once, even if
       // the task then rolls back (and again on each retry). A transactional outbox will fix that.
       const jobs = createJobs({ db: tx, publisher: queue, correlationId: message.correlationId, log });
-      return { db: tx, queue, jobs, log, config, metrics, message };
+      return { db: tx, queue, jobs, log, config, metrics, cache, message };
     },
   };
 }

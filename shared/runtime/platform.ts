@@ -3,6 +3,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/port.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
+import { createAuthServices, type AuthServices } from '../auth/services.ts';
+import { createCache, type Cache } from '../cache/index.ts';
 import { createContexts, type ContextFactories } from './contexts.ts';
 import { queueName, type Manifest } from './manifest.ts';
 
@@ -18,6 +20,8 @@ export interface Platform extends ContextFactories {
   driver: QueueDriver;
   metrics: Metrics;
   manifest: Manifest;
+  cache: Cache;
+  auth: AuthServices;
 }
 
 export interface PlatformParts {
@@ -27,10 +31,25 @@ export interface PlatformParts {
   driver: QueueDriver;
   manifest: Manifest;
   metrics?: Metrics;
+  /** Default: from the config (Redis with REDIS_URL, else in memory). */
+  cache?: Cache;
+  /** Default: from the config and the database. */
+  auth?: AuthServices;
 }
 
 export function createPlatform(parts: PlatformParts): Platform {
+  const { config, db, log } = parts;
   const metrics = parts.metrics ?? createMetrics();
-  const contexts = createContexts({ ...parts, metrics, queueNames: parts.manifest.tasks.map(queueName) });
-  return { ...parts, metrics, ...contexts };
+  const cache =
+    parts.cache ??
+    createCache({
+      ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
+      prefix: config.CACHE_PREFIX,
+      metrics,
+      log,
+    });
+  const auth = parts.auth ?? createAuthServices({ db, config });
+  const queueNames = parts.manifest.tasks.map(queueName);
+  const contexts = createContexts({ ...parts, metrics, cache, auth, queueNames });
+  return { ...parts, metrics, cache, auth, ...contexts };
 }

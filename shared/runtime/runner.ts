@@ -38,6 +38,7 @@ export async function startRunner(
     makeCtx: ({ correlationId, log: requestLog }) => platform.httpCtx(correlationId, requestLog),
     log,
     metrics,
+    auth: platform.auth,
     beforeMetrics: () => sampleGauges(platform),
   });
   const server = await listen(app.fetch, options.port, options.host ?? '0.0.0.0');
@@ -57,6 +58,7 @@ export async function startRunner(
         // Stop taking work everywhere at once, then wait for what is in flight to finish.
         await Promise.all([scheduler?.stop(), closeServer(server), worker?.stop()]);
         await driver.close();
+        await platform.cache.close();
         await db.close();
       })();
       return stopping;

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../shared/config.ts';
 import type { HttpCtx, Job, Jobs, Publisher, QueueAdmin } from '../../shared/contract/context.ts';
-import type { FunctionDefinition } from '../../shared/contract/index.ts';
+import type { AuthServices } from '../../shared/auth/services.ts';
+import { createCache, type Cache } from '../../shared/cache/index.ts';
+import type { AuthUser, FunctionDefinition, HttpRequest } from '../../shared/contract/index.ts';
+import { UnauthorizedError } from '../../shared/errors.ts';
 import type { Db } from '../../shared/db/port.ts';
 import { createHttpApp, type HttpApp, type HttpAppOptions } from '../../shared/http/app.ts';
 import { createMetrics, type Metrics } from '../../shared/observability/metrics.ts';
@@ -171,6 +174,8 @@ export interface FakeCtxParts {
   queueAdmin: FakeQueueAdmin;
   db: ReturnType<typeof createFakeDb>;
   metrics: Metrics;
+  /** An in-memory cache on `metrics`. */
+  cache: Cache;
   /** What the app passes to `createHttpApp({ makeCtx })`. */
   makeCtx: (req: { correlationId: string; log: Logger }) => HttpCtx;
   /** Every ctx handed out, newest last. */
@@ -184,13 +189,25 @@ export function createFakeCtx(options: { queues?: string[] } = {}): FakeCtxParts
   const db = createFakeDb();
   const metrics = createMetrics();
   const config = loadConfig({});
+  const cache = createCache({ metrics, log: pino({ level: 'silent' }) });
   const made: HttpCtx[] = [];
   const makeCtx = ({ correlationId, log }: { correlationId: string; log: Logger }): HttpCtx => {
-    const ctx: HttpCtx = { db, queue, jobs, log, config, metrics, correlationId, queueAdmin };
+    const ctx: HttpCtx = {
+      db,
+      queue,
+      jobs,
+      log,
+      config,
+      metrics,
+      cache,
+      correlationId,
+      queueAdmin,
+      auth: fakeAuthCtx,
+    };
     made.push(ctx);
     return ctx;
   };
-  return { jobs, queue, queueAdmin, db, metrics, makeCtx, made };
+  return { jobs, queue, queueAdmin, db, metrics, cache, makeCtx, made };
 }
 
 /** A pino logger whose lines land in `lines` (parsed), to assert on access and error logs. */
@@ -239,6 +256,7 @@ export async function createFakeHttpApp(
     makeCtx: parts.makeCtx,
     log,
     metrics: parts.metrics,
+    auth: createFakeAuth(),
     info: { title: 'fnstack test', version: '0.0.0' },
     ...(options.beforeMetrics ? { beforeMetrics: options.beforeMetrics } : {}),
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
@@ -252,4 +270,77 @@ export type LooseJson = any;
 
 export async function readJson(res: Response): Promise<LooseJson> {
   return res.json();
+}
+
+/** Users the fake auth knows, each with a bearer token that is simply `token-<id>`. */
+export const FAKE_USERS = {
+  admin: { id: '00000000-0000-4000-8000-00000000000a', email: 'admin@example.com', role: 'admin' },
+  user: { id: '00000000-0000-4000-8000-00000000000b', email: 'user@example.com', role: 'user' },
+} as const satisfies Record<string, AuthUser>;
+
+/** `Authorization` header of a fake user (see createFakeAuth). */
+export const fakeBearer = (user: AuthUser) => ({ authorization: `Bearer token-${user.id}` });
+
+/**
+ * Auth services without a database, for route tests over fakes: bearer tokens `token-<id>` of
+ * FAKE_USERS verify, anything else is 401; there are no sessions (pages are tested end to end
+ * elsewhere).
+ */
+export function createFakeAuth(): AuthServices {
+  const byId = new Map<string, AuthUser>(Object.values(FAKE_USERS).map((u) => [u.id, u]));
+  const fake = {
+    users: { byId: async (id: string) => byId.get(id) },
+    sessions: { get: async () => undefined },
+    tokens: {
+      verify: async (token: string) => {
+        const user = byId.get(token.replace(/^token-/, ''));
+        if (!user) throw new UnauthorizedError('invalid token');
+        return { userId: user.id, role: user.role };
+      },
+    },
+    sessionSecret: 'fake-session-secret-0123456789abcdef',
+    sessionMaxAgeSeconds: 3600,
+    allowedOrigins: [],
+    generatedSecrets: [],
+  };
+  return fake as unknown as AuthServices;
+}
+
+const fakeAuthCtx: HttpCtx['auth'] = {
+  users: {
+    register: async () => {
+      throw new Error('fake auth: no registration in route tests');
+    },
+    byId: async () => undefined,
+  },
+  login: async () => {
+    throw new UnauthorizedError('invalid email or password');
+  },
+  issueToken: async () => ({ access_token: 'fake', token_type: 'bearer', expires_in: 900 }),
+};
+
+/**
+ * A handler's request for calling a function's handler directly: validated input plus the request
+ * parts every handler may read, with an anonymous visitor unless `user` is given.
+ */
+export function fakeRequest<P = undefined, Q = undefined, B = undefined>(
+  parts: Partial<Omit<HttpRequest<P, Q, B>, 'url'>> & { url?: URL | string } = {},
+): HttpRequest<P, Q, B> {
+  const { url, ...rest } = parts;
+  return {
+    params: undefined as P,
+    query: undefined as Q,
+    body: undefined as B,
+    headers: new Headers(),
+    wantsHtml: false,
+    flash: [],
+    correlationId: 'test-correlation-id',
+    user: undefined,
+    clientIp: '127.0.0.1',
+    csrfToken: async () => 'test-csrf-token',
+    signIn: async () => undefined,
+    signOut: async () => undefined,
+    ...rest,
+    url: url instanceof URL ? url : new URL(url ?? 'http://localhost/'),
+  };
 }

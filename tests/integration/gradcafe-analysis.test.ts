@@ -10,7 +10,7 @@ import recomputeTask from '../../functions/gradcafe/recompute-analytics.ts';
 import type { HttpCtx, HttpRequest, TaskCtx } from '../../shared/contract/index.ts';
 import type { Db, Tx } from '../../shared/db/port.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { createFakeCtx } from '../helpers/fake-ctx.ts';
+import { createFakeCtx, fakeRequest } from '../helpers/fake-ctx.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
 
 const log = pino({ level: 'silent' });
@@ -108,6 +108,7 @@ function taskCtx(tx: Tx, jobId: string): TaskCtx {
     log,
     config: base.config,
     metrics: base.metrics,
+    cache: base.cache,
     db: tx,
     message,
   };
@@ -118,16 +119,7 @@ function httpCtx(db: Db): HttpCtx {
 }
 
 function request(): HttpRequest<undefined, undefined, undefined> {
-  return {
-    params: undefined,
-    query: undefined,
-    body: undefined,
-    headers: new Headers(),
-    url: new URL('http://test/gradcafe/'),
-    wantsHtml: true,
-    flash: [],
-    correlationId: 'test',
-  };
+  return fakeRequest({ url: 'http://test/gradcafe/', wantsHtml: true, correlationId: 'test' });
 }
 
 describe.each(dbBackends)('recompute_analytics on %s', (backend) => {

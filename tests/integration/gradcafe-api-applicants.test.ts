@@ -9,7 +9,7 @@ import { normalizeEntries } from '../../functions/gradcafe/lib/normalize.ts';
 import type { HttpCtx } from '../../shared/contract/index.ts';
 import type { Db } from '../../shared/db/port.ts';
 import { ValidationError } from '../../shared/errors.ts';
-import { createFakeCtx } from '../helpers/fake-ctx.ts';
+import { createFakeCtx, fakeRequest } from '../helpers/fake-ctx.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
 
 const log = pino({ level: 'silent' });
@@ -19,16 +19,11 @@ async function get(db: Db, rawQuery: Record<string, string>) {
   const ctx: HttpCtx = { ...createFakeCtx().makeCtx({ correlationId: 'test', log }), db };
   const query = apiApplicants.query!.parse(rawQuery) as Parameters<typeof apiApplicants.handler>[0]['query'];
   const res = await apiApplicants.handler(
-    {
-      params: undefined,
+    fakeRequest({
       query,
-      body: undefined,
-      headers: new Headers(),
-      url: new URL(`http://test/gradcafe/api/applicants?${new URLSearchParams(rawQuery)}`),
-      wantsHtml: false,
-      flash: [],
+      url: `http://test/gradcafe/api/applicants?${new URLSearchParams(rawQuery)}`,
       correlationId: 'test',
-    },
+    }),
     ctx,
   );
   return {

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.ts';
 import type { Job } from '../../shared/contract/index.ts';
+import { createAuthServices } from '../../shared/auth/services.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
+import { FAST_PASSWORDS } from '../helpers/auth.ts';
 import { loadManifest, topologyOf, type Manifest } from '../../shared/runtime/manifest.ts';
-import { createPlatform } from '../../shared/runtime/platform.ts';
+import { createPlatform, type Platform } from '../../shared/runtime/platform.ts';
 import { startRunner, type Runner } from '../../shared/runtime/runner.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { createCapturingLogger } from '../helpers/fake-ctx.ts';
@@ -29,6 +31,9 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
   let runner: Runner;
   let testDb: TestDb;
   let testDriver: TestDriver;
+  // Triggering jobs needs an admin: these tests send an admin's bearer token (pages with sessions
+  // and CSRF are tested in tests/integration/auth-http.test.ts).
+  let admin: { authorization: string };
   const { log, lines } = createCapturingLogger('info');
 
   beforeAll(async () => {
@@ -36,7 +41,9 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
     testDriver = await createTestDriver(stack.queue);
     const config = loadConfig({ ...testDriver.env, GRADCAFE_PULL_CRON: 'off' });
     const driver = testDriver.driver;
-    const platform = createPlatform({ config, log, db: testDb.db, driver, manifest });
+    const auth = createAuthServices({ db: testDb.db, config, passwordParams: FAST_PASSWORDS });
+    const platform = createPlatform({ config, log, db: testDb.db, driver, manifest, auth });
+    admin = await adminAuthorization(platform);
     runner = await startRunner(platform, {
       roles: ['web', 'worker', 'scheduler'],
       port: 0,
@@ -53,7 +60,12 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
   const api = (path: string, init: RequestInit = {}) =>
     fetch(runner.url + path, {
       ...init,
-      headers: { accept: 'application/json', 'content-type': 'application/json', ...init.headers },
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        ...admin,
+        ...(init.headers as Record<string, string> | undefined),
+      },
     });
   const finished = async (jobId: string) =>
     waitFor(
@@ -110,7 +122,7 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
     const analysis = (await (await api('/gradcafe/api/analysis')).json()) as { computedAt: string };
     expect(Date.parse(analysis.computedAt)).toBeGreaterThan(Date.now() - 60_000);
 
-    const page = await fetch(runner.url + '/gradcafe/', { headers: { accept: 'text/html' } });
+    const page = await fetch(runner.url + '/gradcafe/', { headers: { accept: 'text/html', ...admin } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
@@ -122,7 +134,7 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
     const response = await fetch(runner.url + '/gradcafe/pull-data', {
       method: 'POST',
       redirect: 'manual',
-      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...admin },
       body: '',
     });
     expect(response.status).toBe(303);
@@ -152,17 +164,20 @@ describe.each(stacks)('GradCafe with the broker down on $name', (stack) => {
     const testDb = await createTestDb(stack.db);
     const driver = await createUnreachableDriver(stack.queue, topologyOf(manifest));
     const config = loadConfig({ QUEUE_DRIVER: 'memory' }); // the driver is passed in; config does not pick it
-    const platform = createPlatform({ config, log: testLog, db: testDb.db, driver, manifest });
+    const auth = createAuthServices({ db: testDb.db, config, passwordParams: FAST_PASSWORDS });
+    const platform = createPlatform({ config, log: testLog, db: testDb.db, driver, manifest, auth });
+    const admin = await adminAuthorization(platform);
     const app = createHttpApp({
       manifest,
       log: testLog,
       metrics: platform.metrics,
+      auth: platform.auth,
       makeCtx: ({ correlationId, log }) => platform.httpCtx(correlationId, log),
     });
     try {
       const api = await app.request('/gradcafe/pull-data', {
         method: 'POST',
-        headers: { accept: 'application/json' },
+        headers: { accept: 'application/json', ...admin },
       });
       expect(api.status).toBe(503);
       expect(await api.json()).toMatchObject({
@@ -174,7 +189,7 @@ describe.each(stacks)('GradCafe with the broker down on $name', (stack) => {
 
       const form = await app.request('/gradcafe/update-analysis', {
         method: 'POST',
-        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...admin },
         body: '',
       });
       expect(form.status).toBe(303);
@@ -191,3 +206,12 @@ describe.each(stacks)('GradCafe with the broker down on $name', (stack) => {
     }
   });
 });
+
+/** An `Authorization` header of a fresh admin of `platform`. */
+async function adminAuthorization(platform: Platform): Promise<{ authorization: string }> {
+  const { user } = await platform.auth.users.ensureAdmin({
+    email: 'e2e-admin@example.com',
+    password: 'e2e-admin-pass',
+  });
+  return { authorization: `Bearer ${(await platform.auth.tokens.issue(user)).access_token}` };
+}

@@ -14,7 +14,7 @@ import type { TaskCtx } from '../../shared/contract/index.ts';
 import type { Db } from '../../shared/db/port.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { buildManifest } from '../../shared/runtime/manifest.ts';
-import { createFakeCtx } from '../helpers/fake-ctx.ts';
+import { createFakeAuth, createFakeCtx } from '../helpers/fake-ctx.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
 
 const log = pino({ level: 'silent' });
@@ -38,6 +38,7 @@ describe.each(dbBackends)('feed emulator on %s', (backend) => {
       makeCtx: ({ correlationId }) => ({ ...fakes.makeCtx({ correlationId, log }), db, config }),
       log,
       metrics: fakes.metrics,
+      auth: createFakeAuth(),
     });
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((resolve) => server.once('listening', resolve));
@@ -94,7 +95,7 @@ describe.each(dbBackends)('feed emulator on %s', (backend) => {
   /** Run the scrape task as the worker would, with `env` as its configuration. */
   const pull = (env: Record<string, string>) =>
     db.transaction((tx) => {
-      const { queue, jobs, metrics } = createFakeCtx();
+      const { queue, jobs, metrics, cache } = createFakeCtx();
       const message = {
         id: crypto.randomUUID(),
         kind: 'scrape_new_data',
@@ -102,7 +103,7 @@ describe.each(dbBackends)('feed emulator on %s', (backend) => {
         maxAttempts: 5,
         correlationId: 't',
       };
-      const ctx: TaskCtx = { db: tx, queue, jobs, log, config: loadConfig(env), metrics, message };
+      const ctx: TaskCtx = { db: tx, queue, jobs, log, config: loadConfig(env), metrics, cache, message };
       return scrapeTask.handler({}, ctx);
     });
 

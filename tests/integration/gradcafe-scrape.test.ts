@@ -17,7 +17,7 @@ const log = pino({ level: 'silent' });
 const metrics = createMetrics();
 
 function taskCtx(tx: Tx): TaskCtx {
-  const { queue, jobs } = createFakeCtx();
+  const { queue, jobs, cache } = createFakeCtx();
   const message = {
     id: crypto.randomUUID(),
     kind: 'scrape_new_data',
@@ -25,7 +25,7 @@ function taskCtx(tx: Tx): TaskCtx {
     maxAttempts: 5,
     correlationId: 'test',
   };
-  return { db: tx, queue, jobs, log, config, metrics, message };
+  return { db: tx, queue, jobs, log, config, metrics, cache, message };
 }
 
 /**

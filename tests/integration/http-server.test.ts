@@ -12,7 +12,12 @@ import { MAX_BODY_BYTES } from '../../shared/http/function-route.ts';
 import type { QueueDriver } from '../../shared/queue/port.ts';
 import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
 import { buildManifest } from '../../shared/runtime/manifest.ts';
-import { createCapturingLogger, createFakeCtx, platformModules } from '../helpers/fake-ctx.ts';
+import {
+  createCapturingLogger,
+  createFakeCtx,
+  platformModules,
+  createFakeAuth,
+} from '../helpers/fake-ctx.ts';
 
 /**
  * The app behind a real socket (@hono/node-server, as the runner serves it), with readiness
@@ -70,6 +75,7 @@ async function startServer(db: Db, driver: QueueDriver): Promise<{ server: Serve
     manifest,
     log: createCapturingLogger('warn').log,
     metrics: fakes.metrics,
+    auth: createFakeAuth(),
     makeCtx: (req): HttpCtx => ({ ...fakes.makeCtx(req), db, queueAdmin: queueAdminOf(driver) }),
   });
   return new Promise((resolve) => {

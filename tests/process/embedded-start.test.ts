@@ -61,7 +61,23 @@ describe('embedded start', () => {
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain('GradCafe');
-      expect(html).toContain('Pull Data');
+      expect(html).toContain('Sign in as an admin'); // anonymous: no job buttons
+
+      // The first start made an admin and printed its password once; with it, jobs can be triggered.
+      const admin = /admin\s+(\S+@\S+)\s+password (\S+)/.exec(first.output());
+      expect(admin?.[1]).toBe('admin@example.com');
+      const login = await fetch(first.url + '/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: admin![1]!, password: admin![2]! }),
+      });
+      const { access_token } = (await login.json()) as { access_token: string };
+      const pull = await fetch(first.url + '/gradcafe/pull-data', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(pull.status).toBe(202);
 
       const applicants = (await (await fetch(first.url + '/gradcafe/api/applicants?pageSize=1')).json()) as {
         total: number;
@@ -74,6 +90,8 @@ describe('embedded start', () => {
 
     const second = await startRunner(port);
     try {
+      // The admin exists now: named, its password not printed again.
+      expect(second.output()).toMatch(/admin\s+admin@example\.com\n/);
       const applicants = (await (await fetch(second.url + '/gradcafe/api/applicants?pageSize=1')).json()) as {
         total: number;
       };

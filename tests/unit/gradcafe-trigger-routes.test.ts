@@ -3,7 +3,7 @@ import pullData from '../../functions/gradcafe/pull-data.ts';
 import updateAnalysis from '../../functions/gradcafe/update-analysis.ts';
 import { decodeFlash, FLASH_COOKIE } from '../../shared/http/flash.ts';
 import { QueueUnavailableError } from '../../shared/errors.ts';
-import { createFakeHttpApp, readJson } from '../helpers/fake-ctx.ts';
+import { createFakeHttpApp, FAKE_USERS, fakeBearer, readJson } from '../helpers/fake-ctx.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -15,19 +15,45 @@ beforeEach(async () => {
   });
 });
 
-const postJson = (path: string, body: unknown = {}) =>
+// Triggering needs an admin. These route tests authenticate with the fake admin's bearer token;
+// browser sessions with CSRF are tested end to end (tests/integration/auth-http.test.ts).
+const ADMIN = fakeBearer(FAKE_USERS.admin);
+
+const postJson = (path: string, body: unknown = {}, auth: Record<string, string> = ADMIN) =>
   t.app.request(path, {
     method: 'POST',
     body: JSON.stringify(body),
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...auth },
   });
 
-const postForm = (path: string, fields: Record<string, string> = {}) =>
+const postForm = (path: string, fields: Record<string, string> = {}, auth: Record<string, string> = ADMIN) =>
   t.app.request(path, {
     method: 'POST',
     body: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,*/*;q=0.8' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,*/*;q=0.8', ...auth },
   });
+
+describe('who may trigger GradCafe jobs', () => {
+  for (const path of ['/gradcafe/pull-data', '/gradcafe/update-analysis']) {
+    it(`${path}: 401 for an anonymous API call, 403 for a user, and nothing is queued`, async () => {
+      const anonymous = await postJson(path, {}, {});
+      expect(anonymous.status).toBe(401);
+      expect((await readJson(anonymous)).error.code).toBe('UNAUTHORIZED');
+      const user = await postJson(path, {}, fakeBearer(FAKE_USERS.user));
+      expect(user.status).toBe(403);
+      expect((await readJson(user)).error.code).toBe('FORBIDDEN');
+      expect(t.queue.published).toEqual([]);
+    });
+
+    it(`${path}: a page that needs an admin sends the browser to the login page`, async () => {
+      const res = await postForm(path, {}, fakeBearer(FAKE_USERS.user));
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/auth/login');
+      expect(flashOf(res)).toEqual([{ type: 'error', message: 'That needs an admin account.' }]);
+      expect(t.queue.published).toEqual([]);
+    });
+  }
+});
 
 function flashOf(res: Response) {
   const cookie = res.headers.get('set-cookie') ?? '';

@@ -3,7 +3,7 @@ import jobsPanel from '../../functions/gradcafe/jobs-panel.tsx';
 import type { AnalysisSnapshot } from '../../functions/gradcafe/lib/analysis-snapshots.ts';
 import { AnalysisPage } from '../../functions/gradcafe/views/analysis-page.tsx';
 import { describeJob } from '../../functions/gradcafe/views/job-summary.ts';
-import { createFakeHttpApp } from '../helpers/fake-ctx.ts';
+import { createFakeHttpApp, FAKE_USERS } from '../helpers/fake-ctx.ts';
 
 const snapshot: AnalysisSnapshot = {
   id: 3,
@@ -49,11 +49,15 @@ const render = async (props: Parameters<typeof AnalysisPage>[0]) =>
   String(await AnalysisPage(props)!.toString());
 
 describe('AnalysisPage', () => {
+  const admin = { user: FAKE_USERS.admin, csrfToken: 'csrf-of-the-admin' };
+  const anonymous = { user: undefined, csrfToken: undefined };
+
   it('shows the figures, when they were computed, both buttons and flash messages', async () => {
     const page = await render({
       snapshot,
       jobs: [],
       flash: [{ type: 'success', message: 'Pull queued <now>' }],
+      viewer: admin,
     });
     expect(page).toContain('2026-03-14 09:30 UTC');
     expect(page).toContain('6,012');
@@ -64,13 +68,26 @@ describe('AnalysisPage', () => {
     expect(page).toMatch(/<form method="post" action="\/gradcafe\/pull-data">/);
     expect(page).toMatch(/<form method="post" action="\/gradcafe\/update-analysis">/);
     expect(page).toContain('Pull queued &lt;now&gt;');
+    // Every form carries the session's CSRF token, and htmx sends it as a header.
+    expect(page.match(/name="_csrf" value="csrf-of-the-admin"/g)?.length).toBe(4);
+    expect(page).toContain('hx-headers="{&quot;x-csrf-token&quot;:&quot;csrf-of-the-admin&quot;}"');
     expect(page).toContain('src="/static/htmx.min.js"');
     expect(page).not.toContain('hx-trigger');
   });
 
   it('says so when nothing has been computed yet', async () => {
-    const page = await render({ snapshot: null, jobs: [], flash: [] });
+    const page = await render({ snapshot: null, jobs: [], flash: [], viewer: anonymous });
     expect(page).toContain('No analysis yet');
+  });
+
+  it('offers the job forms to admins only; others get a sign-in link', async () => {
+    const user = { user: FAKE_USERS.user, csrfToken: 'csrf-of-a-user' };
+    for (const viewer of [anonymous, user]) {
+      const page = await render({ snapshot, jobs: [], flash: [], viewer });
+      expect(page).not.toContain('action="/gradcafe/pull-data"');
+      expect(page).not.toContain('action="/gradcafe/update-analysis"');
+      expect(page).toContain('/auth/login?next=%2Fgradcafe%2F');
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFakeHttpApp, readJson } from '../helpers/fake-ctx.ts';
+import { createFakeHttpApp, FAKE_USERS, fakeBearer, readJson } from '../helpers/fake-ctx.ts';
 
 const QUEUE = 'demo.work';
 let t: Awaited<ReturnType<typeof createFakeHttpApp>>;
@@ -116,7 +116,7 @@ describe('POST /queues/:queue/dead-letters/replay', () => {
   const replay = (body: unknown, queue = QUEUE) =>
     t.app.request(`/queues/${queue}/dead-letters/replay`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...fakeBearer(FAKE_USERS.admin) },
       body: JSON.stringify(body),
     });
 
@@ -130,7 +130,10 @@ describe('POST /queues/:queue/dead-letters/replay', () => {
   it('replays up to limit, or everything without a body', async () => {
     t.queueAdmin.addDead(QUEUE, 4);
     expect(await readJson(await replay({ limit: 3 }))).toEqual({ queue: QUEUE, replayed: 3 });
-    const res = await t.app.request(`/queues/${QUEUE}/dead-letters/replay`, { method: 'POST' });
+    const res = await t.app.request(`/queues/${QUEUE}/dead-letters/replay`, {
+      method: 'POST',
+      headers: fakeBearer(FAKE_USERS.admin),
+    });
     expect(await readJson(res)).toEqual({ queue: QUEUE, replayed: 1 });
   });
 
@@ -141,6 +144,18 @@ describe('POST /queues/:queue/dead-letters/replay', () => {
 
   it('answers 404 for an unknown queue', async () => {
     expect((await replay({}, 'nope')).status).toBe(404);
+  });
+
+  it('needs an admin: 401 without a token, 403 for a user, and replays nothing', async () => {
+    t.queueAdmin.addDead(QUEUE, 2);
+    const post = (headers: Record<string, string>) =>
+      t.app.request(`/queues/${QUEUE}/dead-letters/replay`, { method: 'POST', headers });
+    const anonymous = await post({});
+    expect(anonymous.status).toBe(401);
+    expect((await readJson(anonymous)).error.code).toBe('UNAUTHORIZED');
+    expect((await post(fakeBearer(FAKE_USERS.user))).status).toBe(403);
+    expect((await post({ authorization: 'Bearer forged' })).status).toBe(401);
+    expect((await t.queueAdmin.listDead(QUEUE, 10)).length).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { FlashMessage, Job } from '../../../shared/contract/index.ts';
-import { Layout } from '../../../shared/http/views/index.ts';
+import { Layout, type PageViewer } from '../../../shared/http/views/index.ts';
 import type { AnalysisSnapshot } from '../lib/analysis-snapshots.ts';
 import { AnalysisParamsForm } from './analysis-params-form.tsx';
 import { AnalysisAnswers, EntriesPerTerm } from './analysis-results.tsx';
@@ -11,13 +11,17 @@ export interface AnalysisPageProps {
   snapshot: AnalysisSnapshot | null;
   jobs: readonly Job[];
   flash: readonly FlashMessage[];
+  viewer: PageViewer;
 }
 
-export function AnalysisPage({ snapshot, jobs, flash }: AnalysisPageProps) {
+export function AnalysisPage({ snapshot, jobs, flash, viewer }: AnalysisPageProps) {
+  // Triggering jobs needs an admin; everyone else reads.
+  const adminCsrf = viewer.user?.role === 'admin' ? viewer.csrfToken : undefined;
   return (
     <Layout
       title="GradCafe analysis"
       flash={flash}
+      viewer={viewer}
       nav={[{ href: '/gradcafe/', label: 'GradCafe', current: true }]}
     >
       <div class="page-head">
@@ -32,7 +36,7 @@ export function AnalysisPage({ snapshot, jobs, flash }: AnalysisPageProps) {
             <p class="muted">No analysis yet: press Update Analysis to compute one.</p>
           )}
         </div>
-        <JobButtons />
+        <JobButtons csrfToken={adminCsrf} />
       </div>
       {snapshot ? (
         <AnalysisAnswers snapshot={snapshot} />
@@ -46,6 +50,7 @@ export function AnalysisPage({ snapshot, jobs, flash }: AnalysisPageProps) {
         {snapshot && <EntriesPerTerm snapshot={snapshot} />}
       </div>
       <AnalysisParamsForm
+        csrfToken={adminCsrf}
         params={snapshot?.params ?? null}
         terms={snapshot?.results.entriesPerTerm.map((row) => row.term) ?? []}
       />

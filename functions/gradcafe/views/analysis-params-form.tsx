@@ -1,19 +1,24 @@
 import type { AnalysisParams } from '../lib/analysis.ts';
+import { CsrfField } from '../../../shared/http/views/index.ts';
 import { DEGREES } from '../lib/model.ts';
 
-/** Update the analysis for another term / school / program / degree. */
+/** Update the analysis for another term / school / program / degree (admins: it triggers a job). */
 export function AnalysisParamsForm({
   params,
   terms,
+  csrfToken,
 }: {
   params: AnalysisParams | null;
   terms: readonly string[];
+  csrfToken: string | undefined;
 }) {
+  if (!csrfToken) return null;
   return (
     <section class="card" aria-labelledby="params-title">
       <details>
         <summary id="params-title">Ask about another term or program</summary>
         <form method="post" action="/gradcafe/update-analysis">
+          <CsrfField token={csrfToken} />
           <div class="form-row">
             <label>
               Term

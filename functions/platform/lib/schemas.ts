@@ -36,3 +36,9 @@ export const queueDepthSchema = z.object({
 
 /** A queue name as it appears in a path: `gradcafe.scrape-new-data`. */
 export const queueParams = z.object({ queue: z.string().min(1).max(200) });
+
+export const userSchema = z.object({
+  id: z.string().uuid(),
+  email: z.string(),
+  role: z.enum(['user', 'admin']),
+});

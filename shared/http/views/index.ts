@@ -3,3 +3,4 @@ export type { LayoutProps, NavLink } from './layout.tsx';
 export { FlashMessages } from './flash-messages.tsx';
 export { partial } from './partial.ts';
 export { baseCss } from './styles.ts';
+export { CsrfField, htmxCsrfHeaders, pageViewer, type PageViewer } from './viewer.tsx';

@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { FlashMessage } from '../../contract/http.ts';
 import { FlashMessages } from './flash-messages.tsx';
 import { baseCss } from './styles.ts';
+import { CsrfField, htmxCsrfHeaders, type PageViewer } from './viewer.tsx';
 
 export interface NavLink {
   href: string;
@@ -14,6 +15,8 @@ export interface LayoutProps {
   title: string;
   flash?: readonly FlashMessage[];
   nav?: readonly NavLink[];
+  /** Who is signed in: the header shows them (and a sign-out form), htmx gets the CSRF header. */
+  viewer?: PageViewer;
   children?: Child;
 }
 
@@ -30,7 +33,7 @@ export const SITE_NAME = 'fnstack';
  *     </Layout>,
  *   );
  */
-export function Layout({ title, flash = [], nav = [], children }: LayoutProps) {
+export function Layout({ title, flash = [], nav = [], viewer, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -40,7 +43,7 @@ export function Layout({ title, flash = [], nav = [], children }: LayoutProps) {
         <style dangerouslySetInnerHTML={{ __html: baseCss }} />
         <script src="/static/htmx.min.js" defer></script>
       </head>
-      <body>
+      <body hx-headers={htmxCsrfHeaders(viewer?.csrfToken)}>
         <a class="skip-link" href="#main">
           Skip to content
         </a>
@@ -58,6 +61,7 @@ export function Layout({ title, flash = [], nav = [], children }: LayoutProps) {
                 ))}
               </nav>
             )}
+            <Account viewer={viewer} />
           </div>
         </header>
         <main id="main">
@@ -66,5 +70,26 @@ export function Layout({ title, flash = [], nav = [], children }: LayoutProps) {
         </main>
       </body>
     </html>
+  );
+}
+
+/** Signed in: the email and a sign-out button (a POST with the CSRF token). Else a sign-in link. */
+function Account({ viewer }: { viewer: PageViewer | undefined }) {
+  if (!viewer) return null;
+  if (!viewer.user) {
+    return (
+      <div class="account">
+        <a href="/auth/login">Sign in</a>
+      </div>
+    );
+  }
+  return (
+    <form class="account" method="post" action="/auth/logout">
+      <span class="muted">{viewer.user.email}</span>
+      <CsrfField token={viewer.csrfToken} />
+      <button class="btn btn-link" type="submit">
+        Sign out
+      </button>
+    </form>
   );
 }

@@ -1,0 +1,20 @@
+import * as z from 'zod';
+import { defineHttp, json } from '../../shared/contract/index.ts';
+import { userSchema } from './lib/schemas.ts';
+
+export default defineHttp({
+  method: 'POST',
+  path: '/api/auth/register',
+  summary: 'Create an account (role user); then get a token at /api/auth/login',
+  body: z.object({ email: z.string().trim().max(320), password: z.string().max(1024) }),
+  responses: {
+    201: { description: 'The new account', schema: userSchema },
+    400: { description: 'Invalid email or a password outside 8..128 characters' },
+    409: { description: 'The email is already registered' },
+  },
+  handler: async ({ body }, ctx) => {
+    // Only email and password are read: a `role` in the body is dropped by the schema.
+    const user = await ctx.auth.users.register({ email: body.email, password: body.password });
+    return json({ id: user.id, email: user.email, role: user.role }, 201);
+  },
+});

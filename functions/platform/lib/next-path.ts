@@ -1,0 +1,16 @@
+/**
+ * Where to send a browser after signing in: the `next` it came with when that is a path of this
+ * site, else the default. Anything else (`//evil.example`, `https://…`, `/\evil`) would turn the
+ * login form into an open redirect.
+ *
+ * @example
+ *   nextPath('/notes/?page=2'); // '/notes/?page=2'
+ *   nextPath('//evil.example'); // '/notes/'
+ */
+export const AFTER_SIGN_IN = '/notes/';
+
+export function nextPath(next: string | undefined, fallback: string = AFTER_SIGN_IN): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
+  // Control characters (a header split, a tab some browsers drop) make it anything but a plain path.
+  return [...next].some((ch) => ch.charCodeAt(0) < 0x20) ? fallback : next;
+}

@@ -1,0 +1,68 @@
+import type { Config } from '../config.ts';
+import type { Queryable } from '../db/port.ts';
+import { createLogin, type Login } from './login.ts';
+import type { ScryptParams } from './passwords.ts';
+import { resolveAuthSecrets } from './secrets.ts';
+import { createSessions, type Sessions } from './sessions.ts';
+import { createLoginThrottle, type LoginThrottle } from './throttle.ts';
+import { createTokens, TOKEN_AUDIENCE, TOKEN_ISSUER, type Tokens } from './tokens.ts';
+import { createUsers, type Users } from './users.ts';
+
+/** Everything auth, built once per process from the config and the database. */
+export interface AuthServices {
+  users: Users;
+  sessions: Sessions;
+  throttle: LoginThrottle;
+  tokens: Tokens;
+  login: Login;
+  /** Signs the session cookie. */
+  sessionSecret: string;
+  /** Seconds a session lives at most (the cookie's Max-Age). */
+  sessionMaxAgeSeconds: number;
+  /** Public origins accepted by the CSRF origin check besides the request's own. */
+  allowedOrigins: readonly string[];
+  /** Secrets generated for this run because unset (development, test): say so at start. */
+  generatedSecrets: readonly string[];
+}
+
+/**
+ * @example
+ *   const auth = createAuthServices({ db, config });
+ *   const user = await auth.login({ email, password, clientIp });
+ *   const token = await auth.tokens.issue(user);
+ */
+export function createAuthServices(parts: {
+  db: Queryable;
+  config: Config;
+  /** Scrypt parameters of new hashes; tests pass cheap ones. Default: OWASP's (PASSWORD_PARAMS). */
+  passwordParams?: ScryptParams;
+}): AuthServices {
+  const { db, config } = parts;
+  const secrets = resolveAuthSecrets(config);
+  const users = createUsers(db, parts.passwordParams ? { passwordParams: parts.passwordParams } : {});
+  const throttle = createLoginThrottle(db, {
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    windowSeconds: config.LOGIN_WINDOW_S,
+  });
+  return {
+    users,
+    sessions: createSessions(db, {
+      idleSeconds: config.SESSION_IDLE_S,
+      absoluteSeconds: config.SESSION_ABSOLUTE_S,
+    }),
+    throttle,
+    tokens: createTokens({
+      secret: secrets.jwtSecret,
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      ttlSeconds: config.JWT_TTL_S,
+    }),
+    login: createLogin({ users, throttle }),
+    sessionSecret: secrets.sessionSecret,
+    sessionMaxAgeSeconds: config.SESSION_ABSOLUTE_S,
+    allowedOrigins: config.ALLOWED_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+    generatedSecrets: secrets.generated,
+  };
+}

@@ -1,0 +1,171 @@
+import type { Context } from 'hono';
+import { generateCookie, generateSignedCookie, getSignedCookie } from 'hono/cookie';
+import type { AuthServices } from '../auth/services.ts';
+import type { Session } from '../auth/sessions.ts';
+import { sameOrigin, tokensMatch } from '../auth/csrf.ts';
+import type { Access, AuthUser } from '../contract/http.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { isFormContentType } from './wants-html.ts';
+
+export const SESSION_COOKIE = 'sid';
+/** Where a session's CSRF token may travel besides a form field. */
+export const CSRF_HEADER = 'x-csrf-token';
+export const CSRF_FIELD = '_csrf';
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** One request's identity and the cookie changes it asks for, applied to the handler's response. */
+export interface RequestAuth {
+  readonly user: AuthUser | undefined;
+  /** What proved it: a bearer token, a session cookie, or nothing. */
+  readonly via: 'token' | 'session' | 'none';
+  /** The CSRF token of the request's session, if it came with one. */
+  readonly sessionCsrfToken: string | undefined;
+  csrfToken(): Promise<string>;
+  signIn(user: AuthUser): Promise<void>;
+  signOut(): Promise<void>;
+  /** `Set-Cookie` values to add to the response. */
+  readonly setCookies: string[];
+}
+
+/**
+ * Who is calling:
+ * 1. `Authorization: Bearer <jwt>`: an API call. A bad token is 401 whatever the route, so a
+ *    client learns its token expired instead of silently getting public data.
+ * 2. Else the signed session cookie: a browser. Its user (looked up, so a role change or a
+ *    deleted account takes effect at once), or an anonymous session (the login form's).
+ * Then `assertAccess` and `assertCsrf` decide whether the request may go on.
+ */
+export async function authenticateRequest(c: Context, services: AuthServices): Promise<RequestAuth> {
+  const { users, sessions, tokens } = services;
+  const setCookies: string[] = [];
+  const secure = isHttps(c);
+  const bearer = bearerToken(c.req.header('authorization'));
+
+  let session: Session | undefined;
+  let sessionToken: string | undefined;
+  let user: AuthUser | undefined;
+  if (bearer !== undefined) {
+    const verified = await tokens.verify(bearer);
+    user = toAuthUser(await users.byId(verified.userId));
+    if (!user) throw new UnauthorizedError('the account of this token no longer exists');
+  } else {
+    const cookie = await getSignedCookie(c, services.sessionSecret, SESSION_COOKIE);
+    if (typeof cookie === 'string') {
+      session = await sessions.get(cookie);
+      if (session) sessionToken = cookie;
+      if (session?.userId) user = toAuthUser(await users.byId(session.userId));
+    }
+  }
+
+  const cookieOptions = {
+    path: '/',
+    httpOnly: true,
+    secure,
+    sameSite: 'Lax' as const,
+    maxAge: services.sessionMaxAgeSeconds,
+  };
+  const setSession = async (token: string) => {
+    setCookies.push(await generateSignedCookie(SESSION_COOKIE, token, services.sessionSecret, cookieOptions));
+  };
+
+  return {
+    get user() {
+      return user;
+    },
+    via: bearer !== undefined ? 'token' : session ? 'session' : 'none',
+    get sessionCsrfToken() {
+      return session?.csrfToken;
+    },
+    setCookies,
+    async csrfToken() {
+      if (!session) {
+        const created = await sessions.create(null);
+        session = created.session;
+        sessionToken = created.token;
+        await setSession(created.token);
+      }
+      return session.csrfToken;
+    },
+    async signIn(next) {
+      // A new id at every sign-in: a session id planted before login (fixation) is worth nothing after.
+      const rotated = await sessions.rotate(sessionToken, next.id);
+      session = rotated.session;
+      sessionToken = rotated.token;
+      user = next;
+      await setSession(rotated.token);
+    },
+    async signOut() {
+      if (sessionToken) await sessions.destroy(sessionToken);
+      session = undefined;
+      sessionToken = undefined;
+      user = undefined;
+      setCookies.push(generateCookie(SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0 }));
+    },
+  };
+}
+
+/** The route's rule: 401 without a user, 403 with the wrong role. */
+export function assertAccess(user: AuthUser | undefined, access: Access): void {
+  if (access !== 'public' && !user) throw new UnauthorizedError('sign in to continue');
+  if (access === 'admin' && user?.role !== 'admin') throw new ForbiddenError('this needs an admin account');
+}
+
+/**
+ * CSRF, for unsafe methods not authenticated by a bearer token: a session must be proven by its
+ * CSRF token (form field `_csrf` or header `x-csrf-token`) and the request must come from our
+ * origin. A browser form post without any session is refused too: every form we render starts
+ * one, so such a post was forged or is stale (this is what protects the login form itself).
+ * JSON calls without credentials pass: a cross-site page cannot send them without CORS.
+ */
+export async function assertCsrf(c: Context, auth: RequestAuth, services: AuthServices): Promise<void> {
+  if (auth.via === 'token' || !UNSAFE_METHODS.has(c.req.method)) return;
+  const contentType = c.req.header('content-type') ?? null;
+  const expected = auth.sessionCsrfToken;
+  if (expected === undefined) {
+    if (isFormContentType(contentType)) {
+      throw new ForbiddenError('no session for this form: reload the page and try again');
+    }
+    return;
+  }
+  const given = c.req.header(CSRF_HEADER) ?? (await formField(c, contentType, CSRF_FIELD));
+  if (!tokensMatch(expected, given)) {
+    throw new ForbiddenError('missing or invalid CSRF token: reload the page and try again');
+  }
+  if (!sameOrigin(c.req.raw.headers, new URL(c.req.url), services.allowedOrigins)) {
+    throw new ForbiddenError('cross-origin request refused');
+  }
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (header !== undefined && !match) throw new UnauthorizedError('Authorization must be "Bearer <token>"');
+  return match?.[1];
+}
+
+function toAuthUser(user: { id: string; email: string; role: AuthUser['role'] } | undefined) {
+  return user ? { id: user.id, email: user.email, role: user.role } : undefined;
+}
+
+/** Behind a proxy or API Gateway the app sees http; the original scheme is in X-Forwarded-Proto. */
+function isHttps(c: Context): boolean {
+  const forwarded = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim();
+  return (forwarded ?? new URL(c.req.url).protocol.replace(':', '')) === 'https';
+}
+
+/** A field of a form body (Hono caches the parsed body, so the route's input reader parses it once). */
+async function formField(c: Context, contentType: string | null, name: string): Promise<string | undefined> {
+  if (!isFormContentType(contentType)) return undefined;
+  // `all`, as the route's input reader asks: Hono caches the form, not this conversion of it.
+  const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
+  const value = [form[name]].flat()[0];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The client's address: the first X-Forwarded-For hop (a proxy, API Gateway), else the socket's. */
+export function clientIpOf(c: Context): string | undefined {
+  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+  if (forwarded) return forwarded;
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress;
+}

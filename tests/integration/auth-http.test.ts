@@ -1,0 +1,273 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbBackends } from '../helpers/db.ts';
+import { readJson } from '../helpers/fake-ctx.ts';
+import { createAuthTestApp, ORIGIN, TEST_JWT_SECRET, TestBrowser } from '../helpers/auth.ts';
+import { decodeFlash, FLASH_COOKIE } from '../../shared/http/flash.ts';
+import { SESSION_COOKIE } from '../../shared/http/request-auth.ts';
+import { mountPath } from '../../shared/runtime/manifest.ts';
+
+/**
+ * Platform auth end to end through the HTTP layer, on a real database: pages with sessions and
+ * CSRF, the JWT API, access rules, throttling. (Notes app flows have their own tests.)
+ */
+describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
+  let t: Awaited<ReturnType<typeof createAuthTestApp>>;
+  const PASSWORD = 'correct horse battery';
+
+  beforeAll(async () => {
+    t = await createAuthTestApp(backend);
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  const flashOf = (res: Response) =>
+    decodeFlash(new RegExp(`${FLASH_COOKIE}=([^;]*)`).exec(res.headers.getSetCookie().join(';'))?.[1]);
+
+  async function apiToken(email: string, password = PASSWORD): Promise<Response> {
+    return t.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: email, password }).toString(),
+    });
+  }
+
+  describe('pages: register, sign in, sign out', () => {
+    it('registers through the page, signs in with a session, and answers /api/users/me', async () => {
+      const browser = new TestBrowser(t.app);
+      const res = await browser.register(`ann-${backend}@example.com`, PASSWORD);
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/notes/');
+      expect(flashOf(res)).toEqual([{ type: 'success', message: `Welcome, ann-${backend}@example.com.` }]);
+      const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Lax/i);
+      expect(cookie).not.toMatch(/Secure/); // plain http here; https gets Secure (below)
+
+      const me = await browser.request('/api/users/me', { headers: { accept: 'application/json' } });
+      expect(await readJson(me)).toMatchObject({ email: `ann-${backend}@example.com`, role: 'user' });
+    });
+
+    it('ignores a role in the registration form: every account starts as a user', async () => {
+      const browser = new TestBrowser(t.app);
+      await browser.page('/auth/register');
+      await browser.postForm('/auth/register', {
+        email: `eve-${backend}@example.com`,
+        password: PASSWORD,
+        role: 'admin',
+      });
+      const me = await browser.request('/api/users/me', { headers: { accept: 'application/json' } });
+      expect((await readJson(me)).role).toBe('user');
+    });
+
+    it('marks the session cookie Secure when the request came over https (X-Forwarded-Proto)', async () => {
+      const browser = new TestBrowser(t.app);
+      const res = await browser.request('/auth/login', { headers: { 'x-forwarded-proto': 'https' } });
+      expect(res.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))).toMatch(/Secure/);
+    });
+
+    it('gives a new session id at sign-in: the id planted before (fixation) is refused after', async () => {
+      await new TestBrowser(t.app).register(`fix-${backend}@example.com`, PASSWORD);
+      const victim = new TestBrowser(t.app);
+      await victim.page('/auth/login'); // an anonymous session, e.g. planted by an attacker
+      const planted = victim.cookies.get(SESSION_COOKIE)!;
+      await victim.postForm('/auth/login', { email: `fix-${backend}@example.com`, password: PASSWORD });
+      expect(victim.cookies.get(SESSION_COOKIE)).not.toBe(planted);
+
+      const attacker = new TestBrowser(t.app);
+      attacker.cookies.set(SESSION_COOKIE, planted);
+      const res = await attacker.request('/api/users/me', { headers: { accept: 'application/json' } });
+      expect(res.status).toBe(401);
+    });
+
+    it('ends the session at sign-out: the old cookie no longer signs anyone in', async () => {
+      const browser = new TestBrowser(t.app);
+      await browser.register(`out-${backend}@example.com`, PASSWORD);
+      const session = browser.cookies.get(SESSION_COOKIE)!;
+      await browser.page('/gradcafe/'); // a page with the sign-out form
+      const res = await browser.postForm('/auth/logout');
+      expect(res.headers.get('location')).toBe('/auth/login');
+      expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
+
+      const replay = new TestBrowser(t.app);
+      replay.cookies.set(SESSION_COOKIE, session);
+      expect(
+        (await replay.request('/api/users/me', { headers: { accept: 'application/json' } })).status,
+      ).toBe(401);
+    });
+
+    it('fails a wrong password and an unknown email the same way', async () => {
+      await new TestBrowser(t.app).register(`same-${backend}@example.com`, PASSWORD);
+      const answers = [];
+      for (const email of [`same-${backend}@example.com`, `nobody-${backend}@example.com`]) {
+        const browser = new TestBrowser(t.app);
+        const res = await browser.signIn(email, 'wrong password!');
+        answers.push({
+          status: res.status,
+          location: res.headers.get('location')?.replace(/email=[^&]*/, ''),
+          flash: flashOf(res),
+        });
+      }
+      expect(answers[0]).toEqual(answers[1]);
+      expect(answers[0]?.flash).toEqual([{ type: 'error', message: 'Invalid email or password.' }]);
+    });
+
+    it('sends a visitor to the sign-in page from a page that needs an account, and back after', async () => {
+      const browser = new TestBrowser(t.app);
+      const res = await browser.request('/api/users/me'); // accept: text/html, as a browser
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe(`/auth/login?next=${encodeURIComponent('/api/users/me')}`);
+    });
+  });
+
+  describe('CSRF', () => {
+    let browser: TestBrowser;
+    beforeAll(async () => {
+      browser = new TestBrowser(t.app);
+      await browser.register(`csrf-${backend}@example.com`, PASSWORD);
+      await browser.page('/gradcafe/');
+    });
+
+    /** Every state-changing route a session cookie can reach, except the token endpoint (csrf: false). */
+    const unsafeRoutes = () =>
+      t.platform.manifest.http
+        .filter((e) => e.definition.method !== 'GET' && e.definition.csrf !== false)
+        .map((e) => ({
+          method: e.definition.method,
+          path: mountPath(e).replace(/:(\w+)/g, (_, name: string) =>
+            name === 'queue' ? 'gradcafe.scrape-new-data' : '00000000-0000-4000-8000-000000000000',
+          ),
+        }));
+
+    it('refuses every state-changing route without the token, with another session’s token, or from another origin', async () => {
+      const other = new TestBrowser(t.app);
+      await other.page('/auth/login');
+      const foreign = other.csrf();
+      const routes = unsafeRoutes();
+      expect(routes.length).toBeGreaterThan(5);
+      for (const { method, path } of routes) {
+        const json = { accept: 'application/json' };
+        const missing = await browser.postForm(path, { _csrf: null }, json, method);
+        const stolen = await browser.postForm(path, { _csrf: foreign }, json, method);
+        const crossSite = await browser.postForm(
+          path,
+          {},
+          { ...json, origin: 'https://evil.example' },
+          method,
+        );
+        for (const [how, res] of [
+          ['missing', missing],
+          ['foreign', stolen],
+          ['cross-origin', crossSite],
+        ] as const) {
+          expect({ path, how, status: res.status }).toEqual({ path, how, status: 403 });
+        }
+      }
+    });
+
+    it('accepts the page’s token as a form field and as the htmx header', async () => {
+      const viaField = await browser.postForm('/auth/logout', {}, { accept: 'application/json' });
+      expect(viaField.status).toBe(303);
+      const again = new TestBrowser(t.app);
+      await again.register(`hx-${backend}@example.com`, PASSWORD);
+      await again.page('/gradcafe/');
+      const viaHeader = await again.request('/auth/logout', {
+        method: 'POST',
+        headers: { 'x-csrf-token': again.csrf(), 'hx-request': 'true' },
+      });
+      expect(viaHeader.status).toBe(303);
+    });
+
+    it('refuses a form post without any session (a forged or stale login form)', async () => {
+      const res = await new TestBrowser(t.app).postForm(
+        '/auth/login',
+        { _csrf: 'made-up', email: `csrf-${backend}@example.com`, password: PASSWORD },
+        { accept: 'application/json' },
+      );
+      expect(res.status).toBe(403);
+    });
+  });
+
+  describe('API tokens', () => {
+    beforeAll(async () => {
+      await new TestBrowser(t.app).register(`api-${backend}@example.com`, PASSWORD);
+    });
+
+    it('issues a bearer token by the OAuth2 password flow, which /api/users/me accepts', async () => {
+      const res = await apiToken(`api-${backend}@example.com`);
+      expect(res.status).toBe(200);
+      const token = await readJson(res);
+      expect(token).toMatchObject({
+        token_type: 'bearer',
+        expires_in: 900,
+        access_token: expect.any(String),
+      });
+      const me = await t.app.request('/api/users/me', {
+        headers: { authorization: `Bearer ${token.access_token}` },
+      });
+      expect(await readJson(me)).toMatchObject({ email: `api-${backend}@example.com`, role: 'user' });
+    });
+
+    it('refuses tampered, expired, alg:none, wrong-audience and foreign-key tokens with 401', async () => {
+      const { access_token: good } = await readJson(await apiToken(`api-${backend}@example.com`));
+      const [header, payload, signature] = good.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+      const sign = (extra: Record<string, unknown>, key = secret) =>
+        new SignJWT({ ...claims, ...extra }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+      const bad = {
+        tampered: `${header}.${b64({ ...claims, role: 'admin' })}.${signature}`,
+        algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`,
+        expired: await sign({ exp: Math.floor(Date.now() / 1000) - 60 }),
+        wrongAudience: await sign({ aud: 'someone-else' }),
+        wrongIssuer: await sign({ iss: 'someone-else' }),
+        otherKey: await sign({}, new TextEncoder().encode('another-secret-of-thirty-two-bytes!!')),
+      };
+      for (const [name, token] of Object.entries(bad)) {
+        const res = await t.app.request('/api/users/me', { headers: { authorization: `Bearer ${token}` } });
+        expect({ name, status: res.status }).toEqual({ name, status: 401 });
+      }
+    });
+
+    it('throttles guessing: after the limit, 429 with Retry-After, even for the right password', async () => {
+      const email = `guess-${backend}@example.com`;
+      await new TestBrowser(t.app).register(email, PASSWORD);
+      for (let i = 0; i < 3; i++) expect((await apiToken(email, `wrong-${i}-password`)).status).toBe(401);
+      const refused = await apiToken(email);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+
+    it('stores SQL-looking input as text and changes nothing else', async () => {
+      const email = `o'brien--${backend}@example.com`;
+      const res = await t.app.request('/api/auth/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+        body: JSON.stringify({ email, password: "'); drop table auth.users;--", role: 'admin', id: 'x' }),
+      });
+      expect(res.status).toBe(201);
+      expect(await readJson(res)).toMatchObject({ email, role: 'user' });
+      expect((await apiToken(email, "'); drop table auth.users;--")).status).toBe(200);
+    });
+  });
+
+  describe('access rules on the existing apps', () => {
+    it('lets an admin (not a user) trigger GradCafe jobs from the page, with CSRF', async () => {
+      const admin = new TestBrowser(t.app);
+      await t.platform.auth.users.ensureAdmin({ email: `root-${backend}@example.com`, password: PASSWORD });
+      await admin.signIn(`root-${backend}@example.com`, PASSWORD);
+      const page = await admin.page('/gradcafe/');
+      expect(page).toContain('action="/gradcafe/pull-data"');
+      const res = await admin.postForm('/gradcafe/pull-data');
+      expect(res.status).toBe(303);
+      expect(flashOf(res)[0]?.type).toBe('success');
+
+      const user = new TestBrowser(t.app);
+      await user.register(`plain-${backend}@example.com`, PASSWORD);
+      expect(await user.page('/gradcafe/')).not.toContain('action="/gradcafe/pull-data"');
+      const refused = await user.postForm('/gradcafe/pull-data', {}, {});
+      expect(refused.status).toBe(303);
+      expect(refused.headers.get('location')).toBe('/auth/login');
+    });
+  });
+});
