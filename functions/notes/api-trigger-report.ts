@@ -1,0 +1,23 @@
+import * as z from 'zod';
+import { defineHttp, json } from '../../shared/contract/index.ts';
+import { assertMayAccessOwner } from './lib/access.ts';
+import { ownerResponses } from './lib/openapi.ts';
+import { reportJobAcceptedSchema, triggerReport } from './lib/report-jobs.ts';
+
+export default defineHttp({
+  method: 'POST',
+  path: '/api/jobs/task-report',
+  summary: 'Queue a task report for an owner (default: the caller; admins: anyone)',
+  description: 'Answers 202 with the job id and where to follow it: GET /jobs/:id, then the report.',
+  auth: 'user',
+  body: z.object({ owner_id: z.uuid().optional() }),
+  responses: {
+    202: { description: 'Report queued', schema: reportJobAcceptedSchema },
+    ...ownerResponses,
+    503: { description: 'The job queue is unavailable' },
+  },
+  handler: async ({ body, user, correlationId }, ctx) => {
+    const ownerId = assertMayAccessOwner(user!, body.owner_id);
+    return json(await triggerReport(ctx, correlationId, ownerId), 202);
+  },
+});

@@ -1,0 +1,52 @@
+import { defineHttp } from '../../shared/contract/index.ts';
+import { partial } from '../../shared/http/views/index.ts';
+import { describeIssues } from '../../shared/validation.ts';
+import { statusSchema, taskCreateSchema } from './lib/model.ts';
+import { taskFormBody } from './lib/page-forms.ts';
+import { changedFragment, toDashboard } from './lib/page-responses.ts';
+import { CHANGED_EVENT, CREATED_EVENT, dashboardUrl, isHtmx } from './lib/paths.ts';
+import { createTaskFor, listTasksCached } from './lib/tasks.ts';
+import { CREATE_ERROR_ID } from './views/create-task-form.tsx';
+import { PAGE_SIZE, TaskList } from './views/task-list.tsx';
+
+export default defineHttp({
+  method: 'POST',
+  path: '/items',
+  summary: 'Notes page: add a task',
+  hidden: true,
+  auth: 'user',
+  body: taskFormBody,
+  handler: async (req, ctx) => {
+    const user = req.user!;
+    const htmx = isHtmx(req.headers);
+    const input = taskCreateSchema.safeParse(req.body);
+    if (!input.success) {
+      const message = `Task not added: ${describeIssues(input.error)}`;
+      if (!htmx) return toDashboard({ type: 'error', message });
+      return partial(
+        <p class="flash flash-error" role="alert">
+          {message}
+        </p>,
+        { headers: { 'HX-Retarget': `#${CREATE_ERROR_ID}`, 'HX-Reswap': 'innerHTML' } },
+      );
+    }
+    await createTaskFor(ctx, user.id, input.data);
+    const filter = statusSchema.safeParse(req.body.view_status).data;
+    if (!htmx)
+      return toDashboard({ type: 'success', message: 'Task added.' }, dashboardUrl({ status: filter }));
+    // The new task is the newest: show the first page of the list the user was looking at.
+    const page = await listTasksCached(ctx, {
+      ownerId: user.id,
+      status: filter,
+      limit: PAGE_SIZE,
+      offset: 0,
+    });
+    return changedFragment(
+      <>
+        <TaskList page={page} filter={filter} csrfToken={await req.csrfToken()} />
+        <div id={CREATE_ERROR_ID} hx-swap-oob="true" aria-live="polite"></div>
+      </>,
+      [CHANGED_EVENT, CREATED_EVENT],
+    );
+  },
+});

@@ -1,0 +1,35 @@
+import * as z from 'zod';
+import type { HttpCtx } from '../../../shared/contract/index.ts';
+import { REPORT_KIND } from './report-task.ts';
+
+/**
+ * Queue an owner's report (a recorded job, `GET /jobs/:id`) and describe where to follow it.
+ * Access is the caller's business (assertMayAccessOwner); an unavailable broker throws
+ * QueueUnavailableError, which the platform answers with 503.
+ *
+ * @example
+ *   const accepted = await triggerReport(ctx, req.correlationId, ownerId);
+ *   return json(accepted, 202); // { jobId, status: 'queued', links: { job, report } }
+ */
+export interface ReportJobAccepted {
+  jobId: string;
+  status: 'queued';
+  links: { job: string; report: string };
+}
+
+export const reportPath = (ownerId: string) => `/notes/api/jobs/task-report/${ownerId}`;
+
+export async function triggerReport(
+  ctx: Pick<HttpCtx, 'jobs'>,
+  correlationId: string,
+  ownerId: string,
+): Promise<ReportJobAccepted> {
+  const { jobId } = await ctx.jobs.trigger(REPORT_KIND, { ownerId }, { correlationId });
+  return { jobId, status: 'queued', links: { job: `/jobs/${jobId}`, report: reportPath(ownerId) } };
+}
+
+export const reportJobAcceptedSchema = z.object({
+  jobId: z.uuid(),
+  status: z.literal('queued'),
+  links: z.object({ job: z.string(), report: z.string() }),
+}) satisfies z.ZodType<ReportJobAccepted>;

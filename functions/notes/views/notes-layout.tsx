@@ -1,0 +1,35 @@
+import type { Child } from 'hono/jsx';
+import type { AuthUser, FlashMessage } from '../../../shared/contract/index.ts';
+import { Layout } from '../../../shared/http/views/index.ts';
+import { DASHBOARD_PATH } from '../lib/paths.ts';
+import { notesCss } from './styles.ts';
+
+export interface NotesLayoutProps {
+  title: string;
+  user: AuthUser;
+  csrfToken: string;
+  flash?: readonly FlashMessage[];
+  children?: Child;
+}
+
+/**
+ * The shell of the Notes pages: the platform's Layout (the user's email and sign-out form in the
+ * header, the CSRF header for htmx on the body) plus the app's few extra styles.
+ *
+ * @example
+ *   <NotesLayout title="Notes" user={req.user!} csrfToken={await req.csrfToken()} flash={req.flash}>...</NotesLayout>
+ */
+export function NotesLayout({ title, user, csrfToken, flash = [], children }: NotesLayoutProps) {
+  return (
+    <Layout
+      title={title}
+      flash={flash}
+      nav={[{ href: DASHBOARD_PATH, label: 'Notes', current: true }]}
+      viewer={{ user, csrfToken }}
+    >
+      {/* Layout takes no page styles; a style element in the body works in every browser. */}
+      <style dangerouslySetInnerHTML={{ __html: notesCss }} />
+      {children}
+    </Layout>
+  );
+}
