@@ -23,11 +23,13 @@ import { testLog } from '../helpers/platform.ts';
  * body, on the same database and queues.
  */
 interface Sample extends Omit<HttpEventOptions, 'method'> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** What the sample shows (test title). */
   shows: string;
   /** The status both must answer, so two equal failures cannot pass as parity. */
   status: number;
+  /** Sent with an admin's bearer token (the route needs an admin). */
+  asAdmin?: boolean;
   /**
    * For a request that changes what the next one sees: how the Lambda's body (which ran second)
    * relates to the runner's. Default: equal.
@@ -39,7 +41,176 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 const FORM = 'application/x-www-form-urlencoded';
 const DEAD_LETTERS = '/queues/gradcafe.scrape-new-data/dead-letters';
 
+const FORM_HEADERS = { 'content-type': FORM, accept: 'text/html' };
+
+// `{task}` and `{admin}` in a path are replaced by a task created for the run and the admin's id.
+const GONE = '00000000-0000-4000-8000-00000000dead';
+const ADMIN_HTML = { accept: 'text/html' };
+const notesSample = (
+  shows: string,
+  status: number,
+  method: Sample['method'],
+  path: string,
+  extra: Partial<Sample> = {},
+): Sample => ({ shows, status, method, path, asAdmin: true, ...extra });
+
+const NOTES_SAMPLES: Record<string, Sample[]> = {
+  'notes-page': [notesSample('the dashboard', 200, 'GET', '/notes/', { headers: ADMIN_HTML })],
+  'notes-api-list-tasks': [
+    notesSample('a filtered page of tasks', 200, 'GET', '/notes/api/tasks', {
+      query: { status: 'todo', limit: '5' },
+    }),
+  ],
+  'notes-api-create-task': [
+    notesSample('a new task: 201', 201, 'POST', '/notes/api/tasks', {
+      headers: JSON_HEADERS,
+      body: '{"title":"from the parity test","description":"<b>kept as text</b>","role":"admin"}',
+    }),
+  ],
+  'notes-api-get-task': [notesSample('one task', 200, 'GET', '/notes/api/tasks/{task}')],
+  'notes-api-update-task': [
+    notesSample('a changed task', 200, 'PATCH', '/notes/api/tasks/{task}', {
+      headers: JSON_HEADERS,
+      body: '{"status":"in_progress"}',
+    }),
+  ],
+  'notes-api-delete-task': [
+    notesSample('a task that is not there: 404', 404, 'DELETE', `/notes/api/tasks/${GONE}`),
+  ],
+  'notes-api-my-stats': [notesSample('own statistics', 200, 'GET', '/notes/api/stats/me')],
+  'notes-api-stats': [notesSample('every owner’s statistics', 200, 'GET', '/notes/api/stats')],
+  'notes-api-trigger-report': [
+    notesSample('a report job: 202', 202, 'POST', '/notes/api/jobs/task-report', {
+      headers: JSON_HEADERS,
+      body: '{"owner_id":"{admin}"}',
+    }),
+  ],
+  'notes-api-get-report': [
+    notesSample('no report yet: 404', 404, 'GET', '/notes/api/jobs/task-report/{admin}'),
+  ],
+  'notes-create-item': [
+    notesSample('a page form post', 303, 'POST', '/notes/items', {
+      headers: { 'content-type': FORM, ...ADMIN_HTML },
+      body: 'title=from+a+form',
+    }),
+  ],
+  'notes-delete-item': [
+    notesSample('a task that is gone', 303, 'POST', `/notes/items/${GONE}/delete`, {
+      headers: { 'content-type': FORM, ...ADMIN_HTML },
+      body: '',
+    }),
+  ],
+  'notes-edit-item-form': [
+    notesSample('the edit fragment', 200, 'GET', '/notes/items/{task}/edit', {
+      headers: { 'hx-request': 'true', ...ADMIN_HTML },
+    }),
+  ],
+  'notes-edit-item': [
+    notesSample('an edit of a task that is gone', 303, 'POST', `/notes/items/${GONE}/edit`, {
+      headers: { 'content-type': FORM, ...ADMIN_HTML },
+      body: 'title=x',
+    }),
+  ],
+  'notes-generate-report': [
+    notesSample('a report from the page', 303, 'POST', '/notes/report', {
+      headers: { 'content-type': FORM, ...ADMIN_HTML },
+      body: '',
+    }),
+  ],
+  'notes-item': [
+    notesSample('one item fragment', 200, 'GET', '/notes/items/{task}', {
+      headers: { 'hx-request': 'true', ...ADMIN_HTML },
+    }),
+  ],
+  'notes-report-panel': [
+    notesSample('the polled report panel', 200, 'GET', '/notes/report-panel', {
+      headers: { 'hx-request': 'true', ...ADMIN_HTML },
+    }),
+  ],
+  'notes-stats-panel': [
+    notesSample('the counts fragment', 200, 'GET', '/notes/stats-panel', {
+      headers: { 'hx-request': 'true', ...ADMIN_HTML },
+    }),
+  ],
+  'notes-toggle-item': [
+    notesSample('a toggle of a task that is gone', 303, 'POST', `/notes/items/${GONE}/toggle`, {
+      headers: { 'content-type': FORM, ...ADMIN_HTML },
+      body: '',
+    }),
+  ],
+};
+
 const SAMPLES: Record<string, Sample[]> = {
+  ...NOTES_SAMPLES,
+  'platform-auth-login-page': [
+    { shows: 'a page that starts a session for its form', status: 200, method: 'GET', path: '/auth/login' },
+  ],
+  'platform-auth-register-page': [
+    {
+      shows: 'the registration page',
+      status: 200,
+      method: 'GET',
+      path: '/auth/register',
+      query: { next: '/x' },
+    },
+  ],
+  'platform-auth-login': [
+    {
+      shows: 'a form post without a session, refused (CSRF)',
+      status: 403,
+      method: 'POST',
+      path: '/auth/login',
+      headers: FORM_HEADERS,
+      body: 'email=a%40example.com&password=x',
+    },
+  ],
+  'platform-auth-register': [
+    {
+      shows: 'a form post without a session, refused (CSRF)',
+      status: 403,
+      method: 'POST',
+      path: '/auth/register',
+      headers: FORM_HEADERS,
+      body: 'email=a%40example.com&password=long-enough',
+    },
+  ],
+  'platform-auth-logout': [
+    {
+      shows: 'sign-out: a redirect that clears the session cookie',
+      status: 303,
+      method: 'POST',
+      path: '/auth/logout',
+    },
+  ],
+  'platform-api-auth-login': [
+    {
+      shows: 'the OAuth2 token endpoint, wrong password: 401',
+      status: 401,
+      method: 'POST',
+      path: '/api/auth/login',
+      headers: { 'content-type': FORM },
+      body: 'username=nobody%40example.com&password=wrong-password',
+    },
+  ],
+  'platform-api-auth-register': [
+    {
+      shows: 'a password too short: 400',
+      status: 400,
+      method: 'POST',
+      path: '/api/auth/register',
+      headers: JSON_HEADERS,
+      body: '{"email":"short@example.com","password":"short"}',
+    },
+  ],
+  'platform-api-users-me': [
+    {
+      shows: 'no credentials: 401',
+      status: 401,
+      method: 'GET',
+      path: '/api/users/me',
+      headers: { accept: 'application/json' },
+    },
+  ],
   'platform-healthz': [{ shows: 'liveness', status: 200, method: 'GET', path: '/healthz' }],
   'platform-readyz': [
     { shows: 'readiness on Postgres and SQS', status: 200, method: 'GET', path: '/readyz' },
@@ -56,6 +227,7 @@ const SAMPLES: Record<string, Sample[]> = {
   'platform-replay-dead-letters': [
     {
       shows: 'a JSON body',
+      asAdmin: true,
       status: 200,
       method: 'POST',
       path: `${DEAD_LETTERS}/replay`,
@@ -124,6 +296,7 @@ const SAMPLES: Record<string, Sample[]> = {
   'gradcafe-pull-data': [
     {
       shows: 'an API call: 202 and a job',
+      asAdmin: true,
       status: 202,
       method: 'POST',
       path: '/gradcafe/pull-data',
@@ -132,6 +305,7 @@ const SAMPLES: Record<string, Sample[]> = {
     },
     {
       shows: 'a browser form post: 303, a flash cookie',
+      asAdmin: true,
       status: 303,
       method: 'POST',
       path: '/gradcafe/pull-data',
@@ -143,6 +317,7 @@ const SAMPLES: Record<string, Sample[]> = {
   'gradcafe-update-analysis': [
     {
       shows: 'an API call: 202 and a job',
+      asAdmin: true,
       status: 202,
       method: 'POST',
       path: '/gradcafe/update-analysis',
@@ -151,6 +326,7 @@ const SAMPLES: Record<string, Sample[]> = {
     },
     {
       shows: 'an unsupported body type, 415',
+      asAdmin: true,
       status: 415,
       method: 'POST',
       path: '/gradcafe/update-analysis',
@@ -160,9 +336,12 @@ const SAMPLES: Record<string, Sample[]> = {
   ],
 };
 
-/** Ids, timestamps and ages differ between two runs of the same request; nothing else may. */
+/** Ids, timestamps, session tokens and CSRF tokens differ between two runs of the same request; nothing else may. */
 function normalized(text: string): string {
   return text
+    .replace(/sid=[^;]+/g, 'sid=<session>')
+    .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value="<csrf>"')
+    .replace(/x-csrf-token&quot;:&quot;[^&]*&quot;/g, 'x-csrf-token&quot;:&quot;<csrf>&quot;')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
     .replace(/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)?/g, '<time>');
 }
@@ -184,10 +363,19 @@ function comparable(answer: HttpAnswer) {
 let stack: LambdaStack;
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
 let runner: HttpApp;
+let adminToken: string;
+let adminId: string;
+let taskId: string;
 
 beforeAll(async () => {
   stack = await createLambdaStack({ GRADCAFE_EMULATOR_RELEASE_S: '0' });
   await runSeeds(stack.testDb.db, testLog);
+  const { user: admin } = await stack.platform.auth.users.ensureAdmin({
+    email: 'lambda-admin@example.com',
+    password: 'lambda-admin-password',
+  });
+  adminToken = (await stack.platform.auth.tokens.issue(admin)).access_token;
+  adminId = admin.id;
   const ids = stack.manifest.http.map((entry) => entry.id);
   bundles = await buildBundles({ only: ids });
   runner = createHttpApp({
@@ -195,7 +383,14 @@ beforeAll(async () => {
     makeCtx: ({ correlationId, log }) => stack.platform.httpCtx(correlationId, log),
     log: testLog,
     metrics: stack.platform.metrics,
+    auth: stack.platform.auth,
   });
+  const created = await runner.request('/notes/api/tasks', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ title: 'a task the samples read' }),
+  });
+  taskId = ((await created.json()) as { id: string }).id;
 }, 120_000);
 
 afterAll(async () => {
@@ -213,7 +408,13 @@ describe('HTTP bundles answer like the local runner', () => {
       // One correlation id per request, sent to both, so bodies that echo it can be compared.
       const requests = samples.map((sample) => ({
         ...sample,
-        headers: { ...sample.headers, 'x-correlation-id': `parity-${randomUUID()}` },
+        path: withIds(sample.path),
+        ...(sample.body !== undefined ? { body: withIds(String(sample.body)) } : {}),
+        headers: {
+          ...sample.headers,
+          ...(sample.asAdmin ? { authorization: `Bearer ${adminToken}` } : {}),
+          'x-correlation-id': `parity-${randomUUID()}`,
+        },
       }));
       const local: HttpAnswer[] = [];
       for (const request of requests)
@@ -273,13 +474,18 @@ describe('HTTP bundles: event sources and warm invocations', () => {
   });
 });
 
+function withIds(text: string): string {
+  return text.replaceAll('{task}', taskId).replaceAll('{admin}', adminId);
+}
+
 function toRequest(sample: Sample & { headers: Record<string, string> }): Request {
   const url = new URL(`http://localhost${sample.path}`);
   for (const [name, value] of Object.entries(sample.query ?? {})) {
     for (const one of [value].flat()) url.searchParams.append(name, one);
   }
-  const headers = new Headers(sample.headers);
+  // API Gateway terminates TLS and says so in X-Forwarded-Proto, as a proxy in front of the runner would.
+  const headers = new Headers({ 'x-forwarded-proto': 'https', ...sample.headers });
   if (sample.cookies) headers.set('cookie', sample.cookies.join('; '));
-  const body = sample.method === 'POST' ? (sample.body ?? '') : undefined;
+  const body = sample.method === 'GET' ? undefined : (sample.body ?? '');
   return new Request(url, { method: sample.method, headers, ...(body !== undefined ? { body } : {}) });
 }

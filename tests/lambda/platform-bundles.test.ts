@@ -174,6 +174,7 @@ describe('platform-assets', () => {
       makeCtx: ({ correlationId, log }) => stack.platform.httpCtx(correlationId, log),
       log: testLog,
       metrics: stack.platform.metrics,
+      auth: stack.platform.auth,
     });
   });
 

@@ -32,6 +32,7 @@ const FLAKY_SPEC: QueueSpec = {
 };
 
 let stack: LambdaStack;
+let owner: string;
 let bundles: Awaited<ReturnType<typeof buildBundles>>;
 let fixture: Awaited<ReturnType<typeof buildBundles>>;
 // Owns the fixture's queue, with a visibility timeout far longer than the fixture's retry delay.
@@ -39,6 +40,9 @@ let fixtureDriver: QueueDriver;
 
 beforeAll(async () => {
   stack = await createLambdaStack();
+  owner = (
+    await stack.platform.auth.users.register({ email: 'owner@example.com', password: 'owner-password' })
+  ).id;
   [bundles, fixture] = await Promise.all([
     buildBundles({ only: stack.manifest.tasks.map((entry) => entry.id) }),
     buildBundles({ functionsDir: FIXTURE_FUNCTIONS, only: [FLAKY] }),
@@ -168,7 +172,10 @@ describe('task bundles: every task function of the manifest', () => {
     it(`${id}: runs a valid record once and dead-letters a malformed one`, async () => {
       const entry = stack.manifest.tasks.find((task) => task.id === id)!;
       const queue = queueName(entry);
-      const valid = { body: envelopeBody(entry.definition.consumes[0]!, payload), queue: sqsName(queue) };
+      const valid = {
+        body: envelopeBody(entry.definition.consumes[0]!, payload(owner)),
+        queue: sqsName(queue),
+      };
       const malformed = { body: `{"garbage": "${id}"}`, queue: sqsName(queue) };
       const { response, logs } = await runTask(id, [valid, malformed]);
 
@@ -180,11 +187,16 @@ describe('task bundles: every task function of the manifest', () => {
   }
 });
 
-/** A payload each real task accepts and can run on an empty database. */
-const VALID_PAYLOADS: Record<string, unknown> = {
-  'gradcafe-recompute-analytics': {},
-  'gradcafe-scrape-new-data': {},
-  'platform-prune': {},
+/**
+ * A payload each real task accepts and can run (in this order: the analytics sync needs the
+ * report the report task writes). `owner` is a user of the run.
+ */
+const VALID_PAYLOADS: Record<string, (owner: string) => unknown> = {
+  'gradcafe-recompute-analytics': () => ({}),
+  'gradcafe-scrape-new-data': () => ({}),
+  'platform-prune': () => ({}),
+  'notes-task-report': (owner) => ({ ownerId: owner }),
+  'notes-sync-report-analytics': (owner) => ({ ownerId: owner }),
 };
 
 const urls = new Map<string, string>();

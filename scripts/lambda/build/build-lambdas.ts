@@ -41,6 +41,8 @@ export interface LambdaBuild {
   zip: string;
   /** Size of the bundle's JavaScript (index.mjs and its chunks). */
   bytes: number;
+  /** What a cold start loads (see BundleOutput.loadBytes); the size budgets apply to it. */
+  loadBytes: number;
   zipBytes: number;
 }
 
@@ -75,7 +77,7 @@ export async function buildLambdas(options: BuildLambdasOptions = {}): Promise<L
 
 /** `<outDir>/<id>.zip` with index.mjs (and its chunks and maps) at the root, as `index.handler` expects. */
 async function zipBundle(bundle: BundleOutput, kind: BundleKind, outDir: string): Promise<LambdaBuild> {
-  const { id, dir, bytes } = bundle;
+  const { id, dir, bytes, loadBytes } = bundle;
   const names = (await readdir(dir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile() && entry.name !== 'meta.json')
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
@@ -85,7 +87,7 @@ async function zipBundle(bundle: BundleOutput, kind: BundleKind, outDir: string)
   const archive = reproducibleZip(files);
   const zip = path.join(outDir, `${id}.zip`);
   await writeFile(zip, archive);
-  return { id, kind, dir, zip, bytes, zipBytes: archive.byteLength };
+  return { id, kind, dir, zip, bytes, loadBytes, zipBytes: archive.byteLength };
 }
 
 /** Entries import function files relative to the project root; a fixture app lives elsewhere. */

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -12,11 +12,18 @@ export const ESM_BANNER =
   'const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);';
 
 /**
- * Left out of every bundle: the nodejs24.x runtime provides AWS SDK v3 (and locally, resolution
- * walks up to the repo's node_modules); `pg-native` is pg's optional addon, never installed; the
- * embedded database is never used on Lambda.
+ * Optional add-ons of bundled libraries that our code never reaches, so never installed: pg's
+ * native binding (pg only tries it when asked for `pg.native`) and the hash @redis/client imports
+ * for its DIGEST command alone.
  */
-export const EXTERNAL = ['@aws-sdk/*', 'pg-native', '@electric-sql/pglite'];
+export const OPTIONAL_NEVER_LOADED = ['pg-native', '@node-rs/xxhash'];
+
+/**
+ * Left out of every bundle: the nodejs24.x runtime provides AWS SDK v3 (and locally, resolution
+ * walks up to the repo's node_modules); the optional add-ons above; the embedded database, never
+ * used on Lambda.
+ */
+export const EXTERNAL = ['@aws-sdk/*', ...OPTIONAL_NEVER_LOADED, '@electric-sql/pglite'];
 
 /**
  * One set of esbuild options for every bundle (and the bench's hello baseline). NODE_ENV is not
@@ -55,6 +62,11 @@ export interface BundleOutput {
   dir: string;
   /** Size of the bundle's JavaScript: index.mjs plus its chunks. */
   bytes: number;
+  /**
+   * What a cold start loads: index.mjs and the chunks it imports statically. Chunks reached only
+   * by a dynamic `import()` (the SQS driver, the Redis client, COPY) load on first use.
+   */
+  loadBytes: number;
 }
 
 const NAMESPACE = 'lambda-entry';
@@ -92,7 +104,7 @@ export async function bundleEntries(
       const bytes = Object.entries(result.metafile.outputs)
         .filter(([file]) => file.endsWith('.mjs'))
         .reduce((sum, [, output]) => sum + output.bytes, 0);
-      return { id, dir, bytes };
+      return { id, dir, bytes, loadBytes: bytesLoadedAtStart(result.metafile) };
     }),
   );
 }
@@ -113,4 +125,20 @@ function virtualEntries(sources: Map<string, string>): Plugin {
       }));
     },
   };
+}
+
+/** The entry output plus every chunk reachable from it through static imports. */
+function bytesLoadedAtStart(metafile: Metafile): number {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint !== undefined);
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !outputs[file]) return;
+    seen.add(file);
+    for (const imported of outputs[file].imports) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    }
+  };
+  if (entry) visit(entry);
+  return [...seen].reduce((sum, file) => sum + outputs[file]!.bytes, 0);
 }
