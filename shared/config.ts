@@ -59,6 +59,8 @@ const envSchema = z.object({
    * app sees an internal address.
    */
   ALLOWED_ORIGINS: z.string().default(''),
+  /** `false` turns the cache off: every read goes to the database (benchmarks, debugging). */
+  CACHE_ENABLED: z.stringbool().default(true),
   /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
   CACHE_PREFIX: z.string().default('fnstack:'),
   /**

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createMemoryStore } from './memory.ts';
 import { createOutageLog } from './outage-log.ts';
+import { decodeValue, encodeValue } from './codec.ts';
 import type { Cache } from './port.ts';
 import { createReadThroughCache, type CacheMetrics, type ReadThroughCache } from './read-through.ts';
 import { createRedisStore, type RedisStoreOptions } from './redis.ts';
@@ -11,6 +12,8 @@ export { DEFAULT_TTL_SECONDS, type CacheMetrics } from './read-through.ts';
 export { namespaceGroup } from './keys.ts';
 
 export interface CacheOptions {
+  /** False: no cache, every read loads (the values still make the JSON round trip, so callers see one shape). */
+  enabled?: boolean;
   /** Set: the Redis driver (shared by every process). Unset: the in-memory driver (this process only). */
   redisUrl?: string;
   /** Prepended to every Redis key. Default `fnstack:`. */
@@ -45,6 +48,7 @@ export const DEFAULT_CACHE_PREFIX = 'fnstack:';
  *   await cache.invalidate(`notes:stats:${ownerId}`);
  */
 export function createCache(options: CacheOptions): Cache {
+  if (options.enabled === false) return disabledCache;
   const prefix = options.prefix ?? DEFAULT_CACHE_PREFIX;
   const log = options.log.child({ component: 'cache' });
   if (!options.redisUrl) {
@@ -78,3 +82,12 @@ export function createCache(options: CacheOptions): Cache {
   });
   return cache;
 }
+
+/** CACHE_ENABLED=false: the same interface, no caching, nothing to connect to. */
+const disabledCache: Cache = {
+  driver: 'off',
+  readThrough: async (entry, load) => decodeValue(encodeValue(await load(), entry.namespace)),
+  invalidate: async () => undefined,
+  check: async () => undefined,
+  close: async () => undefined,
+};

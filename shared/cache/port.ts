@@ -28,7 +28,8 @@ export interface CacheEntry {
 export type CacheResult = 'hit' | 'miss' | 'error';
 
 export interface Cache {
-  readonly driver: 'memory' | 'redis';
+  /** `off`: no cache at all, every read loads (CACHE_ENABLED=false). */
+  readonly driver: 'memory' | 'redis' | 'off';
   /**
    * The value cached under (namespace, key), else `load()`'s result, stored for `ttlSeconds`.
    * Concurrent misses for one entry in this process share one `load()` (single flight).

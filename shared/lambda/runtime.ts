@@ -72,6 +72,7 @@ async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {
   const cache = createCache({
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     prefix: config.CACHE_PREFIX,
+    enabled: config.CACHE_ENABLED,
     metrics,
     log,
   });

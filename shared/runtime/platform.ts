@@ -45,6 +45,7 @@ export function createPlatform(parts: PlatformParts): Platform {
     createCache({
       ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
       prefix: config.CACHE_PREFIX,
+      enabled: config.CACHE_ENABLED,
       metrics,
       log,
     });

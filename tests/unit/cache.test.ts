@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createCache } from '../../shared/cache/index.ts';
+import { loadConfig } from '../../shared/config.ts';
 import { entryKey, keyPartsHash, namespaceGroup } from '../../shared/cache/keys.ts';
 import { createMemoryStore } from '../../shared/cache/memory.ts';
 import { createOutageLog } from '../../shared/cache/outage-log.ts';
@@ -197,5 +198,22 @@ describe('cache outage log', () => {
     expect(lines.slice(2).map((l) => l.msg)).toEqual(['cache available again']);
     outage.failed(new Error('again'));
     expect(lines.at(-1)?.msg).toBe('cache unavailable: answering from the source');
+  });
+});
+
+describe('CACHE_ENABLED=false', () => {
+  it('loads on every read, with the same JSON shape as a cache would give', async () => {
+    expect(loadConfig({ CACHE_ENABLED: 'false' }).CACHE_ENABLED).toBe(false);
+    const cache = createCache({ enabled: false, metrics: createMetrics(), log: pino({ level: 'silent' }) });
+    let loads = 0;
+    const read = () =>
+      cache.readThrough({ namespace: 'notes:tasks:x', key: [1], ttlSeconds: 60 }, async () => {
+        loads += 1;
+        return { at: new Date(0) };
+      });
+    expect(await read()).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+    await read();
+    expect(loads).toBe(2);
+    expect(cache.driver).toBe('off');
   });
 });
