@@ -9,25 +9,27 @@
  *   (c) peak RSS        read by (a) and (b) from their child processes
  *   (d) task pipeline on SQS (fauxqs emulator)   scripts/bench/sqs-pipeline.ts
  *   (e) Lambda cold start of every bundle        scripts/bench/cold-start.ts
+ *   (f) Notes listing, cache warm vs cache off   scripts/bench/notes-cache.ts
  *
  * Sections by name run alone: `npx tsx scripts/bench.ts cold-start` (names: pipeline, enqueue,
- * sqs-pipeline, cold-start; (c) comes with (a) and (b)). No name runs them all.
+ * sqs-pipeline, cold-start, notes-cache; (c) comes with (a) and (b)). No name runs them all.
  *
  * Knobs (env): BENCH_TASKS, BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_PREFETCH, BENCH_POOL,
  * BENCH_PUBLISH_CONCURRENCY, BENCH_SQS_TASKS, BENCH_SQS_PUBLISH_CONCURRENCY, BENCH_COLD_RUNS,
- * BENCH_POSTGRES_URL, BENCH_RABBITMQ_URL (see scripts/bench/settings.ts).
+ * BENCH_POSTGRES_URL, BENCH_RABBITMQ_URL, BENCH_REDIS_URL (see scripts/bench/settings.ts).
  */
 import { loadavg } from 'node:os';
 import { benchColdStart } from './bench/cold-start.ts';
 import { benchEnqueue } from './bench/enqueue.ts';
 import { peakRssMb } from './bench/helpers.ts';
+import { benchNotesCache } from './bench/notes-cache.ts';
 import { benchPipeline } from './bench/pipeline.ts';
 import { buildResults, printReport, writeResults } from './bench/report.ts';
 import { openBenchRun } from './bench/run.ts';
 import { readBenchSettings } from './bench/settings.ts';
 import { benchSqsPipeline } from './bench/sqs-pipeline.ts';
 
-const SECTIONS = ['pipeline', 'enqueue', 'sqs-pipeline', 'cold-start'] as const;
+const SECTIONS = ['pipeline', 'enqueue', 'sqs-pipeline', 'cold-start', 'notes-cache'] as const;
 type Section = (typeof SECTIONS)[number];
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(SECTIONS as readonly string[]).includes(name));
@@ -56,7 +58,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  let pipeline, enqueue, sqsPipeline, coldStart;
+  let pipeline, enqueue, sqsPipeline, coldStart, notesCache;
   if (runs('pipeline')) {
     console.log(`(a) task pipeline: ${settings.tasks} tasks, raw, ours, ours batched ...`);
     pipeline = await benchPipeline(run);
@@ -71,8 +73,16 @@ try {
     console.log(`(d) task pipeline on sqs (fauxqs emulator): ${settings.sqsTasks} tasks, raw then ours ...`);
     sqsPipeline = await benchSqsPipeline(run);
   }
-  // Before (e): its in-process build would otherwise set the bench process's high-water mark.
+  // Before (e) and (f): (e)'s in-process build and (f)'s in-process runners would otherwise set
+  // the bench process's high-water mark.
   const benchProcessPeakRssMb = await peakRssMb();
+  if (runs('notes-cache')) {
+    console.log(
+      `(f) Notes cache: GET /notes/api/tasks, ${settings.connections} connections x ${settings.durationSeconds} s, ` +
+        'cache off, Redis, in-memory ...',
+    );
+    notesCache = await benchNotesCache(run);
+  }
   if (runs('cold-start')) {
     console.log(
       `(e) Lambda cold start: build every bundle, then ${settings.coldRuns} fresh processes each ...`,
@@ -87,6 +97,7 @@ try {
     enqueue,
     sqsPipeline,
     coldStart,
+    notesCache,
     benchProcessPeakRssMb,
     loadAverage1m,
   });

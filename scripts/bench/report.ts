@@ -5,6 +5,13 @@ import { coldStartMethod, coldStartProblems, formatColdStartTable } from './cold
 import type { ColdStartResult } from './cold-start.ts';
 import type { EnqueueResult } from './enqueue.ts';
 import type { HeapStats } from './helpers.ts';
+import {
+  notesCacheDetails,
+  notesCacheFigures,
+  notesCacheMethod,
+  notesCacheProblems,
+} from './notes-cache-report.ts';
+import type { NotesCacheResult } from './notes-cache.ts';
 import type { PipelineResult } from './pipeline.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SqsPipelineResult, SqsPipelineSide } from './sqs-pipeline.ts';
@@ -27,7 +34,7 @@ export interface BenchResults {
   totalSeconds: number;
   /** `loadAverage1m` at the start: other work on the machine skews every figure. */
   machine: { cpus: number; node: string; loadAverage1m: number };
-  settings: Omit<BenchSettings, 'postgresAdminUrl' | 'rabbitmqUrl'>;
+  settings: Omit<BenchSettings, 'postgresAdminUrl' | 'rabbitmqUrl' | 'redisUrl'>;
   figures: Figure[];
   /** Anything that makes a figure untrustworthy (failed requests, missing rows). Empty when valid. */
   problems: string[];
@@ -37,6 +44,7 @@ export interface BenchResults {
   enqueue?: EnqueueResult;
   sqsPipeline?: SqsPipelineResult;
   coldStart?: ColdStartResult;
+  notesCache?: NotesCacheResult;
   benchProcessPeakRssMb: number;
 }
 
@@ -50,11 +58,12 @@ export function buildResults(input: {
   enqueue?: EnqueueResult;
   sqsPipeline?: SqsPipelineResult;
   coldStart?: ColdStartResult;
+  notesCache?: NotesCacheResult;
   benchProcessPeakRssMb: number;
   loadAverage1m: number;
 }): BenchResults {
-  const { pipeline, enqueue, sqsPipeline, coldStart } = input;
-  const { postgresAdminUrl: _pg, rabbitmqUrl: _amqp, ...settings } = input.settings;
+  const { pipeline, enqueue, sqsPipeline, coldStart, notesCache } = input;
+  const { postgresAdminUrl: _pg, rabbitmqUrl: _amqp, redisUrl: _redis, ...settings } = input.settings;
   const figures: Figure[] = [
     ...(pipeline ? pipelineFigures(pipeline) : []),
     ...(enqueue ? enqueueFigures(enqueue) : []),
@@ -75,6 +84,7 @@ export function buildResults(input: {
       : []),
     ...(sqsPipeline ? [sqsPipelineFigure(sqsPipeline)] : []),
     ...(coldStart ? coldStartFigures(coldStart) : []),
+    ...(notesCache ? notesCacheFigures(notesCache) : []),
   ];
   return {
     startedAt: input.startedAt.toISOString(),
@@ -87,12 +97,14 @@ export function buildResults(input: {
       ...(enqueue ? enqueueProblems(enqueue) : []),
       ...(sqsPipeline ? sqsPipelineProblems(sqsPipeline) : []),
       ...(coldStart ? coldStartProblems(coldStart) : []),
+      ...(notesCache ? notesCacheProblems(notesCache) : []),
     ],
     sections: input.sections,
     ...(pipeline ? { pipeline } : {}),
     ...(enqueue ? { enqueue } : {}),
     ...(sqsPipeline ? { sqsPipeline } : {}),
     ...(coldStart ? { coldStart } : {}),
+    ...(notesCache ? { notesCache } : {}),
     benchProcessPeakRssMb: input.benchProcessPeakRssMb,
   };
 }
@@ -257,7 +269,7 @@ export function printReport(results: BenchResults): void {
     cells
       .map((cell, i) => (i >= 2 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ');
-  const { pipeline, enqueue, sqsPipeline, coldStart } = results;
+  const { pipeline, enqueue, sqsPipeline, coldStart, notesCache } = results;
   console.log('');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -285,6 +297,7 @@ export function printReport(results: BenchResults): void {
     pipeline ? `worker runner ${describeHeap(pipeline.ours.workerHeap)}` : '',
   ].filter(Boolean);
   if (heaps.length > 0) console.log(`V8 heap behind the RSS: ${heaps.join('; ')}.`);
+  if (notesCache) console.log(wrap(notesCacheDetails(notesCache), 110));
   if (coldStart) {
     console.log('');
     console.log(`(e) Lambda cold start, medians of ${coldStart.runs} fresh processes per bundle:`);
@@ -308,16 +321,18 @@ function methodParagraph({
   enqueue,
   sqsPipeline,
   coldStart,
+  notesCache,
 }: BenchResults): string {
   const s = settings;
   return [
-    `Method (${machine.cpus} cores, load average ${machine.loadAverage1m.toFixed(1)} at the start, Node ${machine.node}; Postgres and RabbitMQ on this machine, one fresh database`,
+    `Method (${machine.cpus} cores, load average ${machine.loadAverage1m.toFixed(1)} at the start, Node ${machine.node}; Postgres and RabbitMQ${notesCache ? ' (and Redis for (f))' : ''} on this machine, one fresh database`,
     `and one queue prefix per run, both removed at the end).`,
     pipeline ? pipelineMethod(s) : '',
     enqueue ? enqueueMethod(s) : '',
     pipeline || enqueue ? rssMethod() : '',
     sqsPipeline ? sqsPipelineMethod(s, sqsPipeline) : '',
     coldStart ? coldStartMethod(coldStart) : '',
+    notesCache ? notesCacheMethod(notesCache) : '',
   ]
     .filter(Boolean)
     .join(' ');

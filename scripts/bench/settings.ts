@@ -6,6 +6,8 @@ export interface BenchSettings {
   /** Postgres server the bench creates its own database on (any existing database works here). */
   postgresAdminUrl: string;
   rabbitmqUrl: string;
+  /** (f) Redis of the Notes cache side; the run's keys live under a prefix of its own. */
+  redisUrl: string;
   /** (a) Tasks pushed through each pipeline. */
   tasks: number;
   /** (a) Prefetch of both consumers (our task's `concurrency`, the raw consumer's `prefetch`). */
@@ -14,9 +16,9 @@ export interface BenchSettings {
   poolSize: number;
   /** (a) Publishes awaiting their confirm at once, on both sides. */
   publishConcurrency: number;
-  /** (b) autocannon connections, and concurrent raw publishers. */
+  /** (b), (f) autocannon connections; (b) also concurrent raw publishers. */
   connections: number;
-  /** (b) Seconds each enqueue side runs. */
+  /** (b), (f) Seconds each side runs. */
   durationSeconds: number;
   /** (d) Tasks pushed through each side of the pipeline on SQS: the emulator is slower than RabbitMQ. */
   sqsTasks: number;
@@ -30,6 +32,7 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
   return {
     postgresAdminUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     rabbitmqUrl: env.BENCH_RABBITMQ_URL ?? env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    redisUrl: env.BENCH_REDIS_URL ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     tasks: positiveInteger(env, 'BENCH_TASKS', 20_000),
     prefetch: positiveInteger(env, 'BENCH_PREFETCH', 50),
     poolSize: positiveInteger(env, 'BENCH_POOL', 20),
