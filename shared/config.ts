@@ -59,6 +59,12 @@ const envSchema = z.object({
    * app sees an internal address.
    */
   ALLOWED_ORIGINS: z.string().default(''),
+  /**
+   * Proxies in front of the app that append the client's address to X-Forwarded-For (a load
+   * balancer, API Gateway: 1). The client is that many entries from the right; 0 ignores the
+   * header (the client writes it) and takes the connection's address. Login throttling keys on it.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** `false` turns the cache off: every read goes to the database (benchmarks, debugging). */
   CACHE_ENABLED: z.stringbool().default(true),
   /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */

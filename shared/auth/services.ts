@@ -21,6 +21,8 @@ export interface AuthServices {
   sessionMaxAgeSeconds: number;
   /** Public origins accepted by the CSRF origin check besides the request's own. */
   allowedOrigins: readonly string[];
+  /** Proxies that append to X-Forwarded-For (TRUSTED_PROXY_HOPS): where the client address is read. */
+  trustedProxyHops: number;
   /** Secrets generated for this run because unset (development, test): say so at start. */
   generatedSecrets: readonly string[];
 }
@@ -63,6 +65,7 @@ export function createAuthServices(parts: {
     allowedOrigins: config.ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     generatedSecrets: secrets.generated,
   };
 }

@@ -36,30 +36,71 @@ export function createLoginThrottle(db: Queryable, options: ThrottleOptions) {
   const clock = options.now ?? (() => new Date());
   const windowStart = (now: Date) => new Date(now.getTime() - windowSeconds * 1000).toISOString();
 
-  return {
-    /** Throw TooManyRequestsError (with the seconds until the first key frees up) when any key is over. */
-    async check(keys: string[]): Promise<void> {
-      if (keys.length === 0) return;
-      const now = clock();
-      const { rows } = await db.query<{ key: string; failed_at: Date | string }>(
-        `select key, failed_at from auth.login_failures
+  /**
+   * Throw TooManyRequestsError (with the seconds until the first key frees up) when a key has
+   * `limit` failures or more in the window.
+   */
+  async function refuseOver(keys: string[], limit: number): Promise<void> {
+    if (keys.length === 0) return;
+    const now = clock();
+    const { rows } = await db.query<{ key: string; failed_at: Date | string }>(
+      `select key, failed_at from auth.login_failures
          where key = any($1::text[]) and failed_at > $2::timestamptz
          order by key, failed_at`,
-        [keys.map(storedKey), windowStart(now)],
+      [keys.map(storedKey), windowStart(now)],
+    );
+    const failuresByKey = Map.groupBy(rows, (row) => row.key);
+    let retryAt = 0;
+    for (const failures of failuresByKey.values()) {
+      if (failures.length < limit) continue;
+      // Allowed again once all but limit - 1 failures have left the window.
+      const freeingFailure = failures[failures.length - limit]!;
+      retryAt = Math.max(retryAt, new Date(freeingFailure.failed_at).getTime() + windowSeconds * 1000);
+    }
+    if (retryAt > 0) {
+      throw new TooManyRequestsError('too many failed logins; try again later', {
+        retryAfterSeconds: (retryAt - now.getTime()) / 1000,
+      });
+    }
+  }
+
+  return {
+    /** Throw TooManyRequestsError (with the seconds until the first key frees up) when any key is over. */
+    check: (keys: string[]): Promise<void> => refuseOver(keys, maxFailures),
+
+    /**
+     * Record an attempt under each key BEFORE its password is checked, then refuse it when a key
+     * is over the limit. Recording first closes the race in which concurrent guesses all pass a
+     * check before any of them is recorded: each sees the others' rows. A refused attempt removes
+     * its rows (a refusal is not a failure); a failed one keeps them as its failure records; a
+     * successful one calls `succeeded()`, which removes them and resets the first key (the username).
+     */
+    async attempt(keys: string[]): Promise<{ succeeded(): Promise<void> }> {
+      const now = clock();
+      const { rows } = await db.query<{ id: string }>(
+        `with expired as (
+           delete from auth.login_failures where key = any($1::text[]) and failed_at <= $3::timestamptz
+         )
+         insert into auth.login_failures (key, failed_at)
+         select key, $2::timestamptz from unnest($1::text[]) as k(key)
+         returning id::text`,
+        [keys.map(storedKey), now.toISOString(), windowStart(now)],
       );
-      const failuresByKey = Map.groupBy(rows, (row) => row.key);
-      let retryAt = 0;
-      for (const failures of failuresByKey.values()) {
-        if (failures.length < maxFailures) continue;
-        // Allowed again once all but maxFailures - 1 failures have left the window.
-        const freeingFailure = failures[failures.length - maxFailures]!;
-        retryAt = Math.max(retryAt, new Date(freeingFailure.failed_at).getTime() + windowSeconds * 1000);
+      const ids = rows.map((row) => row.id);
+      const forget = () => db.query('delete from auth.login_failures where id = any($1::bigint[])', [ids]);
+      try {
+        // This attempt's own row is counted: more than maxFailures means over.
+        await refuseOver(keys, maxFailures + 1);
+      } catch (err) {
+        await forget();
+        throw err;
       }
-      if (retryAt > 0) {
-        throw new TooManyRequestsError('too many failed logins; try again later', {
-          retryAfterSeconds: (retryAt - now.getTime()) / 1000,
-        });
-      }
+      return {
+        succeeded: async () => {
+          await forget();
+          await db.query('delete from auth.login_failures where key = $1', [storedKey(keys[0]!)]);
+        },
+      };
     },
 
     /** Record one failure under each key (and forget those keys' failures that left the window). */

@@ -73,7 +73,7 @@ export function functionRoute(
     if (definition.csrf !== false) await assertCsrf(c, auth, options.auth);
     const input = await readInput(c.req);
     const flash = new FlashState(getCookie(c, FLASH_COOKIE));
-    const request = buildRequest(c, input, correlationId, flash, auth);
+    const request = buildRequest(c, input, correlationId, flash, auth, options.auth.trustedProxyHops);
     let response = await definition.handler(request, options.makeCtx({ correlationId, log }));
     for (const cookie of auth.setCookies) response = withHeader(response, 'set-cookie', cookie, 'append');
     return flash.needsClearing(response)
@@ -81,7 +81,8 @@ export function functionRoute(
       : response;
   };
 
-  if (!definition.body) return [handle];
+  // Every unsafe route, with a body schema or not: the CSRF check may read a form body too.
+  if (definition.method === 'GET') return [handle];
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -125,6 +126,7 @@ function buildRequest(
   correlationId: string,
   flash: FlashState,
   auth: RequestAuth,
+  trustedProxyHops: number,
 ): AnyHttpRequest {
   const raw = c.req.raw;
   let url: URL | undefined;
@@ -147,7 +149,7 @@ function buildRequest(
     get user() {
       return auth.user;
     },
-    clientIp: clientIpOf(c),
+    clientIp: clientIpOf(c, trustedProxyHops),
     csrfToken: () => auth.csrfToken(),
     signIn: (user) => auth.signIn(user),
     signOut: () => auth.signOut(),
@@ -156,7 +158,11 @@ function buildRequest(
 
 /** A page the visitor may not see yet: to the login page, back here afterwards, with the reason. */
 function loginRedirect(c: Context, err: Error): Response {
-  const back = c.req.method === 'GET' ? new URL(c.req.url).pathname + new URL(c.req.url).search : undefined;
+  const url = new URL(c.req.url);
+  // Not back for a signed-in visitor with the wrong role (403): the login page sends a signed-in
+  // visitor on to `next`, which would be this page again, in a loop. They land on the default page.
+  const back =
+    c.req.method === 'GET' && err instanceof UnauthorizedError ? url.pathname + url.search : undefined;
   const location = back ? `${LOGIN_PAGE}?next=${encodeURIComponent(back)}` : LOGIN_PAGE;
   const message = err instanceof ForbiddenError ? 'That needs an admin account.' : 'Please sign in first.';
   return redirect(location, { flash: { type: 'error', message } });

@@ -162,10 +162,17 @@ async function formField(c: Context, contentType: string | null, name: string): 
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The client's address: the first X-Forwarded-For hop (a proxy, API Gateway), else the socket's. */
-export function clientIpOf(c: Context): string | undefined {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded;
+/**
+ * The client's address. Behind `trustedHops` proxies that each append to X-Forwarded-For, it is the
+ * entry that many from the right: entries further left were written by the client and prove
+ * nothing. Without trusted proxies the header is ignored and the connection's address is used.
+ */
+export function clientIpOf(c: Context, trustedHops: number): string | undefined {
+  if (trustedHops > 0) {
+    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim());
+    const client = hops[hops.length - trustedHops];
+    if (client) return client;
+  }
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress;
 }

@@ -68,11 +68,12 @@ async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {
   });
   const metrics = lambdaMetrics;
   const queueNames = options.deployment.topology.queues.map((q) => q.name);
-  // In memory, the cache would live and die with one container: only Redis is worth it here.
+  // Every function is its own container: an in-memory cache would serve one function's stale
+  // entries after another function's write. So on Lambda the cache is Redis or nothing.
   const cache = createCache({
     ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     prefix: config.CACHE_PREFIX,
-    enabled: config.CACHE_ENABLED,
+    enabled: config.CACHE_ENABLED && config.REDIS_URL !== undefined,
     metrics,
     log,
   });

@@ -301,6 +301,7 @@ export function createFakeAuth(): AuthServices {
     sessionSecret: 'fake-session-secret-0123456789abcdef',
     sessionMaxAgeSeconds: 3600,
     allowedOrigins: [],
+    trustedProxyHops: 0,
     generatedSecrets: [],
   };
   return fake as unknown as AuthServices;

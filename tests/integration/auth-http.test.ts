@@ -111,6 +111,40 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
       expect(answers[0]?.flash).toEqual([{ type: 'error', message: 'Invalid email or password.' }]);
     });
 
+    it('sends a signed-in user away from an admin page without a redirect loop', async () => {
+      const browser = new TestBrowser(t.app);
+      await browser.register(`loop-${backend}@example.com`, PASSWORD);
+      const refused = await browser.request('/notes/api/stats');
+      expect(refused.status).toBe(303);
+      expect(refused.headers.get('location')).toBe('/auth/login'); // no `next` back to the same page
+      const login = await browser.request('/auth/login');
+      expect(login.headers.get('location')).toBe('/notes/');
+    });
+
+    it('ignores a `next` that is not a plain local path', async () => {
+      const browser = new TestBrowser(t.app);
+      await browser.register(`next-${backend}@example.com`, PASSWORD);
+      for (const next of ['//evil.example/x', 'https://evil.example', '/\\evil.example', '/日本', '/a\tb']) {
+        const res = await browser.request(`/auth/login?next=${encodeURIComponent(next)}`);
+        expect({ next, status: res.status, location: res.headers.get('location') }).toEqual({
+          next,
+          status: 303,
+          location: '/notes/',
+        });
+      }
+    });
+
+    it('refuses an oversized body on a route without a body schema before reading it', async () => {
+      const browser = new TestBrowser(t.app);
+      await browser.page('/auth/login');
+      const res = await browser.postForm(
+        '/auth/logout',
+        { filler: 'x'.repeat(2 * 1024 * 1024) },
+        { accept: 'application/json' },
+      );
+      expect(res.status).toBe(413);
+    });
+
     it('sends a visitor to the sign-in page from a page that needs an account, and back after', async () => {
       const browser = new TestBrowser(t.app);
       const res = await browser.request('/api/users/me'); // accept: text/html, as a browser
@@ -122,8 +156,10 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
   describe('CSRF', () => {
     let browser: TestBrowser;
     beforeAll(async () => {
+      // An admin, so admin-only routes get as far as the CSRF check rather than a 403 for the role.
+      await t.platform.auth.users.ensureAdmin({ email: `csrf-${backend}@example.com`, password: PASSWORD });
       browser = new TestBrowser(t.app);
-      await browser.register(`csrf-${backend}@example.com`, PASSWORD);
+      await browser.signIn(`csrf-${backend}@example.com`, PASSWORD);
       await browser.page('/gradcafe/');
     });
 
@@ -159,7 +195,10 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
           ['foreign', stolen],
           ['cross-origin', crossSite],
         ] as const) {
-          expect({ path, how, status: res.status }).toEqual({ path, how, status: 403 });
+          // The CSRF check's own refusal, not an access rule's.
+          const message = ((await res.json()) as { error?: { message?: string } }).error?.message ?? '';
+          const csrf = (how === 'cross-origin' ? /cross-origin/ : /CSRF token/).test(message);
+          expect({ path, how, status: res.status, csrf }).toEqual({ path, how, status: 403, csrf: true });
         }
       }
     });
@@ -236,6 +275,19 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
       const refused = await apiToken(email);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+
+    it('throttles guesses sent all at once: no more than the limit get to try a password', async () => {
+      const email = `burst-${backend}@example.com`;
+      await new TestBrowser(t.app).register(email, PASSWORD);
+      const answers = await Promise.all(
+        Array.from({ length: 15 }, (_, i) =>
+          apiToken(email, `wrong-${i}-password`).then((res) => res.status),
+        ),
+      );
+      const tried = answers.filter((status) => status === 401).length;
+      expect(tried).toBeLessThanOrEqual(3); // LOGIN_MAX_FAILURES of the test app
+      expect(answers.filter((status) => status === 429).length).toBe(15 - tried);
     });
 
     it('stores SQL-looking input as text and changes nothing else', async () => {

@@ -127,7 +127,11 @@ function toReport(row: ReportRow): TaskReport {
   };
 }
 
-/** Replace the owner's snapshot with `summary`, generated now. */
+/**
+ * Replace the owner's snapshot with `summary`, generated now, unless a newer one is there already:
+ * two report jobs for one owner may commit in either order, and the later-generated one must win.
+ * `clock_timestamp()`, not `now()` (the transaction's start), so "generated" is when it was computed.
+ */
 export async function saveReport(
   db: Queryable,
   summary: ReportSummary,
@@ -136,12 +140,13 @@ export async function saveReport(
   const { rows } = await db.query<ReportRow>(
     `insert into notes.task_reports
        (owner_id, total, todo, in_progress, done, completion_rate, recent_activity, generated_at, job_id)
-     values ($1, $2, $3, $4, $5, $6, $7::jsonb, now(), $8::uuid)
+     values ($1, $2, $3, $4, $5, $6, $7::jsonb, clock_timestamp(), $8::uuid)
      on conflict (owner_id) do update set
        total = excluded.total, todo = excluded.todo, in_progress = excluded.in_progress,
        done = excluded.done, completion_rate = excluded.completion_rate,
        recent_activity = excluded.recent_activity, generated_at = excluded.generated_at,
        job_id = excluded.job_id
+     where notes.task_reports.generated_at <= excluded.generated_at
      returning ${REPORT_COLUMNS}`,
     [
       summary.ownerId,
@@ -154,7 +159,9 @@ export async function saveReport(
       jobId,
     ],
   );
-  return toReport(rows[0]!);
+  if (rows[0]) return toReport(rows[0]);
+  // A newer report committed first: it stays, and is what this job reports.
+  return (await latestReport(db, summary.ownerId))!;
 }
 
 export async function latestReport(db: Queryable, ownerId: string): Promise<TaskReport | undefined> {

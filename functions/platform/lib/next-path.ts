@@ -11,6 +11,7 @@ export const AFTER_SIGN_IN = '/notes/';
 
 export function nextPath(next: string | undefined, fallback: string = AFTER_SIGN_IN): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
-  // Control characters (a header split, a tab some browsers drop) make it anything but a plain path.
-  return [...next].some((ch) => ch.charCodeAt(0) < 0x20) ? fallback : next;
+  // Only printable ASCII: control characters (a header split, a tab some browsers drop) and raw
+  // non-ASCII (which a Location header cannot carry; browsers send it percent-encoded anyway).
+  return /^[\x21-\x7e]+$/.test(next) ? next : fallback;
 }

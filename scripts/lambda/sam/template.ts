@@ -231,6 +231,8 @@ export function samTemplate(
             QUEUE_PREFIX: ref('QueuePrefix'),
             LOG_LEVEL: ref('LogLevel'),
             NODE_ENV: 'production',
+            // API Gateway appends the caller's address to X-Forwarded-For.
+            TRUSTED_PROXY_HOPS: '1',
             NODE_OPTIONS: '--enable-source-maps',
           },
         },
