@@ -22,23 +22,37 @@ export type EventFactory = () => unknown;
  * Payloads that pass each task's schema; a kind not listed gets `{}`. A payload its schema
  * refuses is fine too (the record is dead-lettered): it is the cold start that is measured.
  */
-const TASK_PAYLOADS: Record<string, unknown> = {
-  platform_prune: {},
-  // From the stored watermark: on the bench's empty database, the feed emulator's first page.
-  scrape_new_data: {},
-  recompute_analytics: { term: 'Fall 2026' },
-};
+const taskPayload = (kind: string, admin: BenchAdmin): unknown =>
+  ({
+    platform_prune: {},
+    // From the stored watermark: on the bench's empty database, the feed emulator's first page.
+    scrape_new_data: {},
+    recompute_analytics: { term: 'Fall 2026' },
+    notes_task_report: { ownerId: admin.userId },
+    notes_report_finished: { ownerId: admin.userId },
+  })[kind] ?? {};
 
-export function firstEventFactory(id: string, manifest: Manifest, queuePrefix: string): EventFactory {
+/** An admin of the bench database: HTTP events carry its token, so every route does its real work. */
+export interface BenchAdmin {
+  userId: string;
+  token: string;
+}
+
+export function firstEventFactory(
+  id: string,
+  manifest: Manifest,
+  queuePrefix: string,
+  admin: BenchAdmin,
+): EventFactory {
   if (id === MIGRATE_ID) return () => ({});
   if (id === ASSETS_ID) return () => httpEvent({ method: 'GET', path: '/openapi.json' });
   const http = manifest.http.find((entry) => entry.id === id);
-  if (http) return () => routeEvent(http, manifest);
+  if (http) return () => routeEvent(http, manifest, admin);
   const task = manifest.tasks.find((entry) => entry.id === id);
   if (task) {
     const kind = task.definition.consumes[0]!;
     const queue = sqsQueueNames(queuePrefix).main(queueName(task));
-    return () => sqsEvent([{ body: envelopeBody(kind, TASK_PAYLOADS[kind] ?? {}), queue }]);
+    return () => sqsEvent([{ body: envelopeBody(kind, taskPayload(kind, admin)), queue }]);
   }
   if (manifest.schedules.some((entry) => entry.id === id)) {
     return () => scheduledEvent({ rule: `${id}-rule` });
@@ -50,7 +64,7 @@ export function firstEventFactory(id: string, manifest: Manifest, queuePrefix: s
  * A request to the function's own route through an HTTP API route (`GET /jobs/{id}`), with
  * plausible path parameters; a POST (any method but GET) gets an empty JSON object as its body.
  */
-function routeEvent(entry: FunctionEntry<HttpDefinition>, manifest: Manifest) {
+function routeEvent(entry: FunctionEntry<HttpDefinition>, manifest: Manifest, admin: BenchAdmin) {
   const route = mountPath(entry);
   const pathParameters: Record<string, string> = {};
   const path = route.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
@@ -62,6 +76,7 @@ function routeEvent(entry: FunctionEntry<HttpDefinition>, manifest: Manifest) {
     method,
     path,
     routeKey: `${method} ${httpApiPath(route)}`,
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
     ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
     ...(method === 'GET' ? {} : { body: '{}' }),
   });

@@ -11,7 +11,10 @@ import type { BundleKind } from '../lambda/build/entries.ts';
 import { reproducibleZip } from '../lambda/build/zip.ts';
 import { httpEvent } from '../lambda/events.ts';
 import { invokeBundle, InvokeError, type InvokeResult } from '../lambda/invoke.ts';
-import { firstEventFactory, type EventFactory } from './cold-start-events.ts';
+import { createAuthServices } from '../../shared/auth/services.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { createPgDb } from '../../shared/db/pg.ts';
+import { firstEventFactory, type BenchAdmin, type EventFactory } from './cold-start-events.ts';
 import type { BenchRun } from './run.ts';
 import { startEmulator } from './sqs-pipeline.ts';
 
@@ -96,6 +99,7 @@ export async function benchColdStart(
   try {
     await declareQueues(manifest, run.prefix, emulator.endpoint);
     const env = bundleEnv(run, emulator.endpoint);
+    const admin = await benchAdmin(run.databaseUrl, env);
     const subjects: Subject[] = [
       nodeStartSubject(),
       bundleSubject(
@@ -109,7 +113,9 @@ export async function benchColdStart(
         () => httpEvent({ method: 'GET', path: '/hello' }),
         env,
       ),
-      ...builds.map((build) => bundleSubject(build, firstEventFactory(build.id, manifest, run.prefix), env)),
+      ...builds.map((build) =>
+        bundleSubject(build, firstEventFactory(build.id, manifest, run.prefix, admin), env),
+      ),
     ];
     const samples = new Map<string, Sample[]>(subjects.map((subject) => [subject.id, []]));
     // Round by round rather than bundle by bundle: a slow spell of the machine then touches every
@@ -319,4 +325,19 @@ function describeError(error: { name: string; message: string }): string {
 
 function lastLine(text: string): string {
   return text.trimEnd().split('\n').at(-1)?.slice(0, 300) ?? '';
+}
+
+/** An admin in the bench database and a token the bundles accept (same JWT_SECRET as theirs). */
+async function benchAdmin(databaseUrl: string, env: Record<string, string>): Promise<BenchAdmin> {
+  const db = createPgDb(databaseUrl, { max: 1 });
+  try {
+    const auth = createAuthServices({ db, config: loadConfig({ ...env, NODE_ENV: 'production' }) });
+    const { user } = await auth.users.ensureAdmin({
+      email: 'bench-admin@example.com',
+      password: 'bench-admin-pw',
+    });
+    return { userId: user.id, token: (await auth.tokens.issue(user)).access_token };
+  } finally {
+    await db.close();
+  }
 }
