@@ -115,5 +115,10 @@ export interface Jobs {
   ): Promise<{ jobId: string; messageId: string }>;
   get(id: string): Promise<Job | undefined>;
   /** The most recent jobs, newest first, optionally of some kinds. */
-  recent(options?: { kinds?: string[]; limit?: number }): Promise<Job[]>;
+  recent(options?: {
+    kinds?: string[];
+    limit?: number;
+    /** Only jobs whose payload contains these fields (`{ ownerId }`): one user's jobs of a kind. */
+    payloadContains?: Record<string, unknown>;
+  }): Promise<Job[]>;
 }

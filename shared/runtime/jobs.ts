@@ -113,13 +113,13 @@ export function createJobs(options: JobsOptions): Jobs {
       return rows[0] ? toJob(rows[0]) : undefined;
     },
 
-    async recent({ kinds, limit = 20 } = {}) {
-      const { rows } = kinds
-        ? await db.query<JobRow>(
-            `select ${columns} from jobs where kind = any($1::text[]) order by created_at desc limit $2`,
-            [kinds, limit],
-          )
-        : await db.query<JobRow>(`select ${columns} from jobs order by created_at desc limit $1`, [limit]);
+    async recent({ kinds, limit = 20, payloadContains } = {}) {
+      const { rows } = await db.query<JobRow>(
+        `select ${columns} from jobs
+         where ($1::text[] is null or kind = any($1::text[])) and ($2::jsonb is null or payload @> $2::jsonb)
+         order by created_at desc limit $3`,
+        [kinds ?? null, payloadContains ? JSON.stringify(payloadContains) : null, limit],
+      );
       return rows.map(toJob);
     },
   };

@@ -72,8 +72,13 @@ export class FakeJobs implements Jobs {
     return this.byId.get(id);
   }
 
-  async recent(options: { kinds?: string[]; limit?: number } = {}): Promise<Job[]> {
-    const all = [...this.byId.values()].filter((j) => !options.kinds || options.kinds.includes(j.kind));
+  async recent(options: Parameters<Jobs['recent']>[0] = {}): Promise<Job[]> {
+    const contains = Object.entries(options.payloadContains ?? {});
+    const all = [...this.byId.values()].filter(
+      (j) =>
+        (!options.kinds || options.kinds.includes(j.kind)) &&
+        contains.every(([key, value]) => (j.payload as Record<string, unknown> | null)?.[key] === value),
+    );
     return all.reverse().slice(0, options.limit ?? 20);
   }
 }

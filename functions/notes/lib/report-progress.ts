@@ -20,9 +20,6 @@ export function isActive(job: Pick<Job, 'status'> | undefined): boolean {
   return job !== undefined && ACTIVE.has(job.status);
 }
 
-/** Jobs looked at to find an owner's latest report job when the panel names none. */
-const RECENT_JOBS = 50;
-
 function reportJobOf(job: Job | undefined, ownerId: string): Job | undefined {
   if (job?.kind !== REPORT_KIND) return undefined;
   const payload = reportPayloadSchema.safeParse(job.payload);
@@ -44,8 +41,8 @@ export async function reportProgress(
   ]);
   let job = reportJobOf(named, ownerId);
   if (!job) {
-    const recent = await ctx.jobs.recent({ kinds: [REPORT_KIND], limit: RECENT_JOBS });
-    job = recent.find((candidate) => reportJobOf(candidate, ownerId));
+    const [latest] = await ctx.jobs.recent({ kinds: [REPORT_KIND], payloadContains: { ownerId }, limit: 1 });
+    job = reportJobOf(latest, ownerId);
   }
   return { job, report };
 }
