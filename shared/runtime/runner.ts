@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '../http/app.ts';
 import { PLATFORM_APP, queueName, topologyOf, type Manifest } from './manifest.ts';
 import type { Platform } from './platform.ts';
+import { createInFlight } from './in-flight.ts';
 import { startScheduler } from './scheduler.ts';
 import { startWorker } from './worker.ts';
 
@@ -41,7 +42,8 @@ export async function startRunner(
     auth: platform.auth,
     beforeMetrics: () => sampleGauges(platform),
   });
-  const server = await listen(app.fetch, options.port, options.host ?? '0.0.0.0');
+  const inFlight = createInFlight();
+  const server = await listen(inFlight.track(app.fetch), options.port, options.host ?? '0.0.0.0');
   const address = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${address.port}`;
 
@@ -56,7 +58,12 @@ export async function startRunner(
     stop() {
       stopping ??= (async () => {
         // Stop taking work everywhere at once, then wait for what is in flight to finish.
-        await Promise.all([scheduler?.stop(), closeServer(server), worker?.stop()]);
+        await Promise.all([
+          scheduler?.stop(),
+          // Then the handlers whose clients hung up: they still use the database.
+          closeServer(server).then(() => inFlight.drained(HTTP_DRAIN_MS)),
+          worker?.stop(),
+        ]);
         await driver.close();
         await platform.cache.close();
         await db.close();
