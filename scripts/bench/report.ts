@@ -50,18 +50,15 @@ export interface BenchResults {
 
 const RSS_LIMIT_MB = 200;
 
-export function buildResults(input: {
-  startedAt: Date;
-  settings: BenchSettings;
-  sections: string[];
-  pipeline?: PipelineResult;
-  enqueue?: EnqueueResult;
-  sqsPipeline?: SqsPipelineResult;
-  coldStart?: ColdStartResult;
-  notesCache?: NotesCacheResult;
-  benchProcessPeakRssMb: number;
-  loadAverage1m: number;
-}): BenchResults {
+/** The measured sections, as the results keep them. */
+type SectionResults = Pick<
+  BenchResults,
+  'sections' | 'pipeline' | 'enqueue' | 'sqsPipeline' | 'coldStart' | 'notesCache' | 'benchProcessPeakRssMb'
+>;
+
+export function buildResults(
+  input: SectionResults & { startedAt: Date; settings: BenchSettings; loadAverage1m: number },
+): BenchResults {
   const { pipeline, enqueue, sqsPipeline, coldStart, notesCache } = input;
   const { postgresAdminUrl: _pg, rabbitmqUrl: _amqp, redisUrl: _redis, ...settings } = input.settings;
   const figures: Figure[] = [
