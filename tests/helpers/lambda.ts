@@ -1,29 +1,30 @@
-import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { loadConfig } from '../../shared/config.ts';
 import type { HttpResult } from '../../shared/lambda/types.ts';
 import { loadManifest, topologyOf, type Manifest } from '../../shared/runtime/manifest.ts';
 import { createPlatform, type Platform } from '../../shared/runtime/platform.ts';
-import { buildLambdas, type LambdaBuild } from '../../scripts/build.ts';
-import { PROJECT_ROOT } from '../../scripts/lambda/build/bundle.ts';
+import type { LambdaBuild } from '../../scripts/build.ts';
 import { invokeBundle, type InvokeResult } from '../../scripts/lambda/invoke.ts';
 import { createTestDb, type TestDb } from './db.ts';
 import { createTestDriver, testLog, type TestDriver } from './platform.ts';
 import { SQS_TEST_CREDENTIALS, SQS_TEST_REGION } from './sqs.ts';
 
-/**
- * Built bundles for a test file. They are built under the repo (node_modules/.cache) because a
- * bundle resolves `@aws-sdk/*` from node_modules, as it would from the Lambda runtime.
- */
-export async function buildBundles(options: { only?: string[]; functionsDir?: string }): Promise<{
+/** The bundles of a test file: built once per run by the `lambda` project's global setup. */
+export interface Bundles {
   bundle(id: string): LambdaBuild;
   ids: string[];
-  remove(): Promise<void>;
-}> {
-  const outDir = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'fnstack-lambda-tests', randomUUID());
-  const builds = await buildLambdas({ outDir, ...options });
+}
+
+/**
+ * The project's bundles (or the fixture app's), as built by tests/setup/lambda-bundles.ts for the
+ * whole run. Only test files of the `lambda` project (vitest.config.ts) can use them.
+ *
+ * @example
+ *   const bundles = sharedBundles();
+ *   await invoke(bundles.bundle('platform-healthz'), [httpEvent({ path: '/healthz' })], env);
+ */
+export function sharedBundles(which: 'project' | 'fixture' = 'project'): Bundles {
+  const builds = inject('lambdaBundles')[which];
   const byId = new Map(builds.map((build) => [build.id, build]));
   return {
     bundle(id) {
@@ -32,7 +33,6 @@ export async function buildBundles(options: { only?: string[]; functionsDir?: st
       return build;
     },
     ids: [...byId.keys()],
-    remove: () => rm(outDir, { recursive: true, force: true }),
   };
 }
 

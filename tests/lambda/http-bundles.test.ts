@@ -8,7 +8,7 @@ import { functionUrlEvent, httpEvent, type HttpEventOptions } from '../../script
 import {
   answerOfLambda,
   answerOfResponse,
-  buildBundles,
+  sharedBundles,
   createLambdaStack,
   invoke,
   resultsOf,
@@ -361,7 +361,7 @@ function comparable(answer: HttpAnswer) {
 }
 
 let stack: LambdaStack;
-let bundles: Awaited<ReturnType<typeof buildBundles>>;
+const bundles = sharedBundles();
 let runner: HttpApp;
 let adminToken: string;
 let adminId: string;
@@ -376,8 +376,6 @@ beforeAll(async () => {
   });
   adminToken = (await stack.platform.auth.tokens.issue(admin)).access_token;
   adminId = admin.id;
-  const ids = stack.manifest.http.map((entry) => entry.id);
-  bundles = await buildBundles({ only: ids });
   runner = createHttpApp({
     manifest: stack.manifest,
     makeCtx: ({ correlationId, log }) => stack.platform.httpCtx(correlationId, log),
@@ -394,7 +392,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await bundles?.remove();
   await stack?.close();
 });
 

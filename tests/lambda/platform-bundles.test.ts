@@ -6,32 +6,28 @@ import { createHttpApp, type HttpApp } from '../../shared/http/app.ts';
 import type { HttpResult } from '../../shared/lambda/types.ts';
 import { queueName } from '../../shared/runtime/manifest.ts';
 import { httpEvent, scheduledEvent } from '../../scripts/lambda/events.ts';
-import { ASSETS_ID, MIGRATE_ID } from '../../scripts/lambda/build/entries.ts';
 import { createTestDb } from '../helpers/db.ts';
 import {
   answerOfLambda,
   answerOfResponse,
-  buildBundles,
+  sharedBundles,
   createLambdaStack,
   invoke,
   resultsOf,
   type LambdaStack,
 } from '../helpers/lambda.ts';
+import { ASSETS_ID, MIGRATE_ID } from '../../scripts/lambda/build/entries.ts';
 import { testLog } from '../helpers/platform.ts';
 
 /** Schedule bundles with EventBridge events, and the two bundles that are not function files. */
 let stack: LambdaStack;
-let bundles: Awaited<ReturnType<typeof buildBundles>>;
+const bundles = sharedBundles();
 
 beforeAll(async () => {
   stack = await createLambdaStack();
-  bundles = await buildBundles({
-    only: [...stack.manifest.schedules.map((entry) => entry.id), MIGRATE_ID, ASSETS_ID],
-  });
 }, 120_000);
 
 afterAll(async () => {
-  await bundles?.remove();
   await stack?.close();
 });
 

@@ -4,15 +4,13 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import path from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsDriver, sqsQueueNames } from '../../shared/queue/sqs/index.ts';
 import type { QueueDriver, QueueSpec } from '../../shared/queue/port.ts';
 import { queueName } from '../../shared/runtime/manifest.ts';
 import { envelopeBody, sqsEvent, type SqsRecordOptions } from '../../scripts/lambda/events.ts';
-import { PROJECT_ROOT } from '../../scripts/lambda/build/bundle.ts';
-import { buildBundles, createLambdaStack, invoke, resultsOf, type LambdaStack } from '../helpers/lambda.ts';
+import { createLambdaStack, sharedBundles, invoke, resultsOf, type LambdaStack } from '../helpers/lambda.ts';
 import { rawSqsClient, sqsTestOptions } from '../helpers/sqs.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -21,7 +19,6 @@ import { waitFor } from '../helpers/wait.ts';
  * sends them: partial batch responses name exactly the records that must come back; the
  * consumer core's validation, inbox, retries and dead letters behave as with the local drivers.
  */
-const FIXTURE_FUNCTIONS = path.join(PROJECT_ROOT, 'tests/fixtures/lambda-app/functions');
 const FLAKY = 'fixture-flaky-task';
 const FLAKY_QUEUE = 'fixture.flaky-task';
 const FLAKY_SPEC: QueueSpec = {
@@ -33,8 +30,8 @@ const FLAKY_SPEC: QueueSpec = {
 
 let stack: LambdaStack;
 let owner: string;
-let bundles: Awaited<ReturnType<typeof buildBundles>>;
-let fixture: Awaited<ReturnType<typeof buildBundles>>;
+const bundles = sharedBundles();
+const fixture = sharedBundles('fixture');
 // Owns the fixture's queue, with a visibility timeout far longer than the fixture's retry delay.
 let fixtureDriver: QueueDriver;
 
@@ -43,10 +40,6 @@ beforeAll(async () => {
   owner = (
     await stack.platform.auth.users.register({ email: 'owner@example.com', password: 'owner-password' })
   ).id;
-  [bundles, fixture] = await Promise.all([
-    buildBundles({ only: stack.manifest.tasks.map((entry) => entry.id) }),
-    buildBundles({ functionsDir: FIXTURE_FUNCTIONS, only: [FLAKY] }),
-  ]);
   fixtureDriver = createSqsDriver({
     ...sqsTestOptions(stack.env.SQS_ENDPOINT!, stack.env.QUEUE_PREFIX!),
     visibilityTimeoutSeconds: 60,
@@ -56,7 +49,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fixtureDriver?.close();
-  await Promise.all([bundles?.remove(), fixture?.remove()]);
   await stack?.close();
 });
 
@@ -211,12 +203,7 @@ async function urlOf(queue: string): Promise<string> {
 }
 
 describe('task bundles: batches, pools and transactions', () => {
-  let more: Awaited<ReturnType<typeof buildBundles>>;
   beforeAll(async () => {
-    more = await buildBundles({
-      functionsDir: FIXTURE_FUNCTIONS,
-      only: ['fixture-slow-task', 'fixture-batched-task'],
-    });
     await fixtureDriver.declare({
       queues: [
         { ...FLAKY_SPEC, name: 'fixture.slow-task', kinds: ['fixture_slow'], concurrency: 1 },
@@ -224,7 +211,6 @@ describe('task bundles: batches, pools and transactions', () => {
       ],
     });
   }, 120_000);
-  afterAll(() => more?.remove());
 
   it('runs a batch larger than the pool one record after another, so no record times out waiting', async () => {
     // concurrency 1: one connection. Four records holding it 2 s each: without the limit in front
@@ -233,7 +219,7 @@ describe('task bundles: batches, pools and transactions', () => {
       body: envelopeBody('fixture_slow', { ms: 2_000 }, { correlationId: `slow-${n}` }),
       queue: sqsName('fixture.slow-task'),
     }));
-    const run = await invoke(more.bundle('fixture-slow-task'), [sqsEvent(records)], stack.env);
+    const run = await invoke(fixture.bundle('fixture-slow-task'), [sqsEvent(records)], stack.env);
     expect(resultsOf<SQSBatchResponse>(run)[0]!.batchItemFailures, run.logs).toEqual([]);
   }, 30_000);
 
@@ -242,7 +228,7 @@ describe('task bundles: batches, pools and transactions', () => {
       body: envelopeBody('fixture_batched', { n }),
       queue: sqsName('fixture.batched-task'),
     }));
-    const run = await invoke(more.bundle('fixture-batched-task'), [sqsEvent(records)], stack.env);
+    const run = await invoke(fixture.bundle('fixture-batched-task'), [sqsEvent(records)], stack.env);
     expect(resultsOf<SQSBatchResponse>(run)[0]!.batchItemFailures).toEqual([]);
     const ran = run.logs
       .split('\n')

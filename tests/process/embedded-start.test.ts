@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testProcesses } from '../helpers/processes.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -18,6 +18,7 @@ const freePort = () =>
     });
   });
 
+const processes = testProcesses();
 let dataDir: string;
 afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -32,20 +33,20 @@ async function startRunner(port: number) {
     LOG_LEVEL: 'warn',
   };
   for (const name of ['DATABASE_URL', 'RABBITMQ_URL', 'QUEUE_DRIVER']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  // Killed by testProcesses if the test fails before stopping it, even while waiting for it here.
+  const { child, exited, output } = processes.start(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/start.ts'],
+    {
+      env,
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(url + '/readyz').catch(() => undefined))?.ok, {
     timeoutMs: 60_000,
     message: 'the embedded runner to be ready',
   });
-  return { child, url, exited, output: () => output };
+  return { child, url, exited, output };
 }
 
 describe('embedded start', () => {
@@ -101,19 +102,18 @@ describe('embedded start', () => {
       second.child.kill('SIGTERM');
     }
     expect(await second.exited).toBe(0);
-  });
+    // Two cold starts (PGlite create, migrations, a 6,000-row seed) on a busy 2-core machine.
+  }, 180_000);
 
   it('refuses to run a single role on the embedded defaults, which live inside one process', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of ['DATABASE_URL', 'RABBITMQ_URL', 'QUEUE_DRIVER']) delete env[name];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--role', 'web'], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(2);
-    expect(stderr).toContain('--role web needs a database and a broker shared between processes');
+    const { exited, output } = processes.start(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/start.ts', '--role', 'web'],
+      { env },
+    );
+    expect(await exited).toBe(2);
+    expect(output()).toContain('--role web needs a database and a broker shared between processes');
   });
 });

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import type { QueueDriver } from '../../shared/queue/port.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { RABBITMQ_TEST_URL, createTestDriver } from '../helpers/platform.ts';
 import { deleteRabbitNamespace } from '../helpers/rabbitmq.ts';
+import { testProcesses, type TestChild } from '../helpers/processes.ts';
 import { waitFor } from '../helpers/wait.ts';
 import type { Db } from '../../shared/db/port.ts';
 
@@ -22,6 +21,8 @@ const spec = {
   retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
 };
 
+// Every worker is killed when its test ends, passed or failed: none outlives it.
+const processes = testProcesses();
 let db: Db;
 let url: string;
 let drop: () => Promise<void>;
@@ -45,15 +46,8 @@ afterAll(async () => {
   await drop?.();
 });
 
-function startWorker(
-  holdMs: number,
-  env: Record<string, string> = {},
-): {
-  child: ChildProcess;
-  lines: string[];
-  exited: Promise<number | null>;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/fixtures/worker-process.ts'], {
+function startWorker(holdMs: number, env: Record<string, string> = {}): TestChild {
+  return processes.start(process.execPath, ['--import', 'tsx', 'tests/fixtures/worker-process.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: url,
@@ -65,10 +59,6 @@ function startWorker(
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, lines, exited };
 }
 
 const effectsFor = async (id: string) =>

@@ -1,32 +1,18 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambdas, type LambdaBuild } from '../../scripts/build.ts';
+import { describe, expect, inject, it } from 'vitest';
 import { budgetKbOf } from '../../scripts/lambda/build/budgets.ts';
-import { OPTIONAL_NEVER_LOADED, PROJECT_ROOT } from '../../scripts/lambda/build/bundle.ts';
+import { OPTIONAL_NEVER_LOADED } from '../../scripts/lambda/build/bundle.ts';
 import { SYNTHETIC_IDS } from '../../scripts/lambda/build/entries.ts';
 import { loadManifest } from '../../shared/runtime/manifest.ts';
 
-// Outside the repo, so nothing but what the test links in can be resolved by the bundles.
-let root: string;
-let outDir: string;
-let builds: LambdaBuild[];
-
-beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'fnstack-lambda-'));
-  outDir = path.join(root, 'lambda');
-  builds = await buildLambdas({ outDir });
-});
-
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
+// Built once for the run, outside the repo, with only @aws-sdk beside them (tests/setup/lambda-bundles.ts).
+const { root, project: builds } = inject('lambdaBundles');
 
 describe('Lambda bundles', () => {
   it('are built for every function of the manifest plus the synthetic ones', async () => {
@@ -65,11 +51,6 @@ describe('Lambda bundles', () => {
 
   it('load in a plain Node process with only the AWS SDK installed beside them', async () => {
     // What Lambda's nodejs24.x runtime offers: the SDK v3 on the resolution path, nothing else.
-    await mkdir(path.join(root, 'node_modules'));
-    await symlink(
-      path.join(PROJECT_ROOT, 'node_modules', '@aws-sdk'),
-      path.join(root, 'node_modules', '@aws-sdk'),
-    );
     const urls = builds.map((build) => pathToFileURL(path.join(build.dir, 'index.mjs')).href);
     const script = `for (const url of ${JSON.stringify(urls)}) console.log(typeof (await import(url)).handler);`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
