@@ -8,8 +8,13 @@ import type { Context } from 'aws-lambda';
  */
 let current: { awsRequestId: string } | undefined;
 
+/**
+ * The fields of the invocation in progress, as a new object on every call: pino merges a log
+ * call's own fields INTO what its mixin returns, so a shared object would carry one line's fields
+ * (a record's `reason`, `err`) into every later line of the container.
+ */
 export function invocationFields(): object {
-  return current ?? {};
+  return current ? { awsRequestId: current.awsRequestId } : {};
 }
 
 /** middy middleware: scope log lines to the invocation, and forget it afterwards. */

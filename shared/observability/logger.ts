@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
  * JSON logs (pino). Every log line of a request or a message carries `correlationId`, so one
@@ -6,15 +6,23 @@ import { pino, type Logger } from 'pino';
  */
 export function createLogger(
   level: string = process.env.LOG_LEVEL ?? 'info',
-  options: { mixin?: () => object } = {},
+  options: {
+    /** Fields for every line, asked for at each line; must return a new object each time (pino merges into it). */
+    mixin?: () => object;
+    /** Where lines go; default stdout. */
+    destination?: DestinationStream;
+  } = {},
 ): Logger {
-  return pino({
-    level,
-    ...(options.mixin ? { mixin: options.mixin } : {}),
-    base: { service: 'fnstack' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+  return pino(
+    {
+      level,
+      ...(options.mixin ? { mixin: options.mixin } : {}),
+      base: { service: 'fnstack' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination,
+  );
 }
 
 export type { Logger };

@@ -102,6 +102,25 @@ describe('task bundles: partial batch responses', () => {
     expect(dead.find((m) => m.envelope?.id === idOf(invalid))?.error).toMatch(/^invalid payload/);
   });
 
+  it("logs each record's lines with its own fields only, every line with the invocation's request id", async () => {
+    const malformed: SqsRecordOptions = { body: 'not json', queue: sqsName(FLAKY_QUEUE) };
+    const valid = flakyRecord(false, 'clean lines');
+    const { logs } = await runTask(FLAKY, [malformed, valid]);
+
+    const lines = logs
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const dead = lines.find((line) => line.msg === 'malformed message dead-lettered');
+    const succeeded = lines.find((line) => line.msg === 'task succeeded' && line.messageId === idOf(valid));
+    expect(dead).toHaveProperty('reason');
+    expect(succeeded).toBeDefined();
+    expect(succeeded).not.toHaveProperty('reason');
+    const requestIds = new Set(lines.map((line) => line.awsRequestId));
+    expect(requestIds.size).toBe(1);
+    expect([...requestIds][0]).toEqual(expect.any(String));
+  });
+
   it('counts attempts from ApproximateReceiveCount: the last attempt dead-letters with the error', async () => {
     const last = flakyRecord(true, 'last', { receiveCount: FLAKY_SPEC.retry.attempts });
     const { response } = await runTask(FLAKY, [last]);
