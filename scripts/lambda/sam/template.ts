@@ -74,23 +74,28 @@ const sub = (text: string) => ({ 'Fn::Sub': text });
 const arnOf = (resource: string) => ({ 'Fn::GetAtt': [resource, 'Arn'] });
 
 /**
- * Every function may publish (HTTP triggers, schedules, tasks that queue more work and send dead
- * letters), so all may send to the deployment's queues. Reading and deleting is limited to the
- * dead-letter queues (the DLQ list and replay routes); a task's own queue is polled by its event
- * source mapping, whose policy SAM adds. ListQueues is the readiness check (`GET /readyz`), which
- * IAM can only scope to the account's queues as a whole.
+ * What the functions' SDK calls need (tests/unit/sam-policy.test.ts checks every SQS command a
+ * bundle imports against this, queue by queue):
+ * - every function may publish (HTTP triggers, schedules, tasks that queue more work, dead
+ *   letters), so all may send to the deployment's queues and look them up;
+ * - a task sets a failed record's retry delay by changing its visibility on its own (main) queue,
+ *   and the dead-letter listing does the same on a DLQ, so that is granted on both;
+ * - reading and deleting stays limited to the dead-letter queues (the DLQ list and replay routes):
+ *   a task's own queue is polled by its event source mapping, whose policy SAM adds;
+ * - ListQueues is the readiness check (`GET /readyz`), which IAM can only scope to the account.
  */
+const QUEUES = 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueuePrefix}*';
 const QUEUE_POLICY = {
   Statement: [
     {
       Effect: 'Allow',
-      Action: ['sqs:SendMessage', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes'],
-      Resource: sub('arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueuePrefix}*'),
+      Action: ['sqs:SendMessage', 'sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+      Resource: sub(QUEUES),
     },
     {
       Effect: 'Allow',
-      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
-      Resource: sub('arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueuePrefix}*-dlq'),
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+      Resource: sub(`${QUEUES}-dlq`),
     },
     {
       Effect: 'Allow',
