@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type {
+  APIGatewayProxyEvent,
   APIGatewayProxyEventV2,
   EventBridgeEvent,
   LambdaFunctionURLEvent,
@@ -75,6 +76,92 @@ export function functionUrlEvent(options: FunctionUrlEventOptions): LambdaFuncti
     domainName: `${SAMPLE_URL_ID}.lambda-url.${SAMPLE_REGION}.on.aws`,
     extraHeaders: { 'x-amzn-tls-cipher-suite': 'TLS_AES_128_GCM_SHA256', 'x-amzn-tls-version': 'TLSv1.3' },
   });
+}
+
+export interface RestApiEventOptions extends FunctionUrlEventOptions {
+  /** The API's stage, as in the execute-api URL `https://<id>.execute-api.<region>.amazonaws.com/<stage>/...`. */
+  stage?: string;
+  /** The resource that matched, e.g. `/jobs/{id}`; default the greedy `/{proxy+}`. */
+  resource?: string;
+}
+
+/**
+ * An API Gateway REST API request, payload format 1.0 (`sam local generate-event apigateway
+ * aws-proxy`). `path` is the resource path without the stage; `requestContext.path` is what the
+ * client asked for, stage included.
+ */
+export function restApiEvent(options: RestApiEventOptions): APIGatewayProxyEvent {
+  const time = options.time ?? new Date();
+  const stage = options.stage ?? 'prod';
+  const method = options.method.toUpperCase();
+  const [path, pathQuery] = splitPath(options.path);
+  const query = [...pathQuery, ...queryPairs(options.query ?? {})];
+  const { headers: given, cookies } = lowerCaseHeaders(options.headers ?? {});
+  const body = encodeBody(options);
+  const domainName = `${SAMPLE_API_ID}.execute-api.${SAMPLE_REGION}.amazonaws.com`;
+  // REST APIs pass header names as the client sent them; ours are lower-case, which is allowed.
+  const headers: Record<string, string> = {
+    accept: '*/*',
+    host: domainName,
+    'user-agent': SAMPLE_USER_AGENT,
+    'x-amzn-trace-id': traceId(time),
+    'x-forwarded-for': SAMPLE_SOURCE_IP,
+    'x-forwarded-port': '443',
+    'x-forwarded-proto': 'https',
+    ...(cookies.length > 0 ? { cookie: cookies.join('; ') } : {}),
+    ...(body ? bodyHeaders(body, options) : {}),
+    ...given,
+  };
+  const multiValueQuery: Record<string, string[]> = {};
+  for (const [name, value] of query) (multiValueQuery[name] ??= []).push(value);
+  const resource = options.resource ?? '/{proxy+}';
+  return {
+    resource,
+    path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: query.length > 0 ? Object.fromEntries(query) : null,
+    multiValueQueryStringParameters: query.length > 0 ? multiValueQuery : null,
+    pathParameters: resource === '/{proxy+}' ? { proxy: path.slice(1) } : null,
+    stageVariables: null,
+    requestContext: {
+      accountId: SAMPLE_ACCOUNT_ID,
+      apiId: SAMPLE_API_ID,
+      authorizer: undefined,
+      domainName,
+      domainPrefix: SAMPLE_API_ID,
+      extendedRequestId: randomBytes(10).toString('base64'),
+      httpMethod: method,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: headers['x-forwarded-for']?.split(',')[0]?.trim() ?? SAMPLE_SOURCE_IP,
+        user: null,
+        userAgent: headers['user-agent'] ?? '',
+        userArn: null,
+      },
+      path: `/${stage}${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: options.requestId ?? randomUUID(),
+      requestTime: clfTime(time),
+      requestTimeEpoch: time.getTime(),
+      resourceId: 'abc123',
+      resourcePath: resource,
+      stage,
+    },
+    body: body?.text ?? null,
+    isBase64Encoded: body?.base64 ?? false,
+  };
 }
 
 interface Frontend {

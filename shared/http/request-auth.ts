@@ -165,14 +165,33 @@ async function formField(c: Context, contentType: string | null, name: string): 
 /**
  * The client's address. Behind `trustedHops` proxies that each append to X-Forwarded-For, it is the
  * entry that many from the right: entries further left were written by the client and prove
- * nothing. Without trusted proxies the header is ignored and the connection's address is used.
+ * nothing. Without trusted proxies the header is ignored and the peer's address is used.
+ *
+ * On Lambda the peer is the address API Gateway (or the function URL) saw, from the event's
+ * `requestContext`, which the caller cannot forge; API Gateway also appends it to
+ * X-Forwarded-For, so that last entry is the peer itself, not a hop of a proxy in front.
  */
 export function clientIpOf(c: Context, trustedHops: number): string | undefined {
+  const peer = peerAddress(c);
   if (trustedHops > 0) {
     const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim());
+    if (peer.fromGateway && hops.at(-1) === peer.address) hops.pop();
     const client = hops[hops.length - trustedHops];
     if (client) return client;
   }
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress;
+  return peer.address;
+}
+
+interface LambdaRequestContext {
+  http?: { sourceIp?: string };
+  identity?: { sourceIp?: string | null };
+}
+
+/** The other end of the connection: the socket's address, or on Lambda, what API Gateway saw. */
+function peerAddress(c: Context): { address: string | undefined; fromGateway: boolean } {
+  const env = c.env as
+    { incoming?: { socket?: { remoteAddress?: string } }; requestContext?: LambdaRequestContext } | undefined;
+  const gateway = env?.requestContext?.http?.sourceIp ?? env?.requestContext?.identity?.sourceIp;
+  if (gateway) return { address: gateway, fromGateway: true };
+  return { address: env?.incoming?.socket?.remoteAddress, fromGateway: false };
 }

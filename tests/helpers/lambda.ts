@@ -133,10 +133,15 @@ export async function answerOfResponse(response: Response): Promise<HttpAnswer> 
 
 export function answerOfLambda(result: HttpResult): HttpAnswer {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) {
-    if (name.toLowerCase() !== 'set-cookie') headers[name.toLowerCase()] = String(value);
-  }
+  // A REST API (v1) answer carries its headers in multiValueHeaders, others in headers.
   const multi = (result as { multiValueHeaders?: Record<string, string[]> }).multiValueHeaders ?? {};
+  const entries: [string, string][] = [
+    ...Object.entries(result.headers ?? {}).map(([name, value]): [string, string] => [name, String(value)]),
+    ...Object.entries(multi).map(([name, values]): [string, string] => [name, values.join(', ')]),
+  ];
+  for (const [name, value] of entries) {
+    if (name.toLowerCase() !== 'set-cookie') headers[name.toLowerCase()] = value;
+  }
   const cookies = [
     ...((result as { cookies?: string[] }).cookies ?? []),
     ...Object.entries(multi).flatMap(([name, values]) => (name.toLowerCase() === 'set-cookie' ? values : [])),

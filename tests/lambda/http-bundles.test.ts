@@ -4,7 +4,12 @@ import { createHttpApp, type HttpApp } from '../../shared/http/app.ts';
 import { encodeFlash } from '../../shared/http/flash.ts';
 import { runSeeds } from '../../shared/runtime/seeds.ts';
 import type { HttpResult } from '../../shared/lambda/types.ts';
-import { functionUrlEvent, httpEvent, type HttpEventOptions } from '../../scripts/lambda/events.ts';
+import {
+  functionUrlEvent,
+  httpEvent,
+  restApiEvent,
+  type HttpEventOptions,
+} from '../../scripts/lambda/events.ts';
 import {
   answerOfLambda,
   answerOfResponse,
@@ -447,6 +452,38 @@ describe('HTTP bundles: event sources and warm invocations', () => {
     const [viaApi, viaUrl] = resultsOf<HttpResult>(run).map(answerOfLambda).map(comparable);
     expect(viaUrl).toEqual(viaApi);
     expect(viaUrl!.status).toBe(200);
+  });
+
+  it('ignores a body on a GET event (API Gateway forwards one) and answers like the runner', async () => {
+    const headers = { 'x-correlation-id': 'get-with-a-body' };
+    const request = { method: 'GET' as const, path: '/gradcafe/api/analysis', headers };
+    const local = await answerOfResponse(
+      await runner.fetch(toRequest({ ...request, shows: 'a read', status: 200 })),
+    );
+    const run = await invoke(
+      bundles.bundle('gradcafe-api-analysis'),
+      [httpEvent({ ...request, body: '{"ignored":true}' }), restApiEvent({ ...request, body: 'ignored' })],
+      stack.env,
+    );
+    for (const answer of resultsOf<HttpResult>(run).map(answerOfLambda)) {
+      expect(comparable(answer)).toEqual(comparable(local));
+      expect(answer.headers['x-correlation-id']).toEqual(expect.any(String));
+    }
+  });
+
+  it('keeps the stage of a REST API (v1) event in the redirects it answers', async () => {
+    const run = await invoke(
+      bundles.bundle('notes-page'),
+      [
+        restApiEvent({ method: 'GET', path: '/notes/', headers: { accept: 'text/html' }, stage: 'prod' }),
+        httpEvent({ method: 'GET', path: '/notes/', headers: { accept: 'text/html' } }),
+      ],
+      stack.env,
+    );
+    const [viaStage, viaHttpApi] = resultsOf<HttpResult>(run).map(answerOfLambda);
+    expect(viaStage!.status).toBe(303);
+    expect(viaStage!.headers.location).toBe('/prod/auth/login?next=%2Fnotes%2F');
+    expect(viaHttpApi!.headers.location).toBe('/auth/login?next=%2Fnotes%2F');
   });
 
   it('keeps nothing of one invocation in the next: correlation ids and request ids are per invocation', async () => {

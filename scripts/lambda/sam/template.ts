@@ -236,8 +236,8 @@ export function samTemplate(
             QUEUE_PREFIX: ref('QueuePrefix'),
             LOG_LEVEL: ref('LogLevel'),
             NODE_ENV: 'production',
-            // API Gateway appends the caller's address to X-Forwarded-For.
-            TRUSTED_PROXY_HOPS: '1',
+            // The caller's address is API Gateway's own sourceIp; count only proxies in front of it.
+            TRUSTED_PROXY_HOPS: ref('TrustedProxyHops'),
             NODE_OPTIONS: '--enable-source-maps',
           },
         },
@@ -390,6 +390,14 @@ function parameters(manifest: Manifest): SamTemplate['Parameters'] {
       Type: 'String',
       Default: 'info',
       AllowedValues: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    },
+    TrustedProxyHops: {
+      Type: 'Number',
+      Default: 0,
+      MinValue: 0,
+      MaxValue: 10,
+      Description:
+        'Proxies in front of API Gateway that append to X-Forwarded-For (CloudFront: 1); API Gateway itself is not counted.',
     },
     SubnetIds: {
       Type: 'CommaDelimitedList',
