@@ -6,11 +6,11 @@ export default defineHttp({
   path: '/api/applicants',
   summary: 'Stored GradCafe applicants, newest first, paginated and filterable by term, status and degree',
   description:
-    'page >= 1, pageSize 1..100 (default 20); a page past the last one is a 400 naming the last page.',
+    'Page with limit (1..100, default 20) and offset; an offset past the end answers no items and the total.',
   query: applicantsQuerySchema,
   responses: {
-    200: { description: 'One page: items, page, pageSize, total, totalPages' },
-    400: { description: 'Malformed filter or paging' },
+    200: { description: 'One page: items, total, limit, offset' },
+    400: { description: 'Malformed filter or paging, or an unknown query parameter' },
   },
   handler: async ({ query }, ctx) => json(await listApplicants(ctx.db, query)),
 });

@@ -204,5 +204,10 @@ function rowCountOf(result: Pick<Results<unknown>, 'rowCount' | 'affectedRows'> 
 function asDbError(err: unknown): unknown {
   const isSqlError =
     err instanceof Error && 'severity' in err && typeof (err as { code?: unknown }).code === 'string';
-  return isSqlError ? err : new DbError(`Embedded database failed: ${messageOf(err)}`, { cause: err });
+  if (!isSqlError) return new DbError(`Embedded database failed: ${messageOf(err)}`, { cause: err });
+  // PGlite puts the statement's parameter values on its errors, and a logged error carries every
+  // field: user text, emails, client addresses. The statement and the SQLSTATE are what a log needs
+  // (as node-postgres gives them).
+  delete (err as { params?: unknown }).params;
+  return err;
 }

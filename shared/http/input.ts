@@ -19,12 +19,22 @@ export interface RequestInput {
 
 export type InputReader = (req: HonoRequest) => Promise<RequestInput>;
 
-type InputSchemas = Pick<HttpDefinition, 'params' | 'query' | 'body'>;
+type InputSchemas = Pick<HttpDefinition, 'params' | 'query' | 'body' | 'hidden'>;
+
+/** JSON nested deeper than this is refused: no real request needs it, and deep values cost stack. */
+export const MAX_INPUT_DEPTH = 32;
 
 /**
  * Build, once per route, the function that reads and validates a request's params, query
  * and body against the definition's zod schemas. Every part is checked before failing, so
  * one 400 lists all the problems.
+ *
+ * Before any schema runs, every value and key in every part is checked for what no schema
+ * should have to think of: a NUL character (Postgres refuses it in text: a 500 later), JSON
+ * nested deeper than MAX_INPUT_DEPTH, and, on API routes (the ones in the OpenAPI document,
+ * i.e. not `hidden`), a query parameter the route does not declare: a typo such as `?limt=5` is
+ * a 400 naming the allowed ones rather than silently ignored. Pages tolerate unknown parameters
+ * (links from elsewhere carry `utm_*` and the like).
  *
  * Query strings and forms can repeat a key (`?tag=a&tag=b`). A field gets an array only when
  * its schema is an array; any other field gets the first value, so `?limit=5&limit=9` is
@@ -38,18 +48,67 @@ export function createInputReader(schemas: InputSchemas): InputReader {
   const { params, query, body } = schemas;
   const queryArrays = arrayFieldsOf(query);
   const bodyArrays = arrayFieldsOf(body);
+  const allowedQuery = schemas.hidden ? undefined : fieldsOf(query);
   return async (req) => {
     // Read the body first: a body that cannot be parsed at all is its own 400 (MALFORMED_*).
     const rawBody = body ? await readBody(req, bodyArrays) : undefined;
+    const raw = { params: req.param() as unknown, query: readQuery(req, queryArrays), body: rawBody };
+    const refused: ValidationDetail[] = [];
+    for (const [part, value] of Object.entries(raw)) refused.push(...unsafeValues(part, value));
+    if (allowedQuery) refused.push(...unknownQueryParameters(raw.query, allowedQuery));
+    if (refused.length > 0) throw new ValidationError(summarize(refused), { details: refused });
+
     const issues: ValidationDetail[] = [];
     const input: RequestInput = {
-      params: params ? await check('params', params, req.param(), issues) : undefined,
-      query: query ? await check('query', query, readQuery(req, queryArrays), issues) : undefined,
+      params: params ? await check('params', params, raw.params, issues) : undefined,
+      query: query ? await check('query', query, raw.query, issues) : undefined,
       body: body ? await check('body', body, rawBody, issues) : undefined,
     };
     if (issues.length > 0) throw new ValidationError(summarize(issues), { details: issues });
     return input;
   };
+}
+
+/**
+ * NUL characters in strings or keys, and nesting past MAX_INPUT_DEPTH, anywhere in `value`.
+ * Iterative, so no input can exhaust the stack while being checked.
+ */
+function unsafeValues(part: string, value: unknown): ValidationDetail[] {
+  const found: ValidationDetail[] = [];
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: part, depth: 0 }];
+  while (pending.length > 0 && found.length < 10) {
+    const { value: current, path, depth } = pending.pop()!;
+    if (typeof current === 'string') {
+      if (current.includes('\0')) found.push({ path, message: 'must not contain a NUL character (\\u0000)' });
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      found.push({ path, message: `is nested more than ${MAX_INPUT_DEPTH} levels deep` });
+      continue;
+    }
+    for (const [key, child] of Object.entries(current)) {
+      const childPath = `${path}.${key.replaceAll('\0', '\\u0000').slice(0, 100)}`;
+      if (key.includes('\0'))
+        found.push({ path: childPath, message: 'has a NUL character (\\u0000) in its name' });
+      pending.push({ value: child, path: childPath, depth: depth + 1 });
+    }
+  }
+  return found;
+}
+
+function unknownQueryParameters(
+  query: Record<string, unknown>,
+  allowed: ReadonlySet<string>,
+): ValidationDetail[] {
+  const unknown = Object.keys(query).filter((name) => !allowed.has(name));
+  if (unknown.length === 0) return [];
+  const expected =
+    allowed.size > 0 ? `allowed: ${[...allowed].join(', ')}` : 'this route takes no query parameters';
+  return unknown.slice(0, 10).map((name) => ({
+    path: `query.${name.slice(0, 100)}`,
+    message: `is not a parameter of this route (${expected})`,
+  }));
 }
 
 async function check(
@@ -133,6 +192,13 @@ function pickValues<V>(
       return [key, Array.isArray(value) ? value[0] : value];
     }),
   );
+}
+
+/** The top-level field names of an object schema; undefined for a schema that is not one (no check). */
+function fieldsOf(schema: z.ZodType | undefined): ReadonlySet<string> | undefined {
+  if (!schema) return new Set();
+  const object = unwrap(schema);
+  return object instanceof z.ZodObject ? new Set(Object.keys(object.shape as object)) : undefined;
 }
 
 /** Names of the top-level fields whose schema is an array (through optional/default/pipe...). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DbError, DbUnavailableError, type Db } from '../../shared/db/port.ts';
+import { createLogger } from '../../shared/observability/logger.ts';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.ts';
 
 describe.each(dbBackends)('DB port on %s', (backend) => {
@@ -28,6 +29,21 @@ describe.each(dbBackends)('DB port on %s', (backend) => {
     (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
 
   describe('query', () => {
+    it('fails with an error that logs its statement and SQLSTATE, never its parameter values', async () => {
+      const lines: string[] = [];
+      const log = createLogger('info', { destination: { write: (line: string) => void lines.push(line) } });
+      const err = await db
+        .query('select $1::int as n, $2::text as ip', ['secret-user-text', '198.51.100.77'])
+        .catch((e: unknown) => e);
+      log.error({ err }, 'statement failed');
+
+      expect((err as { code?: string }).code).toBe('22P02');
+      const logged = JSON.parse(lines[0]!) as { err: Record<string, unknown> };
+      expect(logged.err).toMatchObject({ code: '22P02' });
+      expect(lines[0]).not.toContain('198.51.100.77');
+      expect(JSON.stringify(logged.err.params ?? null)).toBe('null');
+    });
+
     it('binds parameters and reports rowCount like pg', async () => {
       const inserted = await db.query<{ id: number }>(
         'insert into items (label, n) values ($1, $2), ($3, $4) returning id',

@@ -8,7 +8,6 @@ import type { Applicant } from '../../functions/gradcafe/lib/model.ts';
 import { normalizeEntries } from '../../functions/gradcafe/lib/normalize.ts';
 import type { HttpCtx } from '../../shared/contract/index.ts';
 import type { Db } from '../../shared/db/port.ts';
-import { ValidationError } from '../../shared/errors.ts';
 import { createFakeCtx, fakeRequest } from '../helpers/fake-ctx.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
 
@@ -30,10 +29,9 @@ async function get(db: Db, rawQuery: Record<string, string>) {
     status: res.status,
     body: (await res.json()) as {
       items: Applicant[];
-      page: number;
-      pageSize: number;
       total: number;
-      totalPages: number;
+      limit: number;
+      offset: number;
     },
   };
 }
@@ -58,17 +56,12 @@ describe.each(dbBackends)('GET /gradcafe/api/applicants on %s', (backend) => {
   it('lists the newest 20 by default, with totals', async () => {
     const { status, body } = await get(db, {});
     expect(status).toBe(200);
-    expect(body).toMatchObject({
-      page: 1,
-      pageSize: 20,
-      total: stored.length,
-      totalPages: Math.ceil(stored.length / 20),
-    });
+    expect(body).toMatchObject({ total: stored.length, limit: 20, offset: 0 });
     expect(body.items).toEqual(newestFirst(stored).slice(0, 20));
   });
 
   it('returns the stored values with their types (dates as YYYY-MM-DD, numbers as numbers)', async () => {
-    const { body } = await get(db, { pageSize: '100' });
+    const { body } = await get(db, { limit: '100' });
     const withAll = body.items.find((a) => a.gpa !== null && a.greAw !== null && a.decisionDate !== null);
     expect(withAll).toBeDefined();
     expect(withAll).toEqual(stored.find((a) => a.id === withAll!.id));
@@ -78,10 +71,10 @@ describe.each(dbBackends)('GET /gradcafe/api/applicants on %s', (backend) => {
 
   it('pages through everything without gaps or repeats', async () => {
     const seen: number[] = [];
-    for (let page = 1; ; page++) {
-      const { body } = await get(db, { page: String(page), pageSize: '100' });
+    for (let offset = 0; ; offset += 100) {
+      const { body } = await get(db, { offset: String(offset), limit: '100' });
       seen.push(...body.items.map((a) => a.id));
-      if (page >= body.totalPages) break;
+      if (offset + 100 >= body.total) break;
     }
     expect(seen).toEqual(newestFirst(stored).map((a) => a.id));
   });
@@ -92,26 +85,23 @@ describe.each(dbBackends)('GET /gradcafe/api/applicants on %s', (backend) => {
       (a) => a.term === term && a.status === 'Accepted' && a.degree === 'PhD',
     );
     expect(expected.length).toBeGreaterThan(0);
-    const { body } = await get(db, { term, status: 'Accepted', degree: 'PhD', pageSize: '100' });
+    const { body } = await get(db, { term, status: 'Accepted', degree: 'PhD', limit: '100' });
     expect(body.total).toBe(expected.length);
     expect(body.items.map((a) => a.id)).toEqual(expected.map((a) => a.id));
   });
 
-  it('answers page 1 of an empty result with an empty list', async () => {
+  it('answers the first page of an empty result with an empty list', async () => {
     const { body } = await get(db, { term: 'Spring 1999' });
-    expect(body).toEqual({ items: [], page: 1, pageSize: 20, total: 0, totalPages: 0 });
+    expect(body).toEqual({ items: [], total: 0, limit: 20, offset: 0 });
   });
 
-  it('refuses a page past the last one with a ValidationError naming the last page', async () => {
-    const lastPage = Math.ceil(stored.length / 50);
-    const err = await get(db, { page: String(lastPage + 1), pageSize: '50' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ValidationError);
-    expect((err as ValidationError).status).toBe(400);
-    expect((err as ValidationError).details).toMatchObject({ lastPage });
+  it('answers an offset past the end with no items and the real total', async () => {
+    const { body } = await get(db, { offset: String(stored.length + 10), limit: '50' });
+    expect(body).toEqual({ items: [], total: stored.length, limit: 50, offset: stored.length + 10 });
   });
 
   it('keeps hostile filter values as data even past the schema (parameterized SQL)', async () => {
-    const hostile = { page: 1, pageSize: 20, term: "x' or '1'='1", status: undefined, degree: undefined };
+    const hostile = { limit: 20, offset: 0, term: "x' or '1'='1", status: undefined, degree: undefined };
     const page = await listApplicants(db, hostile as unknown as ApplicantsQuery);
     expect(page.total).toBe(0);
     const { rows } = await db.query<{ n: number }>('select count(*)::int as n from gradcafe.applicants');

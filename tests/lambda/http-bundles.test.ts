@@ -263,14 +263,14 @@ const SAMPLES: Record<string, Sample[]> = {
       status: 200,
       method: 'GET',
       path: '/gradcafe/api/applicants',
-      query: { pageSize: '3', page: '2', status: 'Accepted' },
+      query: { limit: '3', offset: '3', status: 'Accepted' },
     },
     {
       shows: 'invalid query parameters, 400',
       status: 400,
       method: 'GET',
       path: '/gradcafe/api/applicants',
-      query: { pageSize: ['abc', '5'], term: "Fall 2026'; drop table gradcafe.applicants;--" },
+      query: { limit: ['abc', '5'], term: "Fall 2026'; drop table gradcafe.applicants;--" },
     },
   ],
   'gradcafe-feed-entries': [

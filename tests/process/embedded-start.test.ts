@@ -80,7 +80,7 @@ describe('embedded start', () => {
       });
       expect(pull.status).toBe(202);
 
-      const applicants = (await (await fetch(first.url + '/gradcafe/api/applicants?pageSize=1')).json()) as {
+      const applicants = (await (await fetch(first.url + '/gradcafe/api/applicants?limit=1')).json()) as {
         total: number;
       };
       expect(applicants.total).toBeGreaterThan(5000);
@@ -93,7 +93,7 @@ describe('embedded start', () => {
     try {
       // The admin exists now: named, its password not printed again.
       expect(second.output()).toMatch(/admin\s+admin@example\.com\n/);
-      const applicants = (await (await fetch(second.url + '/gradcafe/api/applicants?pageSize=1')).json()) as {
+      const applicants = (await (await fetch(second.url + '/gradcafe/api/applicants?limit=1')).json()) as {
         total: number;
       };
       expect(applicants.total).toBeGreaterThan(5000);

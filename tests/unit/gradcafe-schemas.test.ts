@@ -1,40 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applicantsQuerySchema,
-  MAX_PAGE,
-  MAX_PAGE_SIZE,
-} from '../../functions/gradcafe/lib/applicants-query.ts';
+import { applicantsQuerySchema } from '../../functions/gradcafe/lib/applicants-query.ts';
+import { MAX_PAGE_LIMIT, MAX_PAGE_OFFSET } from '../../shared/contract/pagination.ts';
 import { analysisParamsSchema } from '../../functions/gradcafe/lib/schemas.ts';
 
 describe('applicants query schema', () => {
   it('defaults to the first page of 20', () => {
-    expect(applicantsQuerySchema.parse({})).toEqual({ page: 1, pageSize: 20 });
+    expect(applicantsQuerySchema.parse({})).toEqual({ limit: 20, offset: 0 });
   });
 
   it('reads query-string numbers and filters', () => {
     expect(
       applicantsQuerySchema.parse({
-        page: '3',
-        pageSize: '50',
+        offset: '100',
+        limit: '50',
         term: 'Fall 2025',
         status: 'Wait listed',
         degree: 'PhD',
       }),
-    ).toEqual({ page: 3, pageSize: 50, term: 'Fall 2025', status: 'Wait listed', degree: 'PhD' });
+    ).toEqual({ limit: 50, offset: 100, term: 'Fall 2025', status: 'Wait listed', degree: 'PhD' });
   });
 
   it('treats blank filters as absent', () => {
-    expect(applicantsQuerySchema.parse({ term: '', status: ' ' })).toEqual({ page: 1, pageSize: 20 });
+    expect(applicantsQuerySchema.parse({ term: '', status: ' ' })).toEqual({ limit: 20, offset: 0 });
   });
 
   it.each([
-    ['page 0', { page: '0' }],
-    ['negative page', { page: '-1' }],
-    ['page past the cap', { page: String(MAX_PAGE + 1) }],
-    ['fractional page', { page: '1.5' }],
-    ['non-numeric page', { page: 'abc' }],
-    ['pageSize 0', { pageSize: '0' }],
-    ['pageSize over the cap', { pageSize: String(MAX_PAGE_SIZE + 1) }],
+    ['a negative offset', { offset: '-1' }],
+    ['an offset past the cap', { offset: String(MAX_PAGE_OFFSET + 1) }],
+    ['a fractional offset', { offset: '1.5' }],
+    ['a non-numeric offset', { offset: 'abc' }],
+    ['limit 0', { limit: '0' }],
+    ['a limit over the cap', { limit: String(MAX_PAGE_LIMIT + 1) }],
   ])('rejects %s', (_, query) => {
     expect(applicantsQuerySchema.safeParse(query).success).toBe(false);
   });

@@ -87,7 +87,16 @@ const triggerJob = defineHttp({
   handler: async (_req, ctx) => json(await ctx.jobs.trigger('demo_job', { n: 1 }), 202),
 });
 
+const page = defineHttp({
+  method: 'GET',
+  path: '/page',
+  summary: 'A page',
+  hidden: true,
+  handler: () => json({ page: true }),
+});
+
 const fixtures = {
+  'functions/demo/page.ts': page,
   'functions/demo/rows.ts': countRows,
   'functions/demo/optional.ts': optionalBody,
   'functions/demo/trigger.ts': triggerJob,
@@ -212,6 +221,63 @@ describe('input validation', () => {
   it('takes the first value of a repeated query key unless the schema wants an array', async () => {
     const res = await postJson('/demo/echo?q=abc&q=zzz&tag=x&tag=y', '{"name":"ann"}');
     expect((await readJson(res)).query).toEqual({ q: 'abc', tag: ['x', 'y'] });
+  });
+});
+
+describe('input the database cannot take, and parameters a route does not have', () => {
+  const nulIn = async (res: Response) => {
+    expect(res.status).toBe(400);
+    const { error } = await readJson(res);
+    expect(error.code).toBe('VALIDATION_ERROR');
+    return (error.details as { path: string; message: string }[]).map((d) => [d.path, d.message]);
+  };
+
+  it('refuses a NUL character in a JSON string with 400 naming the field (Postgres would answer 500)', async () => {
+    expect(await nulIn(await postJson('/demo/echo', '{"name":"a\\u0000b"}'))).toEqual([
+      ['body.name', 'must not contain a NUL character (\\u0000)'],
+    ]);
+  });
+
+  it('refuses it in a form field, a query value, a path parameter and a JSON key', async () => {
+    const form = await t.app.request('/demo/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=a%00b',
+    });
+    expect(await nulIn(form)).toEqual([['body.name', expect.stringContaining('NUL')]]);
+    expect(await nulIn(await postJson('/demo/echo?q=a%00', '{"name":"a"}'))).toEqual([
+      ['query.q', expect.stringContaining('NUL')],
+    ]);
+    expect(await nulIn(await t.app.request('/demo/boom/not%00found'))).toEqual([
+      ['params.kind', expect.stringContaining('NUL')],
+    ]);
+    expect(await nulIn(await postJson('/demo/echo', '{"name":"a","tags":[],"x\\u0000":1}'))).toEqual([
+      ['body.x\\u0000', 'has a NUL character (\\u0000) in its name'],
+    ]);
+  });
+
+  it('refuses JSON nested deeper than 32 levels with 400, however deep', async () => {
+    for (const depth of [40, 10_000]) {
+      const deep = '{"name":"a","tags":' + '['.repeat(depth) + ']'.repeat(depth) + '}';
+      const res = await postJson('/demo/echo', deep);
+      expect(res.status).toBe(400);
+    }
+  });
+
+  it('answers an unknown query parameter on an API route with 400 listing the allowed ones', async () => {
+    const res = await postJson('/demo/echo?limt=5', '{"name":"a"}');
+    expect(res.status).toBe(400);
+    expect((await readJson(res)).error.details).toEqual([
+      { path: 'query.limt', message: 'is not a parameter of this route (allowed: q, tag)' },
+    ]);
+    const none = await t.app.request('/demo/rows?x=1');
+    expect(none.status).toBe(400);
+    expect((await readJson(none)).error.details[0].message).toContain('takes no query parameters');
+  });
+
+  it('lets a page (a route left out of the API document) ignore parameters it does not read', async () => {
+    const res = await t.app.request('/demo/page?utm_source=mail');
+    expect(res.status).toBe(200);
   });
 });
 

@@ -1,37 +1,25 @@
 import * as z from 'zod';
 import type { Queryable } from '../../../shared/db/port.ts';
-import { ValidationError } from '../../../shared/errors.ts';
+import { pageQueryFields, type Page } from '../../../shared/contract/pagination.ts';
 import { STATUSES, type Applicant } from './model.ts';
 import { degreeSchema, optionalField, termSchema } from './schemas.ts';
 
 /**
- * Listing stored applicants, newest first, a page at a time, optionally filtered.
+ * Listing stored applicants, newest first, a page at a time (`limit`/`offset`, as every listing
+ * of the platform), optionally filtered.
  *
  * @example
- *   const query = applicantsQuerySchema.parse({ term: 'Fall 2025', page: '2' });
- *   const page = await listApplicants(db, query); // { items, page: 2, pageSize: 20, total, totalPages }
+ *   const query = applicantsQuerySchema.parse({ term: 'Fall 2025', offset: '20' });
+ *   const page = await listApplicants(db, query); // { items, total, limit: 20, offset: 20 }
  */
-export const MAX_PAGE_SIZE = 100;
-/** Deep pages cost a long scan; nobody pages this far by hand. */
-export const MAX_PAGE = 10_000;
-
 export const applicantsQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
-  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
+  ...pageQueryFields,
   term: optionalField(termSchema),
   status: optionalField(z.enum(STATUSES)),
   degree: optionalField(degreeSchema),
 });
 
 export type ApplicantsQuery = z.infer<typeof applicantsQuerySchema>;
-
-export interface ApplicantsPage {
-  items: Applicant[];
-  page: number;
-  pageSize: number;
-  total: number;
-  totalPages: number;
-}
 
 interface ApplicantRow {
   id: number;
@@ -74,23 +62,13 @@ const COUNT_SQL = `
     and ($2::text is null or status = $2)
     and ($3::text is null or degree = $3)`;
 
-/**
- * One page of applicants. A page past the last one is a ValidationError (400) naming the
- * last page, rather than a silent empty list; page 1 of an empty result is fine.
- */
-export async function listApplicants(db: Queryable, query: ApplicantsQuery): Promise<ApplicantsPage> {
+/** One page of applicants. An offset past the end answers no items and the real total. */
+export async function listApplicants(db: Queryable, query: ApplicantsQuery): Promise<Page<Applicant>> {
   const filters = [query.term ?? null, query.status ?? null, query.degree ?? null];
-  const offset = (query.page - 1) * query.pageSize;
-  const { rows } = await db.query<ApplicantRow>(LIST_SQL, [...filters, query.pageSize, offset]);
+  const { rows } = await db.query<ApplicantRow>(LIST_SQL, [...filters, query.limit, query.offset]);
   // Past the end the window count is missing; one count query tells the caller where the end is.
   const total = rows[0]?.total ?? (await db.query<{ total: number }>(COUNT_SQL, filters)).rows[0]!.total;
-  const totalPages = Math.ceil(total / query.pageSize);
-  if (query.page > Math.max(1, totalPages)) {
-    throw new ValidationError(`page ${query.page} is past the last page (${Math.max(1, totalPages)})`, {
-      details: { page: query.page, lastPage: Math.max(1, totalPages), total },
-    });
-  }
-  return { items: rows.map(toApplicant), page: query.page, pageSize: query.pageSize, total, totalPages };
+  return { items: rows.map(toApplicant), total, limit: query.limit, offset: query.offset };
 }
 
 function toApplicant(row: ApplicantRow): Applicant {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { pageQueryFields, pageSchema, type Page } from '../../../shared/contract/pagination.ts';
 
 /**
  * The Notes app's data and its input schemas. Limits mirror the checks in sql/0004_notes.sql.
@@ -21,9 +22,6 @@ export const STATUS_LABELS: Record<TaskStatus, string> = {
 
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_DESCRIPTION_LENGTH = 2000;
-export const MAX_PAGE_SIZE = 100;
-/** Deep offsets cost a long scan and nobody pages that far; a clear 400 instead. */
-export const MAX_OFFSET = 100_000;
 
 export interface Task {
   id: string;
@@ -36,12 +34,7 @@ export interface Task {
   updatedAt: string;
 }
 
-export interface TaskPage {
-  items: Task[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export type TaskPage = Page<Task>;
 
 /** A blank form field means "not given". */
 const blankToUndefined = (value: unknown) =>
@@ -74,8 +67,7 @@ export const taskIdParams = z.object({ id: z.uuid() });
 
 export const taskListQuerySchema = z.object({
   status: z.preprocess(blankToUndefined, statusSchema.optional()),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
-  offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0),
+  ...pageQueryFields,
   /** Admins only: list another owner's tasks. */
   owner_id: z.preprocess(blankToUndefined, z.uuid().optional()),
 });
@@ -92,9 +84,4 @@ export const taskSchema = z.object({
   updatedAt: z.string(),
 }) satisfies z.ZodType<Task>;
 
-export const taskPageSchema = z.object({
-  items: z.array(taskSchema),
-  total: z.number().int(),
-  limit: z.number().int(),
-  offset: z.number().int(),
-}) satisfies z.ZodType<TaskPage>;
+export const taskPageSchema = pageSchema(taskSchema) satisfies z.ZodType<TaskPage>;
