@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, loadDotEnv } from '../shared/config.ts';
+import { ConfigError, loadConfig, loadDotEnv } from '../shared/config.ts';
 import { createDb } from '../shared/db/index.ts';
 import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import { createLogger } from '../shared/observability/logger.ts';
@@ -26,7 +26,7 @@ if (role !== 'all' && !ROLES.includes(role as Role)) {
 }
 const roles: Role[] = role === 'all' ? [...ROLES] : [role as Role];
 
-const config = loadConfig();
+const config = loadOrExit(() => loadConfig());
 if (role !== 'all' && (config.embeddedDb || config.queueDriver === 'memory')) {
   // The embedded database and the memory queue live inside one process: a web process would
   // queue jobs that no other process can ever see.
@@ -42,15 +42,34 @@ const shutdown = onShutdownSignal(log, config.SHUTDOWN_TIMEOUT_S);
 
 const startedAt = Date.now();
 const db = await createDb(config);
-const applied = await migrate(db, await loadMigrations(), log);
-
 const manifest = await loadManifest();
 const driver = createQueueDriver(config, log);
 const platform = createPlatform({ config, log, db, driver, manifest });
-const admin = describeAdmin(await bootstrapAdmin(platform.auth.users, config));
-// After the admin exists: the Notes demo tasks belong to the first admin.
-if (config.embeddedDb) await runSeeds(db, log);
-const runner = await startRunner(platform, { roles, port: config.PORT, host: config.HOST });
+
+// A stop requested while the runner still waits for its database: give up waiting and exit.
+const starting = new AbortController();
+shutdown.ready(async () => starting.abort(new Error('stopped during start-up')));
+let applied: string[] = [];
+let admin: string | undefined;
+const runner = await startRunner(platform, {
+  roles,
+  port: config.PORT,
+  host: config.HOST,
+  signal: starting.signal,
+  prepare: async () => {
+    applied = await migrate(db, await loadMigrations(), log);
+    admin = describeAdmin(await bootstrapAdmin(platform.auth.users, config));
+    // After the admin exists: the Notes demo tasks belong to the first admin.
+    if (config.embeddedDb) await runSeeds(db, log);
+  },
+}).catch((err: unknown) => {
+  if (starting.signal.aborted) return new Promise<never>(() => {}); // exiting (shutdown handler)
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`Port ${config.PORT} is already in use: stop what is listening there, or set PORT.`);
+    process.exit(1);
+  }
+  throw err;
+});
 shutdown.ready(() => runner.stop());
 
 const database = config.DATABASE_URL
@@ -73,3 +92,14 @@ const banner = [
   '',
 ];
 process.stdout.write(banner.join('\n') + '\n');
+
+/** A configuration error is the operator's to fix: its message alone, exit code 2, no stack. */
+function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}

@@ -1,6 +1,12 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpApp } from '../http/app.ts';
+import { errorBody } from '../http/errors.ts';
+import { json } from '../http/responses.ts';
+import { TopologyConflictError } from '../queue/errors.ts';
+import { describeDriver, redact } from '../queue/index.ts';
+import { waitUntilAvailable } from './dependencies.ts';
 import { PLATFORM_APP, queueName, topologyOf, type Manifest } from './manifest.ts';
 import type { Platform } from './platform.ts';
 import { createInFlight } from './in-flight.ts';
@@ -18,18 +24,39 @@ export interface Runner {
   stop(): Promise<void>;
 }
 
+export interface RunnerOptions {
+  roles: Role[];
+  port: number;
+  host?: string;
+  /**
+   * Work that needs the database, run once it answers and before any function is served:
+   * migrations, the first admin, sample data.
+   */
+  prepare?: () => Promise<void>;
+  /** Gives up waiting for the database (a stop requested during start-up): startRunner rejects. */
+  signal?: AbortSignal;
+}
+
+/** Routes that answer while the runner waits for its database: a probe must see why it is not ready. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
  * Run a platform in one process with the given roles. Every role serves HTTP: `web` serves
  * every function, `worker` and `scheduler` only the platform routes (health, readiness,
  * metrics), so each container can be probed and scraped the same way.
+ *
+ * A dependency that is down does not stop the runner from coming up:
+ * - HTTP listens first. Until the database answers (and `prepare` has run), functions answer 503
+ *   `STARTING` naming what is awaited, while /healthz, /readyz and /metrics answer as usual.
+ * - Without the broker, HTTP serves everything that does not queue work (enqueues answer 503)
+ *   and the worker connects, declares the topology and starts consuming once the broker appears.
+ * Each wait retries with capped backoff and logs one line per change, not one per attempt.
  */
-export async function startRunner(
-  platform: Platform,
-  options: { roles: Role[]; port: number; host?: string },
-): Promise<Runner> {
-  const { driver, db, log, manifest, metrics } = platform;
+export async function startRunner(platform: Platform, options: RunnerOptions): Promise<Runner> {
+  const { driver, db, log, manifest, metrics, config } = platform;
   const roles = options.roles;
-  await driver.declare(topologyOf(manifest));
+  const stopping = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopping.signal]) : stopping.signal;
 
   const served: Manifest = roles.includes('web')
     ? manifest
@@ -42,21 +69,57 @@ export async function startRunner(
     auth: platform.auth,
     beforeMetrics: () => sampleGauges(platform),
   });
+  const database = config.DATABASE_URL ? `Postgres ${redact(config.DATABASE_URL)}` : 'the embedded database';
+  let waitingFor: string | undefined = `waiting for ${database}`;
   const inFlight = createInFlight();
-  const server = await listen(inFlight.track(app.fetch), options.port, options.host ?? '0.0.0.0');
+  const handle = inFlight.track(app.fetch);
+  const gated: Fetch = (request, env) =>
+    waitingFor !== undefined && !PROBE_PATHS.has(new URL(request.url).pathname)
+      ? startingResponse(waitingFor)
+      : handle(request, env);
+  const server = await listen(gated, options.port, options.host ?? '0.0.0.0');
   const address = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${address.port}`;
 
-  const worker = roles.includes('worker') ? await startWorker(platform) : undefined;
-  const scheduler = roles.includes('scheduler') ? startScheduler(platform) : undefined;
+  try {
+    await waitUntilAvailable(database, () => db.ping(), { log, signal });
+    waitingFor = 'preparing the database';
+    await options.prepare?.();
+    waitingFor = undefined;
+  } catch (err) {
+    await closeServer(server);
+    throw err;
+  }
 
-  let stopping: Promise<void> | undefined;
+  const scheduler = roles.includes('scheduler') ? startScheduler(platform) : undefined;
+  let worker: { stop(): Promise<void> } | undefined;
+  const connect = async () => {
+    await driver.declare(topologyOf(manifest));
+    if (roles.includes('worker')) worker = await startWorker(platform);
+  };
+  // With the broker up, consumers are attached when startRunner returns; otherwise in the background.
+  // A topology conflict is not an outage: waiting cannot fix it, an operator must (see /readyz).
+  const broker = `the broker (${describeDriver(config)})`;
+  const retryable = (err: unknown) => !(err instanceof TopologyConflictError);
+  const connecting = connect()
+    .catch((err: unknown) => {
+      if (!retryable(err)) throw err;
+      return waitUntilAvailable(broker, connect, { log, signal, retryable });
+    })
+    .catch((err: unknown) => {
+      if (!signal.aborted) log.error({ err }, `${broker} cannot be used: the worker is not consuming`);
+    });
+  await Promise.race([connecting, sleep(FIRST_CONNECT_WAIT_MS, undefined, { ref: false })]);
+
+  let stopped: Promise<void> | undefined;
   return {
     url,
     roles,
     schedules: scheduler?.describe() ?? [],
     stop() {
-      stopping ??= (async () => {
+      stopped ??= (async () => {
+        stopping.abort(new Error('the runner is stopping'));
+        await connecting;
         // Stop taking work everywhere at once, then wait for what is in flight to finish.
         await Promise.all([
           scheduler?.stop(),
@@ -68,16 +131,27 @@ export async function startRunner(
         await platform.cache.close();
         await db.close();
       })();
-      return stopping;
+      return stopped;
     },
   };
 }
 
-function listen(
-  fetch: Parameters<typeof serve>[0]['fetch'],
-  port: number,
-  hostname: string,
-): Promise<ServerType> {
+/**
+ * How long startRunner waits for the first broker connection before returning: a reachable broker
+ * answers well within it, so a worker is consuming when startRunner returns; an unreachable one
+ * (a connect timeout) is left to the background.
+ */
+const FIRST_CONNECT_WAIT_MS = 5_000;
+
+function startingResponse(waitingFor: string): Response {
+  return json(errorBody('STARTING', `The service is starting: ${waitingFor}. Try again shortly.`), 503, {
+    'retry-after': '5',
+  });
+}
+
+type Fetch = Parameters<typeof serve>[0]['fetch'];
+
+function listen(fetch: Fetch, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', reject);

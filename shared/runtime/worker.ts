@@ -3,7 +3,10 @@ import { queueName, topologyOf } from './manifest.ts';
 import type { Platform } from './platform.ts';
 import { createTaskProcessor } from './task-processor.ts';
 
-/** Consume every task function's queue. `stop()` drains in-flight messages before resolving. */
+/**
+ * Consume every task function's queue, all or none (a failure stops the consumers already started).
+ * `stop()` drains in-flight messages before resolving.
+ */
 export async function startWorker(platform: Platform): Promise<{ stop(): Promise<void> }> {
   const { manifest, driver, db, metrics, log } = platform;
   const specs = new Map(topologyOf(manifest).queues.map((q) => [q.name, q]));
@@ -19,7 +22,13 @@ export async function startWorker(platform: Platform): Promise<{ stop(): Promise
       log,
       makeCtx: platform.taskCtx,
     });
-    consumers.push(await driver.consume(spec, handler));
+    try {
+      consumers.push(await driver.consume(spec, handler));
+    } catch (err) {
+      // All or nothing: a retry of startWorker must not find half of the queues consumed twice.
+      await Promise.all(consumers.map((c) => c.stop()));
+      throw err;
+    }
     log.debug({ queue: spec.name, kinds: spec.kinds, concurrency: spec.concurrency }, 'consuming');
   }
   return {

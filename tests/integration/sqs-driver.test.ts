@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QueueUnavailableError } from '../../shared/errors.ts';
@@ -12,6 +11,7 @@ import {
   startSqsEmulator,
   type SqsEmulator,
 } from '../helpers/sqs.ts';
+import { freePort, tcpProxy } from '../helpers/tcp-proxy.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { envelopeOf, recorder } from '../helpers/deliveries.ts';
 
@@ -31,15 +31,6 @@ function messagesIn(sqsName: string): number {
   if (!queue) throw new Error(`no queue ${sqsName}`);
   const { ready, delayed, inflight } = queue.messages;
   return ready.length + delayed.length + inflight.length;
-}
-
-/** A TCP port nothing listens on. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('sqs driver: topology and publishing', () => {
@@ -103,6 +94,28 @@ describe('sqs driver: topology and publishing', () => {
       await unreachable.close();
     }
     await expect(unreachable.check()).rejects.toThrow('closed');
+  });
+});
+
+describe('sqs driver: declared while SQS is away', () => {
+  it('refuses publishes with QueueUnavailableError (not unroutable), then declares and delivers once SQS is back', async () => {
+    const proxy = await tcpProxy(Number(new URL(sqs.endpoint).port));
+    const spec = testQueueSpec('late.a');
+    const options = sqsTestOptions(`http://127.0.0.1:${proxy.port}`);
+    const driver = createSqsDriver(options);
+    try {
+      await expect(driver.declare({ queues: [spec] })).rejects.toBeInstanceOf(QueueUnavailableError);
+      const envelope = createEnvelope({ kind: spec.kinds[0]!, payload: { n: 1 } });
+      await expect(driver.publish(envelope)).rejects.toBeInstanceOf(QueueUnavailableError);
+
+      await proxy.start();
+      await driver.check(); // ready only with the queues declared
+      await driver.publish(envelope);
+      expect(messagesIn(sqsQueueNames(options.prefix).main(spec.name))).toBe(1);
+    } finally {
+      await driver.close();
+      await proxy.close();
+    }
   });
 });
 

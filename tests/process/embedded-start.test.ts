@@ -1,23 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testProcesses } from '../helpers/processes.ts';
+import { freePort } from '../helpers/tcp-proxy.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
  * `npm start` from nothing: no DATABASE_URL, no broker, an empty data folder. The runner must
  * migrate, load the sample data and serve the GradCafe page; and a restart keeps the data.
  */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
 const processes = testProcesses();
 let dataDir: string;
 afterAll(async () => {
@@ -46,6 +38,8 @@ async function startRunner(port: number) {
     timeoutMs: 60_000,
     message: 'the embedded runner to be ready',
   });
+  // HTTP answers from the first moment; the banner follows once start-up is done.
+  await waitFor(() => output().includes('is running'), { timeoutMs: 30_000 });
   return { child, url, exited, output };
 }
 
@@ -104,6 +98,15 @@ describe('embedded start', () => {
     expect(await second.exited).toBe(0);
     // Two cold starts (PGlite create, migrations, a 6,000-row seed) on a busy 2-core machine.
   }, 180_000);
+
+  it('answers a configuration error with one line and exit code 2, not a stack trace', async () => {
+    const { exited, output } = processes.start(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      env: { ...process.env, PORT: 'eighty', DATA_DIR: 'unused' },
+    });
+    expect(await exited).toBe(2);
+    expect(output().trim()).toMatch(/^Invalid configuration: PORT/);
+    expect(output().trim().split('\n')).toHaveLength(1);
+  });
 
   it('refuses to run a single role on the embedded defaults, which live inside one process', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env };

@@ -1,6 +1,6 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
-import { QueueUnavailableError } from '../../errors.ts';
+import { AppError, QueueUnavailableError } from '../../errors.ts';
 import { retryDelayMs } from '../port.ts';
 import { closeQuietly } from './channels.ts';
 
@@ -12,6 +12,11 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   /** Backoff between reconnect attempts: exponential from base, capped, with jitter. */
   reconnect: { baseDelayMs: number; maxDelayMs: number };
+  /**
+   * Runs on every new connection before anyone else can use it (declare the topology): a publish
+   * can never reach a broker that does not have the queues yet. A failure fails the connect.
+   */
+  setUp?: ConnectHook;
   log: Logger;
 }
 
@@ -78,9 +83,10 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
       await closeQuietly(connection);
       throw new QueueUnavailableError('RabbitMQ driver is closed');
     }
-    // Visible before the hooks run: a consumer resumed by a hook may need to publish a retry.
-    current = connection;
     try {
+      await options.setUp?.(connection);
+      // Visible before the hooks run: a consumer resumed by a hook may need to publish a retry.
+      current = connection;
       for (const hook of hooks) await hook(connection);
     } catch (err) {
       await closeQuietly(connection);
@@ -123,8 +129,14 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
     try {
       return await connecting;
     } catch (err) {
-      if (err instanceof QueueUnavailableError) throw err;
-      throw new QueueUnavailableError(`RabbitMQ unreachable: ${(err as Error).message}`, { cause: err });
+      // Our own errors (unavailable, a topology conflict found by setUp) say what happened already.
+      if (err instanceof AppError) throw err;
+      throw new QueueUnavailableError(
+        `RabbitMQ at ${brokerAddress(options.url)} unreachable: ${messageOf(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 
@@ -132,7 +144,11 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
     async get() {
       if (closing) throw new QueueUnavailableError('RabbitMQ driver is closed');
       if (current) return current;
-      if (established) throw new QueueUnavailableError('RabbitMQ connection lost; reconnecting');
+      if (established) {
+        throw new QueueUnavailableError(
+          `RabbitMQ connection to ${brokerAddress(options.url)} lost; reconnecting`,
+        );
+      }
       return connectFirst();
     },
 
@@ -163,4 +179,17 @@ function withDefaultHeartbeat(url: string): string {
   if (parsed.searchParams.has('heartbeat')) return url;
   parsed.searchParams.set('heartbeat', String(DEFAULT_HEARTBEAT_S));
   return parsed.toString();
+}
+
+/** Where the broker is, for error messages: host and port, never the credentials. */
+function brokerAddress(url: string): string {
+  const { hostname, port, protocol } = new URL(url);
+  return `${hostname}:${port || (protocol === 'amqps:' ? '5671' : '5672')}`;
+}
+
+/** An error's message, or its class name when empty (an AggregateError from a dual-stack connect). */
+function messageOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const codes = err instanceof AggregateError ? err.errors.map((e: { code?: string }) => e.code) : [];
+  return err.message || codes.filter(Boolean).join(', ') || err.constructor.name;
 }

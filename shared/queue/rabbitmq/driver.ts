@@ -47,12 +47,26 @@ export function createRabbitMqDriver(options: RabbitMqDriverOptions): QueueDrive
   const settings = resolveOptions(options);
   const { log, names } = settings;
   const registry = createTopologyRegistry();
+  // Declared while the broker could not be reached: declared by the first connection, before use.
+  const pending = new Map<string, QueueSpec>();
   const consumers = new Set<QueueConsumer>();
   const connection = createConnectionManager({
     url: options.url,
     connectionName: settings.connectionName,
     connectTimeoutMs: settings.connectTimeoutMs,
     reconnect: settings.reconnect,
+    // On every connect, before the connection is handed out: the broker may have lost
+    // non-durable state, been reset, or never seen the topology yet.
+    setUp: async (live) => {
+      const specs = [...registry.all(), ...pending.values()];
+      if (specs.length === 0) return;
+      await withChannel(live, log, 'declare topology', async (channel) => {
+        await declareExchange(channel, names);
+        for (const spec of specs) await declareQueueSpec(channel, names, spec);
+      });
+      for (const spec of pending.values()) registry.remember(spec);
+      pending.clear();
+    },
     log,
   });
   const publisher = createConfirmPublisher({
@@ -66,7 +80,13 @@ export function createRabbitMqDriver(options: RabbitMqDriverOptions): QueueDrive
   let closing: Promise<void> | null = null;
 
   async function declareSpecs(specs: QueueSpec[]): Promise<void> {
-    const live = await connection.get();
+    let live;
+    try {
+      live = await connection.get();
+    } catch (err) {
+      for (const spec of specs) if (!registry.has(spec.name)) pending.set(spec.name, spec);
+      throw err;
+    }
     await withChannel(live, log, 'declare topology', async (channel) => {
       await declareExchange(channel, names);
       for (const spec of specs) await declareQueueSpec(channel, names, spec);
@@ -74,15 +94,9 @@ export function createRabbitMqDriver(options: RabbitMqDriverOptions): QueueDrive
     for (const spec of specs) registry.remember(spec);
   }
 
-  // After every reconnect: the broker may have lost non-durable state or been reset, so
-  // declare again, then resume consumers. A consumer that fails to attach retries itself.
+  // After every reconnect (the topology is declared again by setUp): resume consumers. A consumer
+  // that fails to attach retries itself.
   connection.onConnect(async (live) => {
-    const specs = registry.all();
-    if (specs.length > 0) {
-      await withChannel(live, log, 'redeclare topology', async (channel) => {
-        for (const spec of specs) await declareQueueSpec(channel, names, spec);
-      });
-    }
     await Promise.all(
       [...consumers].map((consumer) =>
         consumer.attach(live).catch((err: unknown) => log.warn({ err }, 'rabbitmq consumer resume failed')),

@@ -2,7 +2,7 @@ import { ListQueuesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { pino, type Logger } from 'pino';
 import { QueueUnavailableError } from '../../errors.ts';
 import { UnroutableMessageError } from '../errors.ts';
-import type { Consumer, QueueDriver } from '../port.ts';
+import type { Consumer, QueueDriver, QueueSpec } from '../port.ts';
 import { createSqsClients, toQueueError } from './client.ts';
 import { createSqsConsumer } from './consumer.ts';
 import { listDeadLetters, replayDeadLetters } from './dead-letters.ts';
@@ -65,7 +65,26 @@ export function createSqsDriver(options: SqsDriverOptions): QueueDriver {
     createQueues: options.createQueues ?? true,
   });
   const consumers = new Set<Consumer>();
+  // Declared while SQS could not be reached: declared before the next call that needs the queues.
+  const pending = new Map<string, QueueSpec>();
   let closing: Promise<void> | null = null;
+
+  async function declareAll(specs: Iterable<QueueSpec>): Promise<void> {
+    for (const spec of specs) {
+      try {
+        await topology.declare(spec);
+        pending.delete(spec.name);
+      } catch (err) {
+        if (err instanceof QueueUnavailableError) pending.set(spec.name, spec);
+        throw err;
+      }
+    }
+  }
+
+  /** Declare what could not be declared before (QueueUnavailableError while SQS is still away). */
+  async function declarePending(): Promise<void> {
+    if (pending.size > 0) await declareAll([...pending.values()]);
+  }
 
   function ensureOpen(): void {
     if (closing) throw new QueueUnavailableError('SQS driver is closed');
@@ -85,11 +104,12 @@ export function createSqsDriver(options: SqsDriverOptions): QueueDriver {
 
     async declare({ queues }) {
       ensureOpen();
-      for (const spec of queues) await topology.declare(spec);
+      await declareAll(queues);
     },
 
     async publish(envelope) {
       ensureOpen();
+      await declarePending();
       const targets = topology.consumersOf(envelope.kind);
       if (targets.length === 0) throw new UnroutableMessageError(`no queue consumes kind '${envelope.kind}'`);
       const body = encodeEnvelope(envelope);
@@ -162,6 +182,8 @@ export function createSqsDriver(options: SqsDriverOptions): QueueDriver {
       } catch (err) {
         throw toQueueError(err, 'readiness check');
       }
+      // Ready means the queues exist too: a publish now would find them.
+      await declarePending();
     },
 
     close() {
