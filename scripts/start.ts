@@ -10,6 +10,7 @@ import { createDb } from '../shared/db/index.ts';
 import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import { createLogger } from '../shared/observability/logger.ts';
 import { createQueueDriver, describeDriver, redact } from '../shared/queue/index.ts';
+import { metricsAccessOf, type MetricsAccess } from '../shared/http/platform-routes.ts';
 import { loadManifest } from '../shared/runtime/manifest.ts';
 import { bootstrapAdmin, describeAdmin } from '../shared/runtime/admin.ts';
 import { createPlatform } from '../shared/runtime/platform.ts';
@@ -81,6 +82,7 @@ const banner = [
   `  url        ${runner.url}   (GradCafe: ${runner.url}/gradcafe/  API docs: ${runner.url}/docs)`,
   `  database   ${database}`,
   `  queue      ${describeDriver(config)}`,
+  `  metrics    ${describeMetricsAccess(metricsAccessOf(config))}`,
   `  functions  ${manifest.http.length} http, ${manifest.tasks.length} tasks, ${manifest.schedules.length} schedules; ${applied.length} migrations applied now`,
   ...(admin ? [`  admin      ${admin}`] : []),
   ...(platform.auth.generatedSecrets.length > 0
@@ -102,4 +104,11 @@ function loadOrExit<T>(load: () => T): T {
     console.error(err.message);
     process.exit(2);
   }
+}
+
+function describeMetricsAccess(access: MetricsAccess): string {
+  if (access.type === 'open')
+    return '/metrics open to anyone (development; set METRICS_TOKEN to require a token)';
+  if (access.type === 'token') return '/metrics needs the bearer token METRICS_TOKEN';
+  return '/metrics closed: set METRICS_TOKEN for Prometheus to scrape it';
 }

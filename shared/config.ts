@@ -65,6 +65,13 @@ const envSchema = z.object({
    * header (the client writes it) and takes the connection's address. Login throttling keys on it.
    */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /**
+   * Bearer token Prometheus must send to scrape `/metrics` (`Authorization: Bearer <token>`). Without
+   * one, `/metrics` is open in development and test and refused (403) in production.
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** `false` takes the API docs (`/docs`) and the OpenAPI document (`/openapi.json`) offline. */
+  DOCS_ENABLED: z.stringbool().default(true),
   /** `false` turns the cache off: every read goes to the database (benchmarks, debugging). */
   CACHE_ENABLED: z.stringbool().default(true),
   /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
@@ -77,6 +84,12 @@ const envSchema = z.object({
   /** Delay before a report job's second attempt (ms), doubling up to a minute. */
   NOTES_REPORT_RETRY_BASE_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   GRADCAFE_SOURCE_URL: z.string().url().optional(),
+  /**
+   * Serve the GradCafe feed emulator (`/gradcafe/feed/*`). Default: only when GRADCAFE_SOURCE_URL is
+   * unset (the emulator is the source); set `true` where the source URL points at this deployment's
+   * own emulator (docker-compose), `false` to never serve it.
+   */
+  GRADCAFE_FEED_EMULATOR: z.stringbool().optional(),
   /** Cron (UTC) for the scheduled GradCafe pull; `off` disables it. */
   GRADCAFE_PULL_CRON: z.string().default('*/15 * * * *'),
   /** Seconds between two entries released by the bundled feed emulator (0 = only on demand). */

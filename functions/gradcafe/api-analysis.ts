@@ -5,6 +5,7 @@ import { latestSnapshot } from './lib/analysis-snapshots.ts';
 export default defineHttp({
   method: 'GET',
   path: '/api/analysis',
+  auth: 'public',
   summary: 'The latest GradCafe analysis (the figures on the page) with when it was computed',
   responses: {
     200: { description: 'The latest analysis snapshot: computedAt, params, results' },

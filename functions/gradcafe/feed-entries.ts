@@ -1,13 +1,15 @@
 import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
-import { feedPage, releasedCount } from './lib/feed-emulator.ts';
+import { feedEmulatorServed, feedPage, releasedCount } from './lib/feed-emulator.ts';
 import { feedPageSchema, MAX_PAGE_SIZE } from './lib/source.ts';
 import { entryId } from './lib/schemas.ts';
 
 export default defineHttp({
   method: 'GET',
   path: '/feed/entries',
+  auth: 'public',
   summary: 'Feed emulator: raw GradCafe entries with id > after, oldest first',
+  enabled: feedEmulatorServed,
   description:
     'The bundled stand-in for GRADCAFE_SOURCE_URL, used when no url is configured. Entries after the bundled ' +
     'dataset are released one every GRADCAFE_EMULATOR_RELEASE_S seconds and by POST /gradcafe/feed/release.',

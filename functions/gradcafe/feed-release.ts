@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
-import { latestIdFor, releaseMore } from './lib/feed-emulator.ts';
+import { feedEmulatorServed, latestIdFor, releaseMore } from './lib/feed-emulator.ts';
 
 export default defineHttp({
   method: 'POST',
   path: '/feed/release',
+  auth: 'admin',
   summary: 'Feed emulator: release more GradCafe entries now',
+  enabled: feedEmulatorServed,
   description: 'Makes `count` more entries (1..1000, default 25) visible in the emulated feed right away.',
   body: z.object({ count: z.coerce.number().int().min(1).max(1000).default(25) }).optional(),
   responses: { 200: { description: 'How many entries are released now and the newest id' } },

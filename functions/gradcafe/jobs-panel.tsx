@@ -6,6 +6,7 @@ import { RecentJobs } from './views/recent-jobs.tsx';
 export default defineHttp({
   method: 'GET',
   path: '/jobs-panel',
+  auth: 'public',
   summary: 'GradCafe recent jobs panel (htmx partial)',
   hidden: true,
   handler: async (req, ctx) => {
@@ -13,6 +14,9 @@ export default defineHttp({
     // The panel only polls while a job is active; when a poll finds none active, the job it
     // was watching just finished, so have htmx reload the page to show the fresh results.
     const finished = req.headers.get('hx-request') === 'true' && !jobs.some(isActive);
-    return partial(<RecentJobs jobs={jobs} />, finished ? { headers: { 'HX-Refresh': 'true' } } : {});
+    return partial(
+      <RecentJobs jobs={jobs} linkJobs={req.user?.role === 'admin'} />,
+      finished ? { headers: { 'HX-Refresh': 'true' } } : {},
+    );
   },
 });

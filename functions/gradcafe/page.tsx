@@ -7,6 +7,7 @@ import { GRADCAFE_JOB_KINDS } from './views/job-summary.ts';
 export default defineHttp({
   method: 'GET',
   path: '/',
+  auth: 'public',
   summary: 'GradCafe analysis page',
   hidden: true,
   handler: async (req, ctx) => {

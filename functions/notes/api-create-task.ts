@@ -16,5 +16,5 @@ export default defineHttp({
     400: { description: 'Invalid fields' },
     ...authResponses,
   },
-  handler: async ({ body, user }, ctx) => json(await createTaskFor(ctx, user!.id, body), 201),
+  handler: async ({ body, user }, ctx) => json(await createTaskFor(ctx, user.id, body), 201),
 });

@@ -15,7 +15,7 @@ export default defineHttp({
     ...authResponses,
   },
   handler: async ({ params, user }, ctx) => {
-    await deleteTaskAs(ctx, user!, params.id);
+    await deleteTaskAs(ctx, user, params.id);
     return new Response(null, { status: 204 });
   },
 });

@@ -17,7 +17,7 @@ export default defineHttp({
     404: { description: 'No report generated yet' },
   },
   handler: async ({ params, user }, ctx) => {
-    const ownerId = assertMayAccessOwner(user!, params.ownerId);
+    const ownerId = assertMayAccessOwner(user, params.ownerId);
     const report = await latestReport(ctx.db, ownerId);
     if (!report) throw new NotFoundError('No report yet: POST /notes/api/jobs/task-report to generate one');
     return json(report);

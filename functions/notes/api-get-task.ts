@@ -14,5 +14,5 @@ export default defineHttp({
     404: { description: "No such task, or another owner's" },
     ...authResponses,
   },
-  handler: async ({ params, user }, ctx) => json(await getTaskAs(ctx, user!, params.id)),
+  handler: async ({ params, user }, ctx) => json(await getTaskAs(ctx, user, params.id)),
 });

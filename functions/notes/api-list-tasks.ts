@@ -13,7 +13,7 @@ export default defineHttp({
   query: taskListQuerySchema,
   responses: { 200: { description: 'One page of tasks', schema: taskPageSchema }, ...ownerResponses },
   handler: async ({ query, user }, ctx) => {
-    const ownerId = assertMayAccessOwner(user!, query.owner_id);
+    const ownerId = assertMayAccessOwner(user, query.owner_id);
     return json(
       await listTasksCached(ctx, { ownerId, status: query.status, limit: query.limit, offset: query.offset }),
     );

@@ -9,5 +9,5 @@ export default defineHttp({
   summary: "The caller's task counts by status and completion rate",
   auth: 'user',
   responses: { 200: { description: "The caller's statistics", schema: ownerStatsSchema }, ...authResponses },
-  handler: async ({ user }, ctx) => json(await ownerStatsCached(ctx, user!.id)),
+  handler: async ({ user }, ctx) => json(await ownerStatsCached(ctx, user.id)),
 });

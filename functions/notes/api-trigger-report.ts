@@ -17,7 +17,7 @@ export default defineHttp({
     503: { description: 'The job queue is unavailable' },
   },
   handler: async ({ body, user, correlationId }, ctx) => {
-    const ownerId = assertMayAccessOwner(user!, body.owner_id);
+    const ownerId = assertMayAccessOwner(user, body.owner_id);
     return json(await triggerReport(ctx, correlationId, ownerId), 202);
   },
 });

@@ -17,5 +17,5 @@ export default defineHttp({
     404: { description: "No such task, or another owner's" },
     ...authResponses,
   },
-  handler: async ({ params, body, user }, ctx) => json(await updateTaskAs(ctx, user!, params.id, body)),
+  handler: async ({ params, body, user }, ctx) => json(await updateTaskAs(ctx, user, params.id, body)),
 });

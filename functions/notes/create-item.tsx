@@ -17,7 +17,7 @@ export default defineHttp({
   auth: 'user',
   body: taskFormBody,
   handler: async (req, ctx) => {
-    const user = req.user!;
+    const user = req.user;
     const htmx = isHtmx(req.headers);
     const input = taskCreateSchema.safeParse(req.body);
     if (!input.success) {

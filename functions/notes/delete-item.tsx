@@ -13,7 +13,7 @@ export default defineHttp({
   params: taskIdParams,
   handler: (req, ctx) =>
     orTaskGone(req, async () => {
-      await deleteTaskAs(ctx, req.user!, req.params.id);
+      await deleteTaskAs(ctx, req.user, req.params.id);
       if (!isHtmx(req.headers)) return toDashboard({ type: 'success', message: 'Task deleted.' });
       // An empty fragment: htmx swaps the item out of the list.
       return changedFragment('');

@@ -16,7 +16,7 @@ export default defineHttp({
   params: taskIdParams,
   handler: (req, ctx) =>
     orTaskGone(req, async () => {
-      const user = req.user!;
+      const user = req.user;
       const task = await getTaskAs(ctx, user, req.params.id);
       const csrfToken = await req.csrfToken();
       const form = <TaskEditForm task={task} csrfToken={csrfToken} />;

@@ -19,7 +19,7 @@ export default defineHttp({
   body: taskFormBody,
   handler: (req, ctx) =>
     orTaskGone(req, async () => {
-      const user = req.user!;
+      const user = req.user;
       const htmx = isHtmx(req.headers);
       const input = taskUpdateSchema.safeParse(req.body);
       if (!input.success) {

@@ -16,7 +16,7 @@ export default defineHttp({
   hidden: true,
   auth: 'user',
   handler: async (req, ctx) => {
-    const user = req.user!;
+    const user = req.user;
     const htmx = isHtmx(req.headers);
     let jobId: string | undefined;
     try {

@@ -15,7 +15,7 @@ export default defineHttp({
   params: taskIdParams,
   handler: (req, ctx) =>
     orTaskGone(req, async () => {
-      const task = await getTaskAs(ctx, req.user!, req.params.id);
+      const task = await getTaskAs(ctx, req.user, req.params.id);
       // A fragment is no page: a browser that asks for it directly goes to the dashboard.
       if (!isHtmx(req.headers)) return redirect(DASHBOARD_PATH);
       return partial(<TaskItem task={task} csrfToken={await req.csrfToken()} />);

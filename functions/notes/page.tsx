@@ -19,7 +19,7 @@ export default defineHttp({
     page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
   }),
   handler: async (req, ctx) => {
-    const user = req.user!;
+    const user = req.user;
     const { status, page: pageNo } = req.query;
     const [page, stats, progress, allStats, csrfToken] = await Promise.all([
       listTasksCached(ctx, { ownerId: user.id, status, limit: PAGE_SIZE, offset: (pageNo - 1) * PAGE_SIZE }),

@@ -13,7 +13,7 @@ export default defineHttp({
   // Only the caller's own report jobs are shown; any other id falls back to their latest job.
   query: z.object({ job: z.uuid().optional().catch(undefined) }),
   handler: async (req, ctx) => {
-    const progress = await reportProgress(ctx, req.user!.id, req.query.job);
+    const progress = await reportProgress(ctx, req.user.id, req.query.job);
     return partial(<ReportPanel progress={progress} csrfToken={await req.csrfToken()} />);
   },
 });

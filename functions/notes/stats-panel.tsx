@@ -9,5 +9,5 @@ export default defineHttp({
   summary: "Notes page: the user's counts (htmx fragment, refreshed after each change)",
   hidden: true,
   auth: 'user',
-  handler: async (req, ctx) => partial(<StatsStrip stats={await ownerStatsCached(ctx, req.user!.id)} />),
+  handler: async (req, ctx) => partial(<StatsStrip stats={await ownerStatsCached(ctx, req.user.id)} />),
 });

@@ -14,7 +14,7 @@ export default defineHttp({
   params: taskIdParams,
   handler: (req, ctx) =>
     orTaskGone(req, async () => {
-      const task = await toggleTaskAs(ctx, req.user!, req.params.id);
+      const task = await toggleTaskAs(ctx, req.user, req.params.id);
       if (!isHtmx(req.headers)) {
         const message = task.status === 'done' ? `Done: ${task.title}` : `Reopened: ${task.title}`;
         return toDashboard({ type: 'success', message });

@@ -10,6 +10,7 @@ const token = z.object({
 export default defineHttp({
   method: 'POST',
   path: '/api/auth/login',
+  auth: 'public',
   summary: 'Get an API bearer token (OAuth2 password flow)',
   description:
     'Form fields `username` (the email) and `password`. Wrong credentials and unknown users get the same ' +

@@ -5,6 +5,7 @@ import { userSchema } from './lib/schemas.ts';
 export default defineHttp({
   method: 'POST',
   path: '/api/auth/register',
+  auth: 'public',
   summary: 'Create an account (role user); then get a token at /api/auth/login',
   body: z.object({ email: z.string().trim().max(320), password: z.string().max(1024) }),
   responses: {

@@ -7,5 +7,5 @@ export default defineHttp({
   summary: 'The signed-in user (bearer token or session)',
   auth: 'user',
   responses: { 200: { description: 'The user', schema: userSchema }, 401: { description: 'Not signed in' } },
-  handler: ({ user }) => json({ id: user!.id, email: user!.email, role: user!.role }),
+  handler: ({ user }) => json({ id: user.id, email: user.email, role: user.role }),
 });

@@ -3,6 +3,7 @@ import { defineHttp, redirect } from '../../shared/contract/index.ts';
 export default defineHttp({
   method: 'POST',
   path: '/auth/logout',
+  auth: 'public',
   summary: 'Sign out: end the browser session',
   hidden: true,
   handler: async (req) => {

@@ -5,6 +5,7 @@ import { defineHttp, json } from '../../shared/contract/index.ts';
 export default defineHttp({
   method: 'GET',
   path: '/healthz',
+  auth: 'public',
   summary: 'Liveness probe',
   responses: { 200: { description: 'The process is up', schema: z.object({ status: z.literal('ok') }) } },
   handler: () => json({ status: 'ok' }),

@@ -7,6 +7,7 @@ import { deadMessageSchema, queueParams } from './lib/schemas.ts';
 export default defineHttp({
   method: 'GET',
   path: '/queues/:queue/dead-letters',
+  auth: 'admin',
   summary: 'List dead-lettered messages of a queue',
   params: queueParams,
   query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),

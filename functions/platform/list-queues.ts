@@ -6,6 +6,7 @@ import { queueDepthSchema } from './lib/schemas.ts';
 export default defineHttp({
   method: 'GET',
   path: '/queues',
+  auth: 'admin',
   summary: 'List queues and their depth',
   responses: {
     200: {

@@ -13,6 +13,7 @@ const readiness = z.object({
 export default defineHttp({
   method: 'GET',
   path: '/readyz',
+  auth: 'public',
   summary: 'Readiness probe (database and broker)',
   responses: {
     200: { description: 'Ready to serve', schema: readiness },

@@ -90,6 +90,8 @@ export interface Job {
   result: unknown;
   error: string | null;
   correlationId: string;
+  /** The user whose request triggered the job; null for schedules, tasks and anonymous triggers. */
+  triggeredBy: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

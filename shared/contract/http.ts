@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Config } from '../config.ts';
 import type { HttpCtx } from './context.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,8 +23,13 @@ export interface AuthUser {
  */
 export type Access = 'public' | 'user' | 'admin';
 
+export const ACCESS_LEVELS: readonly Access[] = ['public', 'user', 'admin'];
+
+/** Who `req.user` is on a route with access `A`: always someone, unless the route is public. */
+export type UserOf<A extends Access> = A extends 'public' ? AuthUser | undefined : AuthUser;
+
 /** What an HTTP handler receives: validated input plus the raw request for anything else. */
-export interface HttpRequest<Params, Query, Body> {
+export interface HttpRequest<Params, Query, Body, A extends Access = Access> {
   params: Params;
   query: Query;
   body: Body;
@@ -34,8 +40,8 @@ export interface HttpRequest<Params, Query, Body> {
   /** Flash messages left by the previous redirect; reading them consumes them. */
   flash: FlashMessage[];
   correlationId: string;
-  /** The signed-in user, if any (whatever the route's `auth`). */
-  user: AuthUser | undefined;
+  /** The signed-in user: always there on a route that is not public, perhaps there on a public one. */
+  user: UserOf<A>;
   /** The client's address (the first X-Forwarded-For hop behind a proxy or API Gateway). */
   clientIp: string | undefined;
   /**
@@ -56,6 +62,7 @@ export interface HttpDefinition<
   P extends z.ZodType | undefined = z.ZodType | undefined,
   Q extends z.ZodType | undefined = z.ZodType | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
+  A extends Access = Access,
 > {
   type: 'http';
   method: HttpMethod;
@@ -70,8 +77,16 @@ export interface HttpDefinition<
   responses?: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** Leave the route out of the OpenAPI document (pages, assets). */
   hidden?: boolean;
-  /** Who may call it (default `public`). */
-  auth?: Access;
+  /**
+   * Serve the route only where this holds for the configuration (an emulator's routes only where
+   * the emulator is the configured source). Elsewhere it is not mounted: 404, and not documented.
+   */
+  enabled?: (config: Config) => boolean;
+  /**
+   * Who may call it. Required, so that a route open to anyone says so (`'public'`) rather than
+   * being open by omission.
+   */
+  auth: A;
   /**
    * `false` turns the CSRF check off. Only for a route that neither trusts nor sets the session
    * cookie, such as the OAuth2 token endpoint: its form post carries the credentials itself.
@@ -82,16 +97,17 @@ export interface HttpDefinition<
    * timeout may be at most 30 s, where API Gateway's HTTP API stops waiting for an answer.
    */
   lambda?: { memoryMb?: number; timeoutSeconds?: number };
-  handler: (req: HttpRequest<Infer<P>, Infer<Q>, Infer<B>>, ctx: HttpCtx) => Promise<Response> | Response;
+  handler(req: HttpRequest<Infer<P>, Infer<Q>, Infer<B>, A>, ctx: HttpCtx): Promise<Response> | Response;
 }
 
 /**
  * Declare an HTTP function. Input is validated before the handler runs; invalid input is
- * answered with 400 and a JSON error naming the fields.
+ * answered with 400 and a JSON error naming the fields. `auth` is checked first: on a route that
+ * is not public, the handler only ever sees a signed-in user of the right role.
  *
  * @example
  *   export default defineHttp({
- *     method: 'GET', path: '/hello', summary: 'Say hello',
+ *     method: 'GET', path: '/hello', summary: 'Say hello', auth: 'public',
  *     query: z.object({ name: z.string().max(50).default('world') }),
  *     handler: ({ query }) => json({ hello: query.name }),
  *   });
@@ -100,6 +116,14 @@ export function defineHttp<
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
->(definition: Omit<HttpDefinition<P, Q, B>, 'type'>): HttpDefinition<P, Q, B> {
+  A extends Access = Access,
+>(definition: Omit<HttpDefinition<P, Q, B, A>, 'type'>): HttpDefinition<P, Q, B, A> {
+  // Also at run time: a JavaScript caller or a cast must not get an open route by leaving it out.
+  if (!ACCESS_LEVELS.includes(definition.auth)) {
+    throw new TypeError(
+      `defineHttp ${definition.method} ${definition.path}: auth must be one of ${ACCESS_LEVELS.join(', ')} ` +
+        `(got ${String(definition.auth)}); write auth: 'public' for a route anyone may call`,
+    );
+  }
   return { type: 'http', ...definition };
 }

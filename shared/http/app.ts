@@ -9,7 +9,8 @@ import { errorResponse, methodNotAllowedResponse, notFoundResponse } from './err
 import { functionRoute, type MakeHttpCtx } from './function-route.ts';
 import type { OpenApiInfo } from './openapi.ts';
 import { observeRequests } from './observe.ts';
-import { registerPlatformRoutes } from './platform-routes.ts';
+import { metricsAccessOf, registerPlatformRoutes } from './platform-routes.ts';
+import type { Config } from '../config.ts';
 
 export type HttpApp = Hono<HttpEnv>;
 
@@ -28,6 +29,12 @@ export interface HttpAppOptions {
   /** Title and version of the OpenAPI document. */
   info?: OpenApiInfo;
   /**
+   * The deployment's settings: which functions are `enabled`, who may scrape `/metrics`
+   * (METRICS_TOKEN), whether the docs are served (DOCS_ENABLED). The runner and Lambda pass theirs;
+   * without it every function is served, /metrics is open and the docs are on (tests).
+   */
+  config?: Config;
+  /**
    * Serve `/metrics`, `/openapi.json`, `/docs` and `/static/htmx.min.js` (default true). A
    * Lambda serving one function turns them off.
    */
@@ -43,7 +50,7 @@ export const DEFAULT_API_INFO: OpenApiInfo = { title: 'fnstack', version: '0.1.0
  * @example
  *   const app = createHttpApp({
  *     manifest, log, metrics,
- *     makeCtx: ({ correlationId, log }) => platform.httpCtx(correlationId, log),
+ *     makeCtx: platform.httpCtx,
  *   });
  *   serve({ fetch: app.fetch, port: config.PORT });
  *   // in tests: const res = await app.request('/healthz');
@@ -64,9 +71,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     }),
   );
 
-  const { auth } = options;
+  const { auth, config } = options;
   if (!auth && manifest.http.length > 0) throw new TypeError('createHttpApp: functions need `auth` services');
-  for (const entry of manifest.http) {
+  // Functions disabled by this deployment's config are not there at all: not routed, not documented.
+  const served: Manifest = {
+    ...manifest,
+    http: manifest.http.filter((entry) => !config || (entry.definition.enabled?.(config) ?? true)),
+  };
+  for (const entry of served.http) {
     // Non-strict Hono matches a request with or without its trailing slash only against a route
     // declared without one.
     const route = mountPath(entry).replace(/(.)\/$/, '$1');
@@ -74,10 +86,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   }
   if (options.platformRoutes ?? true) {
     registerPlatformRoutes(app, {
-      manifest,
+      manifest: served,
       metrics,
       log,
       info: options.info ?? DEFAULT_API_INFO,
+      docs: config?.DOCS_ENABLED ?? true,
+      metricsAccess: metricsAccessOf(config),
       ...(options.beforeMetrics ? { beforeMetrics: options.beforeMetrics } : {}),
     });
   }

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { Logger } from 'pino';
 import type { HttpCtx } from '../contract/context.ts';
+import type { HttpCtxRequest } from '../runtime/contexts.ts';
 import type { FlashMessage, HttpDefinition, HttpRequest } from '../contract/http.ts';
 import { mountPath, type FunctionEntry } from '../runtime/manifest.ts';
 import type { HttpEnv } from './env.ts';
@@ -25,7 +26,7 @@ import { wantsHtml } from './wants-html.ts';
 /** Largest request body a function accepts; larger ones get 413 before the handler runs. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export type MakeHttpCtx = (req: { correlationId: string; log: Logger }) => HttpCtx;
+export type MakeHttpCtx = (request: HttpCtxRequest) => HttpCtx;
 
 export interface FunctionRouteOptions {
   makeCtx: MakeHttpCtx;
@@ -74,7 +75,10 @@ export function functionRoute(
     const input = await readInput(c.req);
     const flash = new FlashState(getCookie(c, FLASH_COOKIE));
     const request = buildRequest(c, input, correlationId, flash, auth, options.auth.trustedProxyHops);
-    let response = await definition.handler(request, options.makeCtx({ correlationId, log }));
+    let response = await definition.handler(
+      request,
+      options.makeCtx({ correlationId, log, user: auth.user }),
+    );
     for (const cookie of auth.setCookies) response = withHeader(response, 'set-cookie', cookie, 'append');
     return flash.needsClearing(response)
       ? withHeader(response, 'set-cookie', CLEAR_FLASH_SET_COOKIE, 'append')

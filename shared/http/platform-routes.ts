@@ -1,4 +1,7 @@
 import type { Hono } from 'hono';
+import { tokensMatch } from '../auth/csrf.ts';
+import { allowsGeneratedSecrets, type Config } from '../config.ts';
+import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Manifest } from '../runtime/manifest.ts';
@@ -20,11 +23,34 @@ export const ASSET_PACKAGE_FILES: { pkg: string; file: string }[] = [
   ...Object.keys(DOCS_VENDOR_FILES).map((file) => ({ pkg: DOCS_PACKAGE, file })),
 ];
 
+/**
+ * Who may scrape `/metrics`: anyone (development), holders of a bearer token (METRICS_TOKEN), or
+ * nobody (production without a token: the answer says what to set).
+ */
+export type MetricsAccess = { type: 'open' } | { type: 'token'; token: string } | { type: 'closed' };
+
+/**
+ * The deployment's rule for `/metrics`. The series name every route, queue and job kind, and count
+ * failures: nothing an anonymous visitor of a production site should read.
+ *
+ * @example
+ *   metricsAccessOf({ NODE_ENV: 'production', METRICS_TOKEN: undefined }); // { type: 'closed' }
+ */
+export function metricsAccessOf(
+  config: Pick<Config, 'NODE_ENV' | 'METRICS_TOKEN'> | undefined,
+): MetricsAccess {
+  if (config?.METRICS_TOKEN) return { type: 'token', token: config.METRICS_TOKEN };
+  return config && !allowsGeneratedSecrets(config.NODE_ENV) ? { type: 'closed' } : { type: 'open' };
+}
+
 export interface PlatformRoutesOptions {
   manifest: Manifest;
   metrics: Metrics;
   log: Logger;
   info: OpenApiInfo;
+  /** Serve `/docs` and `/openapi.json` (DOCS_ENABLED). */
+  docs: boolean;
+  metricsAccess: MetricsAccess;
   /** Sample scrape-time gauges (queue depth, job counts) before `/metrics` renders. */
   beforeMetrics?: () => Promise<void>;
 }
@@ -34,9 +60,10 @@ export interface PlatformRoutesOptions {
  * or the metrics registry: `/metrics`, `/openapi.json`, `/docs` (+ assets), htmx.
  */
 export function registerPlatformRoutes(app: Hono<HttpEnv>, options: PlatformRoutesOptions): void {
-  const { manifest, metrics, log, info, beforeMetrics } = options;
+  const { manifest, metrics, log, info, beforeMetrics, metricsAccess } = options;
 
   app.get(METRICS_PATH, async (c) => {
+    refuseScrape(c.req.header('authorization'), metricsAccess);
     if (beforeMetrics) {
       // A failed sample (broker down) must not cost the scrape: the other series still matter.
       await beforeMetrics().catch((err: unknown) =>
@@ -48,6 +75,7 @@ export function registerPlatformRoutes(app: Hono<HttpEnv>, options: PlatformRout
   });
 
   registerAssetRoutes(app, {
+    docs: options.docs,
     // Imported on first request: the JSON Schema conversion is a large part of zod that nothing
     // else needs, and a Lambda bundle that never serves the document never loads it.
     openapi: async () => (await import('./openapi.ts')).buildOpenApi(manifest, info),
@@ -56,7 +84,21 @@ export function registerPlatformRoutes(app: Hono<HttpEnv>, options: PlatformRout
   });
 }
 
+/** Throws 401/403 unless the request may scrape `/metrics`. */
+function refuseScrape(authorization: string | undefined, access: MetricsAccess): void {
+  if (access.type === 'open') return;
+  if (access.type === 'closed') {
+    throw new ForbiddenError('/metrics is closed in production until METRICS_TOKEN is set');
+  }
+  const given = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
+  if (!tokensMatch(access.token, given)) {
+    throw new UnauthorizedError('/metrics needs the bearer token set in METRICS_TOKEN');
+  }
+}
+
 export interface AssetRoutesOptions {
+  /** Serve `/docs` and `/openapi.json`; htmx is served either way. */
+  docs: boolean;
   /** The OpenAPI document; built on first request, then kept (the manifest does not change). */
   openapi: () => object | Promise<object>;
   title: string;
@@ -69,17 +111,18 @@ export interface AssetRoutesOptions {
  * files embedded at build time.
  */
 export function registerAssetRoutes(app: Hono<HttpEnv>, options: AssetRoutesOptions): void {
-  let openapi: Promise<string> | undefined;
-  app.get(OPENAPI_PATH, async (c) => {
-    openapi ??= Promise.resolve(options.openapi()).then((document) => JSON.stringify(document));
-    return c.body(await openapi, 200, { 'content-type': 'application/json; charset=utf-8' });
-  });
-
-  registerDocs(app, {
-    title: options.title,
-    specPath: OPENAPI_PATH,
-    readPackageFile: options.readPackageFile,
-  });
+  if (options.docs) {
+    let openapi: Promise<string> | undefined;
+    app.get(OPENAPI_PATH, async (c) => {
+      openapi ??= Promise.resolve(options.openapi()).then((document) => JSON.stringify(document));
+      return c.body(await openapi, 200, { 'content-type': 'application/json; charset=utf-8' });
+    });
+    registerDocs(app, {
+      title: options.title,
+      specPath: OPENAPI_PATH,
+      readPackageFile: options.readPackageFile,
+    });
+  }
 
   app.get(
     HTMX_PATH,

@@ -38,6 +38,7 @@ export function assetsHandler(assets: EmbeddedAssets): HttpLambda {
       platformRoutes: false,
       extraRoutes: (app) =>
         registerAssetRoutes(app, {
+          docs: config.DOCS_ENABLED,
           openapi: () => assets.openapi,
           title: DEFAULT_API_INFO.title,
           readPackageFile: async (pkg, file) => {

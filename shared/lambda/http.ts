@@ -25,10 +25,11 @@ export function httpHandler(entry: FunctionEntry<HttpDefinition>, deployment: La
     const rt = await runtime();
     return createHttpApp({
       manifest: { http: [entry], tasks: [], schedules: [] },
-      makeCtx: ({ correlationId, log }) => rt.httpCtx(correlationId, log),
+      makeCtx: rt.httpCtx,
       log: rt.log,
       metrics: rt.metrics,
       auth: rt.auth,
+      config: rt.config,
       platformRoutes: false,
     });
   });

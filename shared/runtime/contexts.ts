@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { AuthServices } from '../auth/services.ts';
 import type { Cache } from '../cache/port.ts';
 import type { AuthCtx, HttpCtx, QueueAdmin, TaskCtx } from '../contract/context.ts';
+import type { AuthUser } from '../contract/http.ts';
 import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
@@ -21,8 +22,15 @@ export interface ContextParts {
   auth: AuthServices;
 }
 
+/** What a request's `ctx` is made for: its correlation id, its logger and, if signed in, its user. */
+export interface HttpCtxRequest {
+  correlationId: string;
+  log: Logger;
+  user?: AuthUser | undefined;
+}
+
 export interface ContextFactories {
-  httpCtx(correlationId: string, log: Logger): HttpCtx;
+  httpCtx(request: HttpCtxRequest): HttpCtx;
   taskCtx(tx: Tx, message: TaskCtx['message'], log: Logger): TaskCtx;
 }
 
@@ -51,9 +59,17 @@ export function createContexts(parts: ContextParts): ContextFactories {
   const insertJob = createBatcher((jobs: NewJob[]) => insertJobs(db, jobs));
 
   return {
-    httpCtx(correlationId, log) {
+    httpCtx({ correlationId, log, user }) {
       const queue = createPublisher(driver, metrics, { correlationId });
-      const jobs = createJobs({ db, publisher: queue, insert: insertJob, correlationId, log });
+      // A job triggered by a request belongs to its user: they (and admins) may read it at /jobs/:id.
+      const jobs = createJobs({
+        db,
+        publisher: queue,
+        insert: insertJob,
+        correlationId,
+        log,
+        ...(user ? { triggeredBy: user.id } : {}),
+      });
       return { db, queue, jobs, log, config, metrics, cache, correlationId, queueAdmin, auth: authCtx };
     },
     taskCtx(tx, message, log) {

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
  * Job rows: every triggered job is recorded (queued → running → succeeded | retrying | dead,
  * or failed when it could not even be queued) and readable at `GET /jobs/:id`.
  */
-const columns = `id, kind, status, attempts, payload, result, error, correlation_id, created_at, started_at, finished_at, updated_at`;
+const columns = `id, kind, status, attempts, payload, result, error, correlation_id, triggered_by, created_at, started_at, finished_at, updated_at`;
 
 interface JobRow {
   id: string;
@@ -18,6 +18,7 @@ interface JobRow {
   result: unknown;
   error: string | null;
   correlation_id: string;
+  triggered_by: string | null;
   created_at: Date | string;
   started_at: Date | string | null;
   finished_at: Date | string | null;
@@ -36,6 +37,7 @@ function toJob(row: JobRow): Job {
     result: row.result ?? null,
     error: row.error,
     correlationId: row.correlation_id,
+    triggeredBy: row.triggered_by,
     createdAt: iso(row.created_at) as string,
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
@@ -48,20 +50,24 @@ export interface NewJob {
   kind: string;
   payload: unknown;
   correlationId: string;
+  /** The user whose request triggered it, if any. */
+  triggeredBy?: string;
 }
 
 /** Insert new job rows as `queued`; a row the worker already created (see `jobState.running`) is kept. */
 export async function insertJobs(db: Queryable, jobs: NewJob[]): Promise<void> {
   await db.query(
-    `insert into jobs (id, kind, status, payload, correlation_id)
-     select id, kind, 'queued', payload, correlation_id
-     from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) as j(id, kind, payload, correlation_id)
-     on conflict (id) do nothing`,
+    `insert into jobs (id, kind, status, payload, correlation_id, triggered_by)
+     select id, kind, 'queued', payload, correlation_id, triggered_by
+     from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::uuid[])
+       as j(id, kind, payload, correlation_id, triggered_by)
+     on conflict (id) do update set triggered_by = excluded.triggered_by where jobs.triggered_by is null`,
     [
       jobs.map((j) => j.id),
       jobs.map((j) => j.kind),
       jobs.map((j) => JSON.stringify(j.payload ?? {})),
       jobs.map((j) => j.correlationId),
+      jobs.map((j) => j.triggeredBy ?? null),
     ],
   );
 }
@@ -72,11 +78,13 @@ export interface JobsOptions {
   /** How new rows are written; the runner batches concurrent inserts (shared/runtime/batcher.ts). */
   insert?: (job: NewJob) => Promise<void>;
   correlationId?: string;
+  /** The signed-in user of the request that triggers jobs through this object. */
+  triggeredBy?: string;
   log?: Logger;
 }
 
 export function createJobs(options: JobsOptions): Jobs {
-  const { db, publisher } = options;
+  const { db, publisher, triggeredBy } = options;
   const insert = options.insert ?? ((job: NewJob) => insertJobs(db, [job]));
   return {
     async trigger(kind, payload, triggerOptions = {}) {
@@ -87,7 +95,7 @@ export function createJobs(options: JobsOptions): Jobs {
       // Recording and publishing run side by side: a worker faster than the insert creates
       // the row itself (jobState.running), so neither has to wait for the other.
       const [recorded, published] = await Promise.allSettled([
-        insert({ id: jobId, kind, payload, correlationId }),
+        insert({ id: jobId, kind, payload, correlationId, ...(triggeredBy ? { triggeredBy } : {}) }),
         publisher.publish(kind, payload, { correlationId, jobId, ...(messageId ? { messageId } : {}) }),
       ]);
       if (published.status === 'rejected') {

@@ -63,10 +63,11 @@ export async function startRunner(platform: Platform, options: RunnerOptions): P
     : { ...manifest, http: manifest.http.filter((h) => h.app === PLATFORM_APP) };
   const app = createHttpApp({
     manifest: served,
-    makeCtx: ({ correlationId, log: requestLog }) => platform.httpCtx(correlationId, requestLog),
+    makeCtx: platform.httpCtx,
     log,
     metrics,
     auth: platform.auth,
+    config,
     beforeMetrics: () => sampleGauges(platform),
   });
   const database = config.DATABASE_URL ? `Postgres ${redact(config.DATABASE_URL)}` : 'the embedded database';

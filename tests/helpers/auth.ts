@@ -38,10 +38,11 @@ export async function createAuthTestApp(
   const platform = createPlatform({ config, log: testLog, db: testDb.db, driver, manifest, auth });
   const app = createHttpApp({
     manifest,
-    makeCtx: ({ correlationId, log }) => platform.httpCtx(correlationId, log),
+    makeCtx: platform.httpCtx,
     log: testLog,
     metrics: platform.metrics,
     auth,
+    config,
   });
   return {
     app,

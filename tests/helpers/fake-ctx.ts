@@ -32,6 +32,7 @@ export class FakeJobs implements Jobs {
       result: null,
       error: null,
       correlationId: randomUUID(),
+      triggeredBy: null,
       createdAt: now,
       startedAt: null,
       finishedAt: null,

@@ -172,7 +172,7 @@ describe.each(stacks)('GradCafe with the broker down on $name', (stack) => {
       log: testLog,
       metrics: platform.metrics,
       auth: platform.auth,
-      makeCtx: ({ correlationId, log }) => platform.httpCtx(correlationId, log),
+      makeCtx: platform.httpCtx,
     });
     try {
       const api = await app.request('/gradcafe/pull-data', {

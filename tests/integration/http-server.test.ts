@@ -32,6 +32,7 @@ const DEAD_DATABASE_URL = 'postgres://postgres@127.0.0.1:1/nowhere';
 const echo = defineHttp({
   method: 'POST',
   path: '/echo',
+  auth: 'public',
   summary: 'Echo the body',
   body: z.object({ text: z.string() }),
   handler: ({ body }) => json({ length: body.text.length }),
@@ -40,6 +41,7 @@ const echo = defineHttp({
 const selectOne = defineHttp({
   method: 'GET',
   path: '/count',
+  auth: 'public',
   summary: 'Read from the database',
   handler: async (_req, ctx) => json((await ctx.db.query<{ n: number }>('select 1 as n')).rows[0]),
 });
@@ -47,6 +49,7 @@ const selectOne = defineHttp({
 const optionalBody = defineHttp({
   method: 'POST',
   path: '/optional',
+  auth: 'public',
   summary: 'A body that may be left out',
   body: z.object({ since: z.number().optional() }).optional(),
   handler: ({ body }) => json({ body }),

@@ -186,7 +186,7 @@ describe.each(stacks)('task report jobs on $name', (stack) => {
       await worker.stop();
       await test.close();
     };
-    const jobs = test.platform.httpCtx('notes-report-test', test.platform.log).jobs;
+    const jobs = test.platform.httpCtx({ correlationId: 'notes-report-test', log: test.platform.log }).jobs;
     return { ...test, jobs };
   }
 

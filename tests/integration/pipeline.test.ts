@@ -66,7 +66,7 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
       (await test.db.query<{ value: string }>('select value from test_effects order by id')).rows.map(
         (r) => r.value,
       );
-    const jobs = test.platform.httpCtx('test-correlation', test.platform.log).jobs;
+    const jobs = test.platform.httpCtx({ correlationId: 'test-correlation', log: test.platform.log }).jobs;
     return { ...test, worker, effects, jobs };
   }
 
@@ -181,7 +181,7 @@ describe.each(modes)('task pipeline on $name, $mode', ({ batch, ...stack }) => {
       handler: async ({ value }, ctx) => ctx.jobs.trigger('record_effect', { value: `child of ${value}` }),
     });
     const { platform } = await setup(effectsTask(mode), { 'functions/test/parent-job.ts': parent });
-    const jobs = platform.httpCtx('parent-correlation', platform.log).jobs;
+    const jobs = platform.httpCtx({ correlationId: 'parent-correlation', log: platform.log }).jobs;
     const { jobId } = await jobs.trigger('parent_job', { value: 'p1' });
     await waitFor(async () => (await jobs.get(jobId))?.status === 'succeeded', patience);
     const { jobId: childId } = (await jobs.get(jobId))!.result as { jobId: string };

@@ -12,6 +12,7 @@ describe('runner stop', () => {
     const slow = defineHttp({
       method: 'GET',
       path: '/slow',
+      auth: 'public',
       summary: 'Works for a while, then uses the database',
       handler: async (_req, ctx) => {
         started = true;

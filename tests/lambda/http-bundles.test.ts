@@ -221,13 +221,41 @@ const SAMPLES: Record<string, Sample[]> = {
     { shows: 'readiness on Postgres and SQS', status: 200, method: 'GET', path: '/readyz' },
   ],
   'platform-get-job': [
-    { shows: 'a path parameter, 404', status: 404, method: 'GET', path: `/jobs/${randomUUID()}` },
-    { shows: 'an invalid path parameter, 400', status: 400, method: 'GET', path: '/jobs/not-a-uuid' },
+    {
+      shows: 'a path parameter, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'GET',
+      path: `/jobs/${randomUUID()}`,
+    },
+    {
+      shows: 'an invalid path parameter, 400',
+      asAdmin: true,
+      status: 400,
+      method: 'GET',
+      path: '/jobs/not-a-uuid',
+    },
+    { shows: 'anonymous, 401', status: 401, method: 'GET', path: `/jobs/${randomUUID()}` },
   ],
-  'platform-list-queues': [{ shows: 'queue depths', status: 200, method: 'GET', path: '/queues' }],
+  'platform-list-queues': [
+    { shows: 'queue depths', asAdmin: true, status: 200, method: 'GET', path: '/queues' },
+  ],
   'platform-list-dead-letters': [
-    { shows: 'a query string', status: 200, method: 'GET', path: DEAD_LETTERS, query: { limit: '5' } },
-    { shows: 'an unknown queue, 404', status: 404, method: 'GET', path: '/queues/nope/dead-letters' },
+    {
+      shows: 'a query string',
+      asAdmin: true,
+      status: 200,
+      method: 'GET',
+      path: DEAD_LETTERS,
+      query: { limit: '5' },
+    },
+    {
+      shows: 'an unknown queue, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'GET',
+      path: '/queues/nope/dead-letters',
+    },
   ],
   'platform-replay-dead-letters': [
     {
@@ -285,6 +313,7 @@ const SAMPLES: Record<string, Sample[]> = {
   'gradcafe-feed-release': [
     {
       shows: 'a base64 JSON body',
+      asAdmin: true,
       status: 200,
       method: 'POST',
       path: '/gradcafe/feed/release',
@@ -383,7 +412,7 @@ beforeAll(async () => {
   adminId = admin.id;
   runner = createHttpApp({
     manifest: stack.manifest,
-    makeCtx: ({ correlationId, log }) => stack.platform.httpCtx(correlationId, log),
+    makeCtx: stack.platform.httpCtx,
     log: testLog,
     metrics: stack.platform.metrics,
     auth: stack.platform.auth,

@@ -48,7 +48,9 @@ describe('schedule bundles', () => {
       const [fired] = resultsOf<{ jobId: string; kind: string }>(run);
 
       expect(fired?.kind).toBe(kind);
-      const job = await stack.platform.httpCtx('test', testLog).jobs.get(fired!.jobId);
+      const job = await stack.platform
+        .httpCtx({ correlationId: 'test', log: testLog })
+        .jobs.get(fired!.jobId);
       expect(job).toMatchObject({ kind, status: 'queued' });
       expect(job?.correlationId).toMatch(new RegExp(`^schedule:${entry.id}:`));
       expect((await stack.sqs.driver.depth(queueName(task))).ready).toBe(before + 1);
@@ -167,7 +169,7 @@ describe('platform-assets', () => {
   beforeAll(() => {
     runner = createHttpApp({
       manifest: stack.manifest,
-      makeCtx: ({ correlationId, log }) => stack.platform.httpCtx(correlationId, log),
+      makeCtx: stack.platform.httpCtx,
       log: testLog,
       metrics: stack.platform.metrics,
       auth: stack.platform.auth,

@@ -305,6 +305,7 @@ interface PrometheusConfig {
   scrape_configs: {
     job_name: string;
     metrics_path?: string;
+    authorization?: { type: string; credentials: string };
     dns_sd_configs?: { names: string[]; type: string; port: number }[];
     static_configs?: { targets: string[] }[];
   }[];
@@ -326,6 +327,12 @@ describe('Prometheus config', () => {
     const discovery = app?.dns_sd_configs?.[0];
     expect(discovery?.names).toEqual([...ROLE_SERVICES]);
     expect(discovery?.port).toBe(loadConfig(environmentOf(service('worker'))).PORT);
+  });
+
+  it('sends the token the app roles require, which production mode needs to open /metrics', () => {
+    const config = loadConfig(environmentOf(service('worker')));
+    expect(config.NODE_ENV).toBe('production');
+    expect(job('fnstack')?.authorization).toEqual({ type: 'Bearer', credentials: config.METRICS_TOKEN });
   });
 
   it('scrapes RabbitMQ on its Prometheus plugin port', () => {

@@ -132,6 +132,7 @@ describe('describeJob', () => {
     result: null,
     error: null,
     correlationId: 'c',
+    triggeredBy: null,
     createdAt: '',
     startedAt: null,
     finishedAt: null,

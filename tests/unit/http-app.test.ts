@@ -12,6 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const echo = defineHttp({
   method: 'POST',
   path: '/echo',
+  auth: 'public',
   // These fixtures test input parsing of form posts made without a session; CSRF has its own tests.
   csrf: false,
   summary: 'Echo validated input',
@@ -29,6 +30,7 @@ const echo = defineHttp({
 const boom = defineHttp({
   method: 'GET',
   path: '/boom/:kind',
+  auth: 'public',
   summary: 'Fail in a chosen way',
   params: z.object({ kind: z.enum(['not-found', 'upstream', 'unknown', 'string']) }),
   handler: ({ params }) => {
@@ -42,6 +44,7 @@ const boom = defineHttp({
 const showFlash = defineHttp({
   method: 'GET',
   path: '/flash',
+  auth: 'public',
   summary: 'Render flash',
   handler: (req) => json({ flash: req.flash }),
 });
@@ -49,6 +52,7 @@ const showFlash = defineHttp({
 const ignoreFlash = defineHttp({
   method: 'GET',
   path: '/fragment',
+  auth: 'public',
   summary: 'A fragment that does not render flash',
   handler: () => json({ ok: true }),
 });
@@ -56,6 +60,7 @@ const ignoreFlash = defineHttp({
 const readAndRedirect = defineHttp({
   method: 'POST',
   path: '/save',
+  auth: 'public',
   summary: 'Read flash, then redirect with a new one',
   handler: (req) => {
     void req.flash;
@@ -66,6 +71,7 @@ const readAndRedirect = defineHttp({
 const countRows = defineHttp({
   method: 'GET',
   path: '/rows',
+  auth: 'public',
   summary: 'Read from the database',
   handler: async (_req, ctx) => json((await ctx.db.query('select count(*) as n from jobs')).rows),
 });
@@ -73,6 +79,7 @@ const countRows = defineHttp({
 const optionalBody = defineHttp({
   method: 'POST',
   path: '/optional',
+  auth: 'public',
   // These fixtures test input parsing of form posts made without a session; CSRF has its own tests.
   csrf: false,
   summary: 'A body that may be left out, as POST /gradcafe/pull-data',
@@ -83,6 +90,7 @@ const optionalBody = defineHttp({
 const triggerJob = defineHttp({
   method: 'POST',
   path: '/trigger',
+  auth: 'public',
   summary: 'Trigger a job',
   handler: async (_req, ctx) => json(await ctx.jobs.trigger('demo_job', { n: 1 }), 202),
 });
@@ -90,6 +98,7 @@ const triggerJob = defineHttp({
 const page = defineHttp({
   method: 'GET',
   path: '/page',
+  auth: 'public',
   summary: 'A page',
   hidden: true,
   handler: () => json({ page: true }),
@@ -475,7 +484,7 @@ describe('metrics', () => {
     await t.app.request('/no/such/route');
     const text = await (await t.app.request('/metrics')).text();
     expect(text).toContain(
-      'http_request_duration_seconds_count{method="GET",route="/jobs/:id",status="404"} 1',
+      'http_request_duration_seconds_count{method="GET",route="/jobs/:id",status="401"} 1',
     );
     expect(text).toContain(
       'http_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1',

@@ -8,6 +8,7 @@ import { createFakeHttpApp, platformModules, readJson } from '../helpers/fake-ct
 const page = defineHttp({
   method: 'GET',
   path: '/',
+  auth: 'public',
   summary: 'A page',
   hidden: true,
   handler: () => json({}),
@@ -16,6 +17,7 @@ const page = defineHttp({
 const search = defineHttp({
   method: 'GET',
   path: '/items/:year{[0-9]{4}}',
+  auth: 'public',
   summary: 'Search items',
   query: z.object({
     q: z.string().describe('Text to find'),

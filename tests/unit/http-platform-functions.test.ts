@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeHttpApp, FAKE_USERS, fakeBearer, readJson } from '../helpers/fake-ctx.ts';
 
 const QUEUE = 'demo.work';
+// Jobs of anyone, dead letters and queue details are for admins (access-http.test.ts covers who else).
+const AS_ADMIN = { headers: fakeBearer(FAKE_USERS.admin) };
 let t: Awaited<ReturnType<typeof createFakeHttpApp>>;
 beforeEach(async () => {
   t = await createFakeHttpApp({}, { queues: [QUEUE, 'demo.other'] });
@@ -59,13 +61,13 @@ describe('GET /readyz', () => {
 describe('GET /jobs/:id', () => {
   it('returns the job', async () => {
     const job = t.jobs.add({ kind: 'scrape', status: 'succeeded', attempts: 1, result: { rows: 3 } });
-    const res = await t.app.request(`/jobs/${job.id}`);
+    const res = await t.app.request(`/jobs/${job.id}`, AS_ADMIN);
     expect(res.status).toBe(200);
     expect(await readJson(res)).toEqual(job);
   });
 
   it('answers 404 for an unknown id', async () => {
-    const res = await t.app.request('/jobs/6f1c1b1e-8a9f-4f54-9d0e-2a4b5c6d7e8f');
+    const res = await t.app.request('/jobs/6f1c1b1e-8a9f-4f54-9d0e-2a4b5c6d7e8f', AS_ADMIN);
     expect(res.status).toBe(404);
     expect((await readJson(res)).error.code).toBe('NOT_FOUND');
   });
@@ -73,7 +75,7 @@ describe('GET /jobs/:id', () => {
   it.each([['not-a-uuid'], ["' OR 1=1 --"], ['6f1c1b1e-8a9f-4f54-9d0e-2a4b5c6d7e8f; DROP TABLE jobs']])(
     'answers 400 for a malformed id (%s)',
     async (id) => {
-      const res = await t.app.request(`/jobs/${encodeURIComponent(id)}`);
+      const res = await t.app.request(`/jobs/${encodeURIComponent(id)}`, AS_ADMIN);
       expect(res.status).toBe(400);
       const { error } = await readJson(res);
       expect(error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ path: 'params.id' }] });
@@ -84,7 +86,7 @@ describe('GET /jobs/:id', () => {
 describe('GET /queues/:queue/dead-letters', () => {
   it('lists dead messages, 20 by default', async () => {
     t.queueAdmin.addDead(QUEUE, 25);
-    const res = await t.app.request(`/queues/${QUEUE}/dead-letters`);
+    const res = await t.app.request(`/queues/${QUEUE}/dead-letters`, AS_ADMIN);
     expect(res.status).toBe(200);
     const body = await readJson(res);
     expect(body.queue).toBe(QUEUE);
@@ -94,19 +96,22 @@ describe('GET /queues/:queue/dead-letters', () => {
 
   it('honours limit', async () => {
     t.queueAdmin.addDead(QUEUE, 5);
-    const res = await t.app.request(`/queues/${QUEUE}/dead-letters?limit=2`);
+    const res = await t.app.request(`/queues/${QUEUE}/dead-letters?limit=2`, AS_ADMIN);
     expect((await readJson(res)).messages).toHaveLength(2);
   });
 
   it.each([['0'], ['101'], ['2.5'], ['ten'], ["1' OR '1'='1"]])('answers 400 for limit=%s', async (limit) => {
-    const res = await t.app.request(`/queues/${QUEUE}/dead-letters?limit=${encodeURIComponent(limit)}`);
+    const res = await t.app.request(
+      `/queues/${QUEUE}/dead-letters?limit=${encodeURIComponent(limit)}`,
+      AS_ADMIN,
+    );
     expect(res.status).toBe(400);
     expect((await readJson(res)).error.details[0].path).toBe('query.limit');
   });
 
   it('answers 404 for a queue that is not declared, however it is spelled', async () => {
     for (const name of ['nope', "demo.work' OR 1=1 --"]) {
-      const res = await t.app.request(`/queues/${encodeURIComponent(name)}/dead-letters`);
+      const res = await t.app.request(`/queues/${encodeURIComponent(name)}/dead-letters`, AS_ADMIN);
       expect(res.status).toBe(404);
     }
   });
@@ -162,7 +167,7 @@ describe('POST /queues/:queue/dead-letters/replay', () => {
 describe('GET /queues', () => {
   it('lists every queue with its depth and the driver', async () => {
     t.queueAdmin.addDead('demo.other', 2);
-    const res = await t.app.request('/queues');
+    const res = await t.app.request('/queues', AS_ADMIN);
     expect(await readJson(res)).toEqual({
       driver: 'memory',
       queues: [

@@ -15,7 +15,13 @@ import {
 } from '../../scripts/lambda/build/entries.ts';
 import { PROJECT_ROOT } from '../../scripts/lambda/build/bundle.ts';
 
-const page = defineHttp({ method: 'GET', path: '/', summary: 'Page', handler: () => json({}) });
+const page = defineHttp({
+  method: 'GET',
+  path: '/',
+  summary: 'Page',
+  auth: 'public',
+  handler: () => json({}),
+});
 const scrape = defineTask({ consumes: 'scrape', payload: z.object({}), handler: async () => undefined });
 const recompute = defineTask({
   consumes: ['recompute'],

@@ -17,6 +17,7 @@ const job = (status: Job['status'], fields: Partial<Job> = {}): Job => ({
   result: null,
   error: null,
   correlationId: 'c',
+  triggeredBy: null,
   createdAt: '2026-03-14T09:00:00.000Z',
   startedAt: null,
   finishedAt: null,

@@ -260,6 +260,7 @@ describe('samTemplate on other manifests', () => {
         'functions/shop/search.ts': defineHttp({
           method: 'GET',
           path: '/items/:itemId/',
+          auth: 'public',
           summary: 's',
           lambda: { memoryMb: 1024, timeoutSeconds: 10 },
           handler,
@@ -315,6 +316,7 @@ describe('samTemplate on other manifests', () => {
         'functions/shop/slow.ts': defineHttp({
           method: 'GET',
           path: '/s',
+          auth: 'public',
           summary: 's',
           lambda: { timeoutSeconds: 31 },
           handler,
@@ -328,6 +330,7 @@ describe('samTemplate on other manifests', () => {
         'functions/shop/tiny.ts': defineHttp({
           method: 'GET',
           path: '/t',
+          auth: 'public',
           summary: 't',
           lambda: { memoryMb: 64 },
           handler,
@@ -337,24 +340,54 @@ describe('samTemplate on other manifests', () => {
     ],
     [
       'a Hono route HTTP API cannot express',
-      { 'functions/shop/opt.ts': defineHttp({ method: 'GET', path: '/items/:id?', summary: 'o', handler }) },
+      {
+        'functions/shop/opt.ts': defineHttp({
+          method: 'GET',
+          path: '/items/:id?',
+          summary: 'o',
+          auth: 'public',
+          handler,
+        }),
+      },
       /no API Gateway equivalent/,
     ],
     [
       'a route the assets function serves',
-      { 'functions/platform/docs.ts': defineHttp({ method: 'GET', path: '/docs', summary: 'd', handler }) },
+      {
+        'functions/platform/docs.ts': defineHttp({
+          method: 'GET',
+          path: '/docs',
+          summary: 'd',
+          auth: 'public',
+          handler,
+        }),
+      },
       /both serve the HTTP API route GET \/docs/,
     ],
     [
       'a function named like a synthetic one',
-      { 'functions/platform/migrate.ts': defineHttp({ method: 'GET', path: '/m', summary: 'm', handler }) },
+      {
+        'functions/platform/migrate.ts': defineHttp({
+          method: 'GET',
+          path: '/m',
+          summary: 'm',
+          auth: 'public',
+          handler,
+        }),
+      },
       /logical id 'PlatformMigrate'/,
     ],
     [
       'a function whose logical id is another’s queue',
       {
         'functions/shop/pull.ts': defineTask({ consumes: 'pull', payload, handler: async () => {} }),
-        'functions/shop/pull-queue.ts': defineHttp({ method: 'GET', path: '/q', summary: 'q', handler }),
+        'functions/shop/pull-queue.ts': defineHttp({
+          method: 'GET',
+          path: '/q',
+          summary: 'q',
+          auth: 'public',
+          handler,
+        }),
       },
       /logical id 'ShopPullQueue'/,
     ],
@@ -362,7 +395,13 @@ describe('samTemplate on other manifests', () => {
       'a function whose logical id is a resource SAM generates for another',
       {
         'functions/shop/pull.ts': defineTask({ consumes: 'pull', payload, handler: async () => {} }),
-        'functions/shop/pull-from-queue.ts': defineHttp({ method: 'GET', path: '/q', summary: 'q', handler }),
+        'functions/shop/pull-from-queue.ts': defineHttp({
+          method: 'GET',
+          path: '/q',
+          summary: 'q',
+          auth: 'public',
+          handler,
+        }),
       },
       /logical id 'ShopPullFromQueue'/,
     ],

@@ -1,3 +1,4 @@
+import type { Config } from '../../../shared/config.ts';
 import type { Queryable } from '../../../shared/db/port.ts';
 import { BUNDLED_FIRST_ID, BUNDLED_LAST_ID, entryFor } from './entry-generator.ts';
 import type { EntrySource, FeedPage } from './source.ts';
@@ -12,6 +13,15 @@ import type { EntrySource, FeedPage } from './source.ts';
 
 /** A ceiling on released entries, so a clock far in the future cannot mint absurd ids. */
 export const MAX_RELEASED = 10_000_000;
+
+/**
+ * Whether this deployment serves the emulator's routes: where it is the configured source (no
+ * GRADCAFE_SOURCE_URL), or where GRADCAFE_FEED_EMULATOR says so (compose points the source URL at
+ * the web role's own emulator). A deployment reading the real feed has no emulator to poke at.
+ */
+export function feedEmulatorServed(config: Pick<Config, 'GRADCAFE_SOURCE_URL' | 'GRADCAFE_FEED_EMULATOR'>) {
+  return config.GRADCAFE_FEED_EMULATOR ?? config.GRADCAFE_SOURCE_URL === undefined;
+}
 
 /** Start the emulator's clock if it has not started yet. Idempotent. */
 export async function startEmulator(db: Queryable): Promise<void> {

@@ -46,7 +46,7 @@ export function AnalysisPage({ snapshot, jobs, flash, viewer }: AnalysisPageProp
         </section>
       )}
       <div class="grid-2">
-        <RecentJobs jobs={jobs} />
+        <RecentJobs jobs={jobs} linkJobs={viewer.user?.role === 'admin'} />
         {snapshot && <EntriesPerTerm snapshot={snapshot} />}
       </div>
       <AnalysisParamsForm

@@ -7,9 +7,9 @@ export const JOBS_PANEL_PATH = '/gradcafe/jobs-panel';
 /**
  * The last GradCafe jobs. While one is queued or running the panel asks htmx to re-fetch
  * itself every 2 s (and swap itself out); once nothing is active it renders without the
- * trigger, so polling stops on its own.
+ * trigger, so polling stops on its own. Only admins get links to the jobs' details.
  */
-export function RecentJobs({ jobs }: { jobs: readonly Job[] }) {
+export function RecentJobs({ jobs, linkJobs }: { jobs: readonly Job[]; linkJobs: boolean }) {
   const polling = jobs.some(isActive)
     ? { 'hx-get': JOBS_PANEL_PATH, 'hx-trigger': 'every 2s', 'hx-swap': 'outerHTML' }
     : {};
@@ -32,7 +32,12 @@ export function RecentJobs({ jobs }: { jobs: readonly Job[] }) {
             {jobs.map((job) => (
               <tr>
                 <td>
-                  <a href={`/jobs/${job.id}`}>{JOB_LABELS[job.kind] ?? job.kind}</a>
+                  {/* A job's details (payload, result) are for admins: the jobs here have no other owner. */}
+                  {linkJobs ? (
+                    <a href={`/jobs/${job.id}`}>{JOB_LABELS[job.kind] ?? job.kind}</a>
+                  ) : (
+                    (JOB_LABELS[job.kind] ?? job.kind)
+                  )}
                 </td>
                 <td>
                   <span class={`badge badge-${job.status}`}>{job.status}</span>

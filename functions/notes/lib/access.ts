@@ -6,8 +6,8 @@ import type { OwnerScope } from './tasks-store.ts';
  * Who may see and change what: owners their own tasks and reports, admins anyone's.
  *
  * @example
- *   findTask(db, id, taskScope(req.user!)); // an owner's id, or null for an admin
- *   assertMayAccessOwner(req.user!, body.owner_id); // ForbiddenError for another user's id
+ *   findTask(db, id, taskScope(req.user)); // an owner's id, or null for an admin
+ *   assertMayAccessOwner(req.user, body.owner_id); // ForbiddenError for another user's id
  */
 export function isAdmin(user: AuthUser): boolean {
   return user.role === 'admin';

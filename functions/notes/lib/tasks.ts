@@ -26,8 +26,8 @@ import {
  * statement (committed when it returns) and then clears the owner's namespaces.
  *
  * @example
- *   const task = await createTaskFor(ctx, req.user!.id, body);
- *   const page = await listTasksCached(ctx, { ownerId: req.user!.id, limit: 20, offset: 0 });
+ *   const task = await createTaskFor(ctx, req.user.id, body);
+ *   const page = await listTasksCached(ctx, { ownerId: req.user.id, limit: 20, offset: 0 });
  */
 export type NotesCtx = Pick<HttpCtx, 'db' | 'cache'>;
 

@@ -17,7 +17,7 @@ export interface NotesLayoutProps {
  * header, the CSRF header for htmx on the body) plus the app's few extra styles.
  *
  * @example
- *   <NotesLayout title="Notes" user={req.user!} csrfToken={await req.csrfToken()} flash={req.flash}>...</NotesLayout>
+ *   <NotesLayout title="Notes" user={req.user} csrfToken={await req.csrfToken()} flash={req.flash}>...</NotesLayout>
  */
 export function NotesLayout({ title, user, csrfToken, flash = [], children }: NotesLayoutProps) {
   return (

@@ -17,6 +17,7 @@ export function authPageRoute(mode: Mode) {
   return defineHttp({
     method: 'GET',
     path: PAGE[mode],
+    auth: 'public',
     summary: mode === 'login' ? 'Sign-in page' : 'Registration page',
     hidden: true,
     query: z.object({ next: z.string().max(2000).optional(), email: z.string().max(320).optional() }),
@@ -53,6 +54,7 @@ export function authFormRoute(
   return defineHttp({
     method: 'POST',
     path: PAGE[mode],
+    auth: 'public',
     summary: options.summary,
     hidden: true,
     body: credentialsForm,

@@ -13,6 +13,7 @@ export const jobSchema = z.object({
   result: z.unknown(),
   error: z.string().nullable(),
   correlationId: z.string(),
+  triggeredBy: z.uuid().nullable().describe('The user whose request triggered it'),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
