@@ -4,9 +4,9 @@ import { describeIssues } from '../../shared/validation.ts';
 import { statusSchema, taskCreateSchema } from './lib/model.ts';
 import { taskFormBody } from './lib/page-forms.ts';
 import { changedFragment, toDashboard } from './lib/page-responses.ts';
-import { CHANGED_EVENT, CREATED_EVENT, dashboardUrl, isHtmx } from './lib/paths.ts';
+import { CHANGED_EVENT, dashboardUrl, isHtmx } from './lib/paths.ts';
 import { createTaskFor, listTasksCached } from './lib/tasks.ts';
-import { CREATE_ERROR_ID } from './views/create-task-form.tsx';
+import { CREATE_ERROR_ID, CreateTaskForm } from './views/create-task-form.tsx';
 import { PAGE_SIZE, TaskList } from './views/task-list.tsx';
 
 export default defineHttp({
@@ -35,6 +35,7 @@ export default defineHttp({
     if (!htmx)
       return toDashboard({ type: 'success', message: 'Task added.' }, dashboardUrl({ status: filter }));
     // The new task is the newest: show the first page of the list the user was looking at.
+    const csrfToken = await req.csrfToken();
     const page = await listTasksCached(ctx, {
       ownerId: user.id,
       status: filter,
@@ -43,10 +44,10 @@ export default defineHttp({
     });
     return changedFragment(
       <>
-        <TaskList page={page} filter={filter} csrfToken={await req.csrfToken()} />
-        <div id={CREATE_ERROR_ID} hx-swap-oob="true" aria-live="polite"></div>
+        <TaskList page={page} filter={filter} csrfToken={csrfToken} />
+        <CreateTaskForm csrfToken={csrfToken} filter={filter} oob />
       </>,
-      [CHANGED_EVENT, CREATED_EVENT],
+      [CHANGED_EVENT],
     );
   },
 });

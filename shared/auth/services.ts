@@ -1,4 +1,5 @@
-import type { Config } from '../config.ts';
+import { allowsGeneratedSecrets, type Config } from '../config.ts';
+import type { TransportPolicy } from '../http/transport.ts';
 import type { Queryable } from '../db/port.ts';
 import { createLogin, type Login } from './login.ts';
 import type { ScryptParams } from './passwords.ts';
@@ -21,8 +22,11 @@ export interface AuthServices {
   sessionMaxAgeSeconds: number;
   /** Public origins accepted by the CSRF origin check besides the request's own. */
   allowedOrigins: readonly string[];
-  /** Proxies that append to X-Forwarded-For (TRUSTED_PROXY_HOPS): where the client address is read. */
-  trustedProxyHops: number;
+  /**
+   * Proxies whose X-Forwarded-For and -Proto are believed (TRUSTED_PROXY_HOPS): where the client
+   * address is read; and production mode: whether cookies are Secure whatever the request says.
+   */
+  transport: TransportPolicy;
   /** Secrets generated for this run because unset (development, test): say so at start. */
   generatedSecrets: readonly string[];
 }
@@ -65,7 +69,10 @@ export function createAuthServices(parts: {
     allowedOrigins: config.ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
-    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+    transport: {
+      trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+      production: !allowsGeneratedSecrets(config.NODE_ENV),
+    },
     generatedSecrets: secrets.generated,
   };
 }

@@ -10,7 +10,9 @@ import { functionRoute, type MakeHttpCtx } from './function-route.ts';
 import type { OpenApiInfo } from './openapi.ts';
 import { observeRequests } from './observe.ts';
 import { metricsAccessOf, registerPlatformRoutes } from './platform-routes.ts';
-import type { Config } from '../config.ts';
+import { securityHeaders } from './security-headers.ts';
+import type { TransportPolicy } from './transport.ts';
+import { allowsGeneratedSecrets, type Config } from '../config.ts';
 
 export type HttpApp = Hono<HttpEnv>;
 
@@ -63,6 +65,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   // Outermost first: observation sees the final response, including 404/405 and mapped errors.
   app.use('*', observeRequests({ log, metrics }));
+  app.use('*', securityHeaders(transportPolicyOf(options)));
   app.use(
     '*',
     methodNotAllowed({
@@ -102,4 +105,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     errorResponse(err, { correlationId: c.get('correlationId'), log: c.get('log') ?? log }),
   );
   return app;
+}
+
+/** Which proxies are believed and whether this is production: from auth, else the config, else neither. */
+function transportPolicyOf(options: Pick<HttpAppOptions, 'auth' | 'config'>): TransportPolicy {
+  if (options.auth) return options.auth.transport;
+  const { config } = options;
+  return config
+    ? { trustedProxyHops: config.TRUSTED_PROXY_HOPS, production: !allowsGeneratedSecrets(config.NODE_ENV) }
+    : { trustedProxyHops: 0, production: false };
 }

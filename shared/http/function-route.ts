@@ -19,6 +19,7 @@ import {
   clientIpOf,
   type RequestAuth,
 } from './request-auth.ts';
+import { cookieName, secureCookies } from './transport.ts';
 import { withHeader } from './response-headers.ts';
 import { redirect } from './responses.ts';
 import { wantsHtml } from './wants-html.ts';
@@ -73,8 +74,17 @@ export function functionRoute(
     }
     if (definition.csrf !== false) await assertCsrf(c, auth, options.auth);
     const input = await readInput(c.req);
-    const flash = new FlashState(getCookie(c, FLASH_COOKIE));
-    const request = buildRequest(c, input, correlationId, flash, auth, options.auth.trustedProxyHops);
+    const flash = new FlashState(
+      getCookie(c, cookieName(FLASH_COOKIE, secureCookies(c, options.auth.transport))),
+    );
+    const request = buildRequest(
+      c,
+      input,
+      correlationId,
+      flash,
+      auth,
+      options.auth.transport.trustedProxyHops,
+    );
     let response = await definition.handler(
       request,
       options.makeCtx({ correlationId, log, user: auth.user }),

@@ -5,8 +5,10 @@ import type { Session } from '../auth/sessions.ts';
 import { sameOrigin, tokensMatch } from '../auth/csrf.ts';
 import type { Access, AuthUser } from '../contract/http.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { cookieName, secureCookies } from './transport.ts';
 import { isFormContentType } from './wants-html.ts';
 
+/** The session cookie's name over plain http; `__Host-sid` over https and in production (transport.ts). */
 export const SESSION_COOKIE = 'sid';
 /** Where a session's CSRF token may travel besides a form field. */
 export const CSRF_HEADER = 'x-csrf-token';
@@ -39,7 +41,8 @@ export interface RequestAuth {
 export async function authenticateRequest(c: Context, services: AuthServices): Promise<RequestAuth> {
   const { users, sessions, tokens } = services;
   const setCookies: string[] = [];
-  const secure = isHttps(c);
+  const secure = secureCookies(c, services.transport);
+  const sessionCookie = cookieName(SESSION_COOKIE, secure);
   const bearer = bearerToken(c.req.header('authorization'));
 
   let session: Session | undefined;
@@ -50,7 +53,7 @@ export async function authenticateRequest(c: Context, services: AuthServices): P
     user = toAuthUser(await users.byId(verified.userId));
     if (!user) throw new UnauthorizedError('the account of this token no longer exists');
   } else {
-    const cookie = await getSignedCookie(c, services.sessionSecret, SESSION_COOKIE);
+    const cookie = await getSignedCookie(c, services.sessionSecret, sessionCookie);
     if (typeof cookie === 'string') {
       session = await sessions.get(cookie);
       if (session) sessionToken = cookie;
@@ -66,7 +69,7 @@ export async function authenticateRequest(c: Context, services: AuthServices): P
     maxAge: services.sessionMaxAgeSeconds,
   };
   const setSession = async (token: string) => {
-    setCookies.push(await generateSignedCookie(SESSION_COOKIE, token, services.sessionSecret, cookieOptions));
+    setCookies.push(await generateSignedCookie(sessionCookie, token, services.sessionSecret, cookieOptions));
   };
 
   return {
@@ -100,7 +103,7 @@ export async function authenticateRequest(c: Context, services: AuthServices): P
       session = undefined;
       sessionToken = undefined;
       user = undefined;
-      setCookies.push(generateCookie(SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0 }));
+      setCookies.push(generateCookie(sessionCookie, '', { ...cookieOptions, maxAge: 0 }));
     },
   };
 }
@@ -145,12 +148,6 @@ function bearerToken(header: string | undefined): string | undefined {
 
 function toAuthUser(user: { id: string; email: string; role: AuthUser['role'] } | undefined) {
   return user ? { id: user.id, email: user.email, role: user.role } : undefined;
-}
-
-/** Behind a proxy or API Gateway the app sees http; the original scheme is in X-Forwarded-Proto. */
-function isHttps(c: Context): boolean {
-  const forwarded = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim();
-  return (forwarded ?? new URL(c.req.url).protocol.replace(':', '')) === 'https';
 }
 
 /** A field of a form body (Hono caches the parsed body, so the route's input reader parses it once). */

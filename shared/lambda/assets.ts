@@ -35,6 +35,7 @@ export function assetsHandler(assets: EmbeddedAssets): HttpLambda {
       },
       log,
       metrics: lambdaMetrics,
+      config,
       platformRoutes: false,
       extraRoutes: (app) =>
         registerAssetRoutes(app, {

@@ -307,7 +307,7 @@ export function createFakeAuth(): AuthServices {
     sessionSecret: 'fake-session-secret-0123456789abcdef',
     sessionMaxAgeSeconds: 3600,
     allowedOrigins: [],
-    trustedProxyHops: 0,
+    transport: { trustedProxyHops: 0, production: false },
     generatedSecrets: [],
   };
   return fake as unknown as AuthServices;

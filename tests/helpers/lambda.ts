@@ -65,6 +65,8 @@ export async function createLambdaStack(extraEnv: Record<string, string> = {}): 
     AWS_ACCESS_KEY_ID: SQS_TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: SQS_TEST_CREDENTIALS.secretAccessKey,
     LOG_LEVEL: 'info',
+    // As the template deploys them; the runner beside them too, so both set the same cookies.
+    NODE_ENV: 'production',
     // Bundles run with NODE_ENV=production, where the platform insists on real secrets.
     JWT_SECRET: 'lambda-test-jwt-secret-0123456789abcdef',
     SESSION_SECRET: 'lambda-test-session-secret-0123456789abcdef',

@@ -275,7 +275,7 @@ const SAMPLES: Record<string, Sample[]> = {
       method: 'GET',
       path: '/gradcafe/',
       headers: { accept: 'text/html' },
-      cookies: [`flash=${encodeFlash([{ type: 'success', message: 'Pulled <new> data' }])}`],
+      cookies: [`__Host-flash=${encodeFlash([{ type: 'success', message: 'Pulled <new> data' }])}`],
     },
     { shows: 'the path without its trailing slash', status: 200, method: 'GET', path: '/gradcafe' },
   ],

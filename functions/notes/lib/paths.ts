@@ -24,6 +24,3 @@ export function isHtmx(headers: Headers): boolean {
 
 /** Sent with fragments that changed tasks, so the page's counts refresh themselves. */
 export const CHANGED_EVENT = 'notes-changed';
-
-/** Sent with the refreshed list after a create, so the form clears itself (and only then). */
-export const CREATED_EVENT = 'notes-created';

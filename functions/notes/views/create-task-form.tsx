@@ -11,14 +11,30 @@ import { TASK_LIST_ID } from './task-list.tsx';
 
 export const CREATE_ERROR_ID = 'create-error';
 
+export const CREATE_FORM_ID = 'create-task';
+
 /**
- * The new-task form. With htmx it posts in the background, swaps in the refreshed list (first
- * page, same filter) and clears itself when told the task was created (the CREATED_EVENT sent
- * with the list); a refused title shows in its error slot instead.
+ * The new-task form. With htmx it posts in the background and swaps in the refreshed list (first
+ * page, same filter); after a create the answer also carries a fresh, empty copy of this form
+ * (`oob`: an out-of-band swap), which is how it clears itself without script in the page; a
+ * refused title shows in its error slot instead and keeps what was typed.
  */
-export function CreateTaskForm({ csrfToken, filter }: { csrfToken: string; filter: TaskStatus | undefined }) {
+export function CreateTaskForm({
+  csrfToken,
+  filter,
+  oob = false,
+}: {
+  csrfToken: string;
+  filter: TaskStatus | undefined;
+  oob?: boolean;
+}) {
   return (
-    <section class="card" aria-labelledby="create-title">
+    <section
+      id={CREATE_FORM_ID}
+      class="card"
+      aria-labelledby="create-title"
+      {...(oob ? { 'hx-swap-oob': 'true' } : {})}
+    >
       <h2 id="create-title">New task</h2>
       <form
         method="post"
@@ -26,7 +42,6 @@ export function CreateTaskForm({ csrfToken, filter }: { csrfToken: string; filte
         hx-post={ITEMS_PATH}
         hx-target={`#${TASK_LIST_ID}`}
         hx-swap="outerHTML"
-        hx-on-notes-created="this.reset()"
       >
         <CsrfField token={csrfToken} />
         <input type="hidden" name="view_status" value={filter ?? ''} />

@@ -1,8 +1,11 @@
 import type { Child } from 'hono/jsx';
 import type { AuthUser, FlashMessage } from '../../../shared/contract/index.ts';
-import { Layout } from '../../../shared/http/views/index.ts';
+import { inlineStyle, Layout } from '../../../shared/http/views/index.ts';
 import { DASHBOARD_PATH } from '../lib/paths.ts';
 import { notesCss } from './styles.ts';
+
+// Registered at load, so its hash is in the CSP of every answer (shared/http/views/inline-style.tsx).
+const NotesStyles = inlineStyle(notesCss);
 
 export interface NotesLayoutProps {
   title: string;
@@ -28,7 +31,7 @@ export function NotesLayout({ title, user, csrfToken, flash = [], children }: No
       viewer={{ user, csrfToken }}
     >
       {/* Layout takes no page styles; a style element in the body works in every browser. */}
-      <style dangerouslySetInnerHTML={{ __html: notesCss }} />
+      <NotesStyles />
       {children}
     </Layout>
   );

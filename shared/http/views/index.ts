@@ -3,4 +3,5 @@ export type { LayoutProps, NavLink } from './layout.tsx';
 export { FlashMessages } from './flash-messages.tsx';
 export { partial } from './partial.ts';
 export { baseCss } from './styles.ts';
+export { inlineStyle } from './inline-style.tsx';
 export { CsrfField, htmxCsrfHeaders, pageViewer, type PageViewer } from './viewer.tsx';

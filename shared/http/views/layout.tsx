@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { FlashMessage } from '../../contract/http.ts';
 import { FlashMessages } from './flash-messages.tsx';
+import { inlineStyle } from './inline-style.tsx';
 import { baseCss } from './styles.ts';
 import { CsrfField, htmxCsrfHeaders, type PageViewer } from './viewer.tsx';
 
@@ -22,9 +23,18 @@ export interface LayoutProps {
 
 export const SITE_NAME = 'fnstack';
 
+const BaseStyles = inlineStyle(baseCss);
+
+/**
+ * htmx under our Content-Security-Policy: no evaluated code (`hx-on`, `js:` values, trigger
+ * filters) and no style element of its own (the indicator rules are in baseCss).
+ */
+export const HTMX_CONFIG = JSON.stringify({ allowEval: false, includeIndicatorStyles: false });
+
 /**
  * The shared page shell: header with navigation, flash messages, main content. Loads htmx
- * from `/static/htmx.min.js` (served by the platform, no CDN) and the inlined stylesheet.
+ * from `/static/htmx.min.js` (served by the platform, no CDN) and the inlined stylesheet (allowed by
+ * its hash in the Content-Security-Policy, see inline-style.tsx).
  *
  * @example
  *   return html(
@@ -40,7 +50,9 @@ export function Layout({ title, flash = [], nav = [], viewer, children }: Layout
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${SITE_NAME}`}</title>
-        <style dangerouslySetInnerHTML={{ __html: baseCss }} />
+        {/* The CSP has no 'unsafe-eval' and no inline styles but hashed ones: htmx must not need them. */}
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        <BaseStyles />
         <script src="/static/htmx.min.js" defer></script>
       </head>
       <body hx-headers={htmxCsrfHeaders(viewer?.csrfToken)}>

@@ -76,4 +76,7 @@ label { display: grid; gap: .2rem; font-size: .875rem; color: var(--muted); }
 input, select { font: inherit; padding: .4rem .55rem; border-radius: 6px; border: 1px solid var(--border); background: var(--surface); color: var(--text); }
 details summary { cursor: pointer; color: var(--muted); }
 .empty { padding: 1.5rem; text-align: center; color: var(--muted); }
+/* htmx's request indicators (its own injected style element is off: see HTMX_CONFIG). */
+.htmx-indicator { opacity: 0; }
+.htmx-request .htmx-indicator, .htmx-request.htmx-indicator { opacity: 1; transition: opacity 200ms ease-in; }
 `;
