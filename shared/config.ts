@@ -45,10 +45,20 @@ const envSchema = z.object({
   SESSION_IDLE_S: z.coerce.number().int().min(60).default(1800),
   /** Seconds after login after which a page session ends however active it is. */
   SESSION_ABSOLUTE_S: z.coerce.number().int().min(60).default(43200),
-  /** Failed logins per username and per client IP within LOGIN_WINDOW_S before logins are refused. */
+  /**
+   * Failed logins for one account from one client within LOGIN_WINDOW_S before that client is
+   * refused for that account. A client gets ten times as many across accounts; an account, from
+   * anywhere, twice as many before it is slowed to one try per LOGIN_SLOWDOWN_S (never locked).
+   */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Seconds over which failed logins are counted, and so the longest a refusal lasts. */
   LOGIN_WINDOW_S: z.coerce.number().int().min(1).default(900),
+  /** Seconds between two password checks of an account under attack from many addresses. */
+  LOGIN_SLOWDOWN_S: z.coerce.number().int().min(1).max(300).default(10),
+  /** Sign-ups (attempts, made or not) per client within SIGNUP_WINDOW_S. */
+  SIGNUP_MAX_PER_CLIENT: z.coerce.number().int().min(1).default(10),
+  /** Seconds over which sign-ups per client are counted. */
+  SIGNUP_WINDOW_S: z.coerce.number().int().min(1).default(3600),
   /** Email of the first admin, created (or promoted) at start together with ADMIN_PASSWORD. */
   ADMIN_EMAIL: z.email().optional(),
   /** Password of the first admin, used only when the account is created or promoted (8 to 128 characters). */

@@ -71,3 +71,21 @@ export class TooManyRequestsError extends AppError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/**
+ * The server is at capacity for this kind of work (e.g. password hashing) and sheds the request
+ * rather than queue it without bound; worth retrying after `retryAfterSeconds` (HTTP: 503 +
+ * Retry-After).
+ *
+ * @example
+ *   throw new ServiceBusyError('too many passwords are being checked', { retryAfterSeconds: 2 });
+ */
+export class ServiceBusyError extends AppError {
+  readonly code = 'SERVICE_BUSY';
+  readonly status = 503;
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: { retryAfterSeconds: number; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds));
+  }
+}

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { createSessions } from '../../shared/auth/sessions.ts';
-import { createLoginThrottle } from '../../shared/auth/throttle.ts';
+import { createThrottle } from '../../shared/auth/throttle.ts';
 import { defineTask } from '../../shared/contract/index.ts';
 
 /**
@@ -27,15 +27,12 @@ export default defineTask({
       idleSeconds: config.SESSION_IDLE_S,
       absoluteSeconds: config.SESSION_ABSOLUTE_S,
     });
-    const throttle = createLoginThrottle(ctx.db, {
-      maxFailures: config.LOGIN_MAX_FAILURES,
-      windowSeconds: config.LOGIN_WINDOW_S,
-    });
+    const throttle = createThrottle(ctx.db);
     return {
       inboxDeleted: inbox.rowCount,
       jobsDeleted: jobs.rowCount,
       sessionsDeleted: await sessions.prune(),
-      loginFailuresDeleted: await throttle.prune(),
+      throttleRowsDeleted: await throttle.prune(Math.max(config.LOGIN_WINDOW_S, config.SIGNUP_WINDOW_S)),
     };
   },
 });

@@ -52,6 +52,29 @@ export function sameOrigin(headers: Headers, url: URL, allowed: readonly string[
   return false;
 }
 
+/**
+ * True when a browser says the request was made by a page of another site: an `Origin` that is
+ * neither the request's nor allowed (`null` included), or a `Sec-Fetch-Site` other than
+ * `same-origin` (or `none`, a user's own navigation). A request with neither header (curl, a
+ * server, a mobile app) is not a browser's cross-site request and passes: this guards routes that
+ * take no cookie, such as the OAuth2 token endpoint, against a cross-site form that would make a
+ * visitor's browser guess passwords (and be throttled) on an attacker's behalf.
+ *
+ * @example
+ *   if (crossSiteBrowserRequest(headers, url, allowedOrigins)) throw new ForbiddenError('cross-site request refused');
+ */
+export function crossSiteBrowserRequest(
+  headers: Headers,
+  url: URL,
+  allowed: readonly string[] = [],
+): boolean {
+  const accepted = new Set([url.origin, ...allowed.map(originOf).filter((o) => o !== undefined)]);
+  const origin = headers.get('origin');
+  if (origin !== null && !accepted.has(originOf(origin) ?? '')) return true;
+  const fetchSite = headers.get('sec-fetch-site');
+  return fetchSite !== null && fetchSite !== 'same-origin' && fetchSite !== 'none';
+}
+
 /** `scheme://host[:port]` of a URL, normalised (case, default port); undefined for `null` or junk. */
 function originOf(value: string): string | undefined {
   try {

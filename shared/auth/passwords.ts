@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { ServiceBusyError } from '../errors.ts';
 
 /**
  * Password hashing with scrypt (node:crypto), stored as a self-describing string
@@ -41,9 +42,25 @@ const MAX_SCRYPT_MEMORY = 512 * 1024 * 1024;
 
 /**
  * At most this many derivations run at once. Each takes 128 MiB outside the JS heap and a libuv
- * thread (of 4, shared with fs and DNS); a burst of logins queues here instead.
+ * thread (of 4, shared with fs and DNS); a burst queues here instead.
  */
 const MAX_CONCURRENT_DERIVATIONS = 2;
+
+/**
+ * Who is waiting for a derivation. Logins (and hashing the password of someone already signed in)
+ * go first; sign-ups wait behind them, so a flood of registrations cannot stall everyone's logins.
+ */
+export type DerivationPriority = 'login' | 'signup';
+
+/**
+ * How many may wait beyond the running ones before more are shed with ServiceBusyError (503 +
+ * Retry-After): a queue without bound turns a burst into minutes of latency and gigabytes of
+ * pending work. At ~150 ms a derivation, 64 waiting logins is about 5 s of wait at most.
+ */
+export const MAX_WAITING_DERIVATIONS: Readonly<Record<DerivationPriority, number>> = Object.freeze({
+  login: 64,
+  signup: 8,
+});
 
 const FORMAT =
   /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,3}),p=(\d{1,3})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
@@ -72,9 +89,10 @@ interface ParsedHash {
 export async function hashPassword(
   password: string,
   params: ScryptParams = PASSWORD_PARAMS,
+  priority: DerivationPriority = 'login',
 ): Promise<string> {
   const salt = randomBytes(params.saltLength);
-  const hash = await derive(password, salt, params.ln, params.r, params.p, params.keyLength);
+  const hash = await derive(password, salt, params, priority);
   return format({ ln: params.ln, r: params.r, p: params.p, salt, hash });
 }
 
@@ -94,7 +112,12 @@ export async function verifyPassword(
 ): Promise<{ ok: boolean; needsRehash: boolean }> {
   const parsed = parse(stored);
   if (!parsed) return { ok: false, needsRehash: false };
-  const candidate = await derive(password, parsed.salt, parsed.ln, parsed.r, parsed.p, parsed.hash.length);
+  const candidate = await derive(
+    password,
+    parsed.salt,
+    { ln: parsed.ln, r: parsed.r, p: parsed.p, keyLength: parsed.hash.length },
+    'login',
+  );
   const ok = timingSafeEqual(candidate, parsed.hash);
   const weaker =
     parsed.ln < current.ln ||
@@ -161,17 +184,15 @@ function memoryOf(ln: number, r: number): number {
 }
 
 let running = 0;
-const waiting: (() => void)[] = [];
+const waiting: Record<DerivationPriority, (() => void)[]> = { login: [], signup: [] };
 
 async function derive(
   password: string,
   salt: Buffer,
-  ln: number,
-  r: number,
-  p: number,
-  keyLength: number,
+  { ln, r, p, keyLength }: Pick<ScryptParams, 'ln' | 'r' | 'p' | 'keyLength'>,
+  priority: DerivationPriority,
 ): Promise<Buffer> {
-  await acquireSlot();
+  await acquireSlot(priority);
   try {
     // NFKC: the same password typed on another keyboard or OS (composed vs decomposed accents)
     // must give the same bytes (NIST SP 800-63B, 5.1.1.2).
@@ -191,17 +212,23 @@ async function derive(
   }
 }
 
-async function acquireSlot(): Promise<void> {
+async function acquireSlot(priority: DerivationPriority): Promise<void> {
   if (running < MAX_CONCURRENT_DERIVATIONS) {
     running++;
     return;
   }
+  const queue = waiting[priority];
+  if (queue.length >= MAX_WAITING_DERIVATIONS[priority]) {
+    throw new ServiceBusyError('too many passwords are being checked right now; try again shortly', {
+      retryAfterSeconds: 2,
+    });
+  }
   // The releasing call hands its slot over, so `running` is not decremented and re-incremented.
-  await new Promise<void>((resolve) => waiting.push(resolve));
+  await new Promise<void>((resolve) => queue.push(resolve));
 }
 
 function releaseSlot(): void {
-  const next = waiting.shift();
+  const next = waiting.login.shift() ?? waiting.signup.shift();
   if (next) next();
   else running--;
 }

@@ -5,7 +5,8 @@ import { createLogin, type Login } from './login.ts';
 import type { ScryptParams } from './passwords.ts';
 import { resolveAuthSecrets } from './secrets.ts';
 import { createSessions, type Sessions } from './sessions.ts';
-import { createLoginThrottle, type LoginThrottle } from './throttle.ts';
+import { createSignup, type Signup } from './signup.ts';
+import { createThrottle, type Throttle } from './throttle.ts';
 import { createTokens, TOKEN_AUDIENCE, TOKEN_ISSUER, type Tokens } from './tokens.ts';
 import { createUsers, type Users } from './users.ts';
 
@@ -13,9 +14,10 @@ import { createUsers, type Users } from './users.ts';
 export interface AuthServices {
   users: Users;
   sessions: Sessions;
-  throttle: LoginThrottle;
+  throttle: Throttle;
   tokens: Tokens;
   login: Login;
+  signup: Signup;
   /** Signs the session cookie. */
   sessionSecret: string;
   /** Seconds a session lives at most (the cookie's Max-Age). */
@@ -46,10 +48,7 @@ export function createAuthServices(parts: {
   const { db, config } = parts;
   const secrets = resolveAuthSecrets(config);
   const users = createUsers(db, parts.passwordParams ? { passwordParams: parts.passwordParams } : {});
-  const throttle = createLoginThrottle(db, {
-    maxFailures: config.LOGIN_MAX_FAILURES,
-    windowSeconds: config.LOGIN_WINDOW_S,
-  });
+  const throttle = createThrottle(db);
   return {
     users,
     sessions: createSessions(db, {
@@ -63,7 +62,19 @@ export function createAuthServices(parts: {
       audience: TOKEN_AUDIENCE,
       ttlSeconds: config.JWT_TTL_S,
     }),
-    login: createLogin({ users, throttle }),
+    login: createLogin({
+      users,
+      throttle,
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      windowSeconds: config.LOGIN_WINDOW_S,
+      slowdownSeconds: config.LOGIN_SLOWDOWN_S,
+    }),
+    signup: createSignup({
+      users,
+      throttle,
+      maxPerClient: config.SIGNUP_MAX_PER_CLIENT,
+      windowSeconds: config.SIGNUP_WINDOW_S,
+    }),
     sessionSecret: secrets.sessionSecret,
     sessionMaxAgeSeconds: config.SESSION_ABSOLUTE_S,
     allowedOrigins: config.ALLOWED_ORIGINS.split(',')

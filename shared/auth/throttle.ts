@@ -2,22 +2,38 @@ import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Queryable } from '../db/port.ts';
 import { TooManyRequestsError } from '../errors.ts';
-import { normalizeEmail } from './users.ts';
 
 /**
- * Login throttling against password guessing (table `auth.login_failures`): each failed login is
- * recorded under several keys (the username, the client IP); once a key has `maxFailures` failures
- * within the last `windowSeconds`, logins under it are refused until the oldest of them ages out.
+ * Throttling on a sliding log (table `auth.throttle_log`, one row per counted attempt and key),
+ * the machinery behind login and sign-up limits. A rule names a key and how many attempts it may
+ * have within the window, and what happens beyond:
+ * - `block`: refused until the oldest of them leaves the window;
+ * - `space`: beyond `max`, at most one attempt per `spacingSeconds`: slowed down, never shut out.
  *
- * A sliding log rather than a counter with a fixed window, so no burst of 2 × maxFailures fits
- * around a window boundary. Refused attempts are not recorded, so a key holds at most about
- * `maxFailures` rows however hard it is hammered.
+ * An attempt is recorded under its keys BEFORE it is judged, so concurrent attempts each see the
+ * others' rows and cannot all slip under a limit together. A refused attempt removes its rows (a
+ * refusal costs the attacker nothing but is not counted either, so a key holds about `max` rows
+ * however hard it is hammered); a failed one keeps them; a successful one removes them and may
+ * reset keys. A sliding log rather than a counter with a fixed window, so no burst of 2 × max fits
+ * around a window boundary.
  */
-export interface ThrottleOptions {
-  maxFailures: number;
+export interface ThrottleRule {
+  key: string;
+  max: number;
+  /** Attempts older than this many seconds no longer count. */
   windowSeconds: number;
+  /** Beyond `max`: one attempt per this many seconds instead of a block. */
+  spacingSeconds?: number;
+}
+
+export interface ThrottleOptions {
   /** Clock for tests; default the system clock. */
   now?: () => Date;
+}
+
+export interface Attempt {
+  /** Forget this attempt (it was not a failure), and clear the failures of `resetKeys`. */
+  succeeded(resetKeys?: string[]): Promise<void>;
 }
 
 /** Keys longer than this are stored as their SHA-256: the email at login is whatever the client sent. */
@@ -25,131 +41,104 @@ const MAX_KEY_LENGTH = 300;
 
 /**
  * @example
- *   const throttle = createLoginThrottle(db, { maxFailures: 5, windowSeconds: 900 });
- *   const keys = loginThrottleKeys(email, clientIp);
- *   await throttle.check(keys); // TooManyRequestsError once a key is over the limit
- *   const user = await users.authenticate(email, password);
- *   await (user ? throttle.reset([keys[0]!]) : throttle.fail(keys));
+ *   const throttle = createThrottle(db);
+ *   const attempt = await throttle.attempt([{ key: `login:${email}|${ip}`, max: 5, windowSeconds: 900 }]); // TooManyRequestsError when over
+ *   if (await passwordMatches()) await attempt.succeeded([`login:${email}|${ip}`]);
  */
-export function createLoginThrottle(db: Queryable, options: ThrottleOptions) {
-  const { maxFailures, windowSeconds } = options;
+export function createThrottle(db: Queryable, options: ThrottleOptions = {}) {
   const clock = options.now ?? (() => new Date());
-  const windowStart = (now: Date) => new Date(now.getTime() - windowSeconds * 1000).toISOString();
+  const windowStart = (now: Date, seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
 
-  /**
-   * Throw TooManyRequestsError (with the seconds until the first key frees up) when a key has
-   * `limit` failures or more in the window.
-   */
-  async function refuseOver(keys: string[], limit: number): Promise<void> {
-    if (keys.length === 0) return;
-    const now = clock();
-    const { rows } = await db.query<{ key: string; failed_at: Date | string }>(
-      `select key, failed_at from auth.login_failures
-         where key = any($1::text[]) and failed_at > $2::timestamptz
-         order by key, failed_at`,
-      [keys.map(storedKey), windowStart(now)],
-    );
-    const failuresByKey = Map.groupBy(rows, (row) => row.key);
-    let retryAt = 0;
-    for (const failures of failuresByKey.values()) {
-      if (failures.length < limit) continue;
-      // Allowed again once all but limit - 1 failures have left the window.
-      const freeingFailure = failures[failures.length - limit]!;
-      retryAt = Math.max(retryAt, new Date(freeingFailure.failed_at).getTime() + windowSeconds * 1000);
+  /** Seconds until `rule` lets an attempt through, given the others' attempt times; 0 when now. */
+  function waitFor(rule: ThrottleRule, others: number[], now: number): number {
+    if (others.length < rule.max) return 0;
+    if (rule.spacingSeconds !== undefined) {
+      const latest = Math.max(...others);
+      return Math.max(0, latest + rule.spacingSeconds * 1000 - now) / 1000;
     }
-    if (retryAt > 0) {
-      throw new TooManyRequestsError('too many failed logins; try again later', {
-        retryAfterSeconds: (retryAt - now.getTime()) / 1000,
-      });
-    }
+    // Allowed again once all but max - 1 of them have left the window.
+    const freeing = others[others.length - rule.max]!;
+    return Math.max(0, freeing + rule.windowSeconds * 1000 - now) / 1000;
   }
 
   return {
-    /** Throw TooManyRequestsError (with the seconds until the first key frees up) when any key is over. */
-    check: (keys: string[]): Promise<void> => refuseOver(keys, maxFailures),
-
     /**
-     * Record an attempt under each key BEFORE its password is checked, then refuse it when a key
-     * is over the limit. Recording first closes the race in which concurrent guesses all pass a
-     * check before any of them is recorded: each sees the others' rows. A refused attempt removes
-     * its rows (a refusal is not a failure); a failed one keeps them as its failure records; a
-     * successful one calls `succeeded()`, which removes them and resets the first key (the username).
+     * Record an attempt under every rule's key, then refuse it (TooManyRequestsError with the
+     * seconds to wait) when any rule is over. Call `succeeded()` on the result for an attempt that
+     * must not count; an attempt left alone counts as a failure.
      */
-    async attempt(keys: string[]): Promise<{ succeeded(): Promise<void> }> {
+    async attempt(rules: ThrottleRule[]): Promise<Attempt> {
       const now = clock();
-      const { rows } = await db.query<{ id: string }>(
+      const keys = rules.map((rule) => storedKey(rule.key));
+      const starts = rules.map((rule) => windowStart(now, rule.windowSeconds));
+      // Each key's attempts that left its window go, this attempt's row comes.
+      const { rows: own } = await db.query<{ id: string }>(
         `with expired as (
-           delete from auth.login_failures where key = any($1::text[]) and failed_at <= $3::timestamptz
+           delete from auth.throttle_log t using unnest($1::text[], $3::timestamptz[]) as w(key, start)
+           where t.key = w.key and t.at <= w.start
          )
-         insert into auth.login_failures (key, failed_at)
+         insert into auth.throttle_log (key, at)
          select key, $2::timestamptz from unnest($1::text[]) as k(key)
          returning id::text`,
-        [keys.map(storedKey), now.toISOString(), windowStart(now)],
+        [keys, now.toISOString(), starts],
       );
-      const ids = rows.map((row) => row.id);
-      const forget = () => db.query('delete from auth.login_failures where id = any($1::bigint[])', [ids]);
-      try {
-        // This attempt's own row is counted: more than maxFailures means over.
-        await refuseOver(keys, maxFailures + 1);
-      } catch (err) {
+      const ids = own.map((row) => row.id);
+      const forget = () => db.query('delete from auth.throttle_log where id = any($1::bigint[])', [ids]);
+      const { rows } = await db.query<{ key: string; at: Date | string }>(
+        `select t.key, t.at from auth.throttle_log t
+           join unnest($1::text[], $2::timestamptz[]) as w(key, start) on t.key = w.key and t.at > w.start
+           where t.id <> all($3::bigint[])
+           order by t.key, t.at`,
+        [keys, starts, ids],
+      );
+      const byKey = Map.groupBy(rows, (row) => row.key);
+      const wait = Math.max(
+        0,
+        ...rules.map((rule, i) =>
+          waitFor(
+            rule,
+            (byKey.get(keys[i]!) ?? []).map((row) => new Date(row.at).getTime()),
+            now.getTime(),
+          ),
+        ),
+      );
+      if (wait > 0) {
         await forget();
-        throw err;
+        throw new TooManyRequestsError('too many attempts; try again later', { retryAfterSeconds: wait });
       }
       return {
-        succeeded: async () => {
+        async succeeded(resetKeys = []) {
           await forget();
-          await db.query('delete from auth.login_failures where key = $1', [storedKey(keys[0]!)]);
+          if (resetKeys.length > 0) {
+            await db.query('delete from auth.throttle_log where key = any($1::text[])', [
+              resetKeys.map(storedKey),
+            ]);
+          }
         },
       };
     },
 
-    /** Record one failure under each key (and forget those keys' failures that left the window). */
-    async fail(keys: string[]): Promise<void> {
-      if (keys.length === 0) return;
-      const now = clock();
-      const stored = keys.map(storedKey);
-      await db.query(
-        `with expired as (
-           delete from auth.login_failures where key = any($1::text[]) and failed_at <= $3::timestamptz
-         )
-         insert into auth.login_failures (key, failed_at)
-         select key, $2::timestamptz from unnest($1::text[]) as k(key)`,
-        [stored, now.toISOString(), windowStart(now)],
-      );
-    },
-
-    /** Forget the failures of these keys (a successful login resets its username). */
-    async reset(keys: string[]): Promise<void> {
-      if (keys.length === 0) return;
-      await db.query('delete from auth.login_failures where key = any($1::text[])', [keys.map(storedKey)]);
-    },
-
-    /** Delete failures that left the window, for keys never tried again; returns how many. */
-    async prune(): Promise<number> {
-      const { rowCount } = await db.query(
-        'delete from auth.login_failures where failed_at <= $1::timestamptz',
-        [windowStart(clock())],
-      );
+    /** Delete attempts older than `seconds` (the longest window in use), for keys never tried again. */
+    async prune(seconds: number): Promise<number> {
+      const { rowCount } = await db.query('delete from auth.throttle_log where at <= $1::timestamptz', [
+        windowStart(clock(), seconds),
+      ]);
       return rowCount;
     },
   };
 }
 
-export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
+export type Throttle = ReturnType<typeof createThrottle>;
 
 /**
- * The throttle keys of a login attempt: the normalised username first, then the client IP when
- * known. An IPv6 client counts per /64, the block one customer usually gets; an IPv4-mapped IPv6
- * address counts as its IPv4 address.
+ * A client's key: its address, an IPv6 client per /64 (the block one customer usually gets), an
+ * IPv4-mapped IPv6 address as its IPv4 address; undefined when unknown.
  *
  * @example
- *   loginThrottleKeys(' Ann@Example.com', '2001:db8::1'); // ['user:ann@example.com', 'ip:2001:db8:0:0::/64']
+ *   clientKey('2001:db8::1'); // '2001:db8:0:0::/64'
  */
-export function loginThrottleKeys(email: string, clientIp?: string): string[] {
-  const keys = [`user:${normalizeEmail(email)}`];
-  const ip = clientIp === undefined ? undefined : ipKey(clientIp.trim());
-  if (ip) keys.push(`ip:${ip}`);
-  return keys;
+export function clientKey(clientIp: string | undefined): string | undefined {
+  return clientIp === undefined ? undefined : ipKey(clientIp.trim());
 }
 
 function ipKey(ip: string): string | undefined {

@@ -94,7 +94,10 @@ export function createUsers(db: Queryable, options: UsersOptions = {}) {
     async register(input: { email: string; password: string; role?: Role }): Promise<User> {
       const email = validEmail(input.email);
       validPassword(input.password);
-      const user = await insert(email, await hashPassword(input.password, params), input.role ?? 'user');
+      // A taken email is answered before a hash is spent: the 409 says it is taken anyway.
+      if (await findByEmail(email)) throw new ConflictError('email is already registered');
+      const passwordHash = await hashPassword(input.password, params, 'signup');
+      const user = await insert(email, passwordHash, input.role ?? 'user');
       if (!user) throw new ConflictError('email is already registered');
       return user;
     },

@@ -31,8 +31,13 @@ export interface HttpCtx extends BaseCtx {
 }
 
 export interface AuthCtx {
-  /** Register (ValidationError for a taken email or a weak password) and look up accounts. */
-  users: Pick<Users, 'register' | 'byId'>;
+  /** Look up accounts. */
+  users: Pick<Users, 'byId'>;
+  /**
+   * Create an account (role user), throttled per client: ValidationError (malformed email, weak
+   * password), ConflictError (taken), TooManyRequestsError, ServiceBusyError (hash queue full).
+   */
+  signup(input: { email: string; password: string; clientIp?: string | undefined }): Promise<User>;
   /**
    * Check a password, throttled per email and client IP: UnauthorizedError ('invalid email or
    * password', the same for an unknown email) or TooManyRequestsError (with retryAfterSeconds).

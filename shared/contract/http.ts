@@ -88,8 +88,10 @@ export interface HttpDefinition<
    */
   auth: A;
   /**
-   * `false` turns the CSRF check off. Only for a route that neither trusts nor sets the session
-   * cookie, such as the OAuth2 token endpoint: its form post carries the credentials itself.
+   * `false` turns the session CSRF check off. Only for a route that neither trusts nor sets the
+   * session cookie, such as the OAuth2 token endpoint: its form post carries the credentials
+   * itself. A browser's cross-site request to it is still refused (Origin / Sec-Fetch-Site);
+   * clients that are not browsers pass.
    */
   csrf?: false;
   /**

@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
-import { AppError, TooManyRequestsError } from '../errors.ts';
+import { AppError, ServiceBusyError, TooManyRequestsError } from '../errors.ts';
 import { json } from './responses.ts';
 
 /**
@@ -64,13 +64,14 @@ const GENERIC_MESSAGE: Record<number, string> = {
  */
 export function errorResponse(err: unknown, context: { correlationId: string; log: Logger }): Response {
   const { correlationId, log } = context;
-  if (err instanceof TooManyRequestsError) {
+  if (err instanceof AppError) {
     const response = fromStatus(err.status, err.code, err.message, err.details, err, context);
-    response.headers.set('retry-after', String(err.retryAfterSeconds));
+    // Throttled (429) or shedding load (503): say when to come back.
+    if (err instanceof TooManyRequestsError || err instanceof ServiceBusyError) {
+      response.headers.set('retry-after', String(err.retryAfterSeconds));
+    }
     return response;
   }
-  if (err instanceof AppError)
-    return fromStatus(err.status, err.code, err.message, err.details, err, context);
   if (err instanceof HTTPException) {
     const code = CODE_BY_STATUS[err.status] ?? `HTTP_${err.status}`;
     return fromStatus(err.status, code, err.message || code, undefined, err, context);

@@ -15,6 +15,7 @@ import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import {
   assertAccess,
   assertCsrf,
+  assertNotCrossSite,
   authenticateRequest,
   clientIpOf,
   type RequestAuth,
@@ -72,7 +73,8 @@ export function functionRoute(
       }
       throw err;
     }
-    if (definition.csrf !== false) await assertCsrf(c, auth, options.auth);
+    if (definition.csrf === false) assertNotCrossSite(c, options.auth);
+    else await assertCsrf(c, auth, options.auth);
     const input = await readInput(c.req);
     const flash = new FlashState(
       getCookie(c, cookieName(FLASH_COOKIE, secureCookies(c, options.auth.transport))),

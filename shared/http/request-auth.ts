@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { generateCookie, generateSignedCookie, getSignedCookie } from 'hono/cookie';
 import type { AuthServices } from '../auth/services.ts';
 import type { Session } from '../auth/sessions.ts';
-import { sameOrigin, tokensMatch } from '../auth/csrf.ts';
+import { crossSiteBrowserRequest, sameOrigin, tokensMatch } from '../auth/csrf.ts';
 import type { Access, AuthUser } from '../contract/http.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import { cookieName, secureCookies } from './transport.ts';
@@ -137,6 +137,20 @@ export async function assertCsrf(c: Context, auth: RequestAuth, services: AuthSe
   }
   if (!sameOrigin(c.req.raw.headers, new URL(c.req.url), services.allowedOrigins)) {
     throw new ForbiddenError('cross-origin request refused');
+  }
+}
+
+/**
+ * For routes that take no cookie (`csrf: false`): refuse a cross-site request that a browser was
+ * made to send (a form on another site posting to the token endpoint); clients that are not
+ * browsers send no Origin or Sec-Fetch-Site and pass.
+ */
+export function assertNotCrossSite(c: Context, services: AuthServices): void {
+  if (!UNSAFE_METHODS.has(c.req.method)) return;
+  if (crossSiteBrowserRequest(c.req.raw.headers, new URL(c.req.url), services.allowedOrigins)) {
+    throw new ForbiddenError(
+      'cross-site request refused: call this API from your own origin or a non-browser client',
+    );
   }
 }
 

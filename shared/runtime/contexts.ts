@@ -43,6 +43,7 @@ export function createContexts(parts: ContextParts): ContextFactories {
   const { config, db, driver, metrics, queueNames, cache, auth } = parts;
   const authCtx: AuthCtx = {
     users: auth.users,
+    signup: (input) => auth.signup(input),
     login: (input) => auth.login(input),
     issueToken: (user) => auth.tokens.issue(user),
   };

@@ -314,11 +314,9 @@ export function createFakeAuth(): AuthServices {
 }
 
 const fakeAuthCtx: HttpCtx['auth'] = {
-  users: {
-    register: async () => {
-      throw new Error('fake auth: no registration in route tests');
-    },
-    byId: async () => undefined,
+  users: { byId: async () => undefined },
+  signup: async () => {
+    throw new Error('fake auth: no registration in route tests');
   },
   login: async () => {
     throw new UnauthorizedError('invalid email or password');

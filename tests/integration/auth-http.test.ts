@@ -262,13 +262,16 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
       }
     });
 
-    it('throttles guessing: after the limit, 429 with Retry-After, even for the right password', async () => {
+    it('slows guessing at an account down: beyond the limit, 429 with a Retry-After of seconds, not minutes', async () => {
+      // No client address here (no socket, no trusted proxy): only the account-wide rule applies,
+      // twice LOGIN_MAX_FAILURES (3) failures, then one try per LOGIN_SLOWDOWN_S.
       const email = `guess-${backend}@example.com`;
       await new TestBrowser(t.app).register(email, PASSWORD);
-      for (let i = 0; i < 3; i++) expect((await apiToken(email, `wrong-${i}-password`)).status).toBe(401);
+      for (let i = 0; i < 6; i++) expect((await apiToken(email, `wrong-${i}-password`)).status).toBe(401);
       const refused = await apiToken(email);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(10);
     });
 
     it('throttles guesses sent all at once: no more than the limit get to try a password', async () => {
@@ -280,7 +283,7 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
         ),
       );
       const tried = answers.filter((status) => status === 401).length;
-      expect(tried).toBeLessThanOrEqual(3); // LOGIN_MAX_FAILURES of the test app
+      expect(tried).toBeLessThanOrEqual(6); // the account rule: twice LOGIN_MAX_FAILURES of the test app
       expect(answers.filter((status) => status === 429).length).toBe(15 - tried);
     });
 
@@ -315,5 +318,51 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
       expect(refused.status).toBe(303);
       expect(refused.headers.get('location')).toBe('/auth/login');
     });
+  });
+});
+
+describe('the token endpoint and sign-up under abuse', () => {
+  let t: Awaited<ReturnType<typeof createAuthTestApp>>;
+  beforeAll(async () => {
+    // One trusted proxy, so each test client can have its own address in X-Forwarded-For.
+    t = await createAuthTestApp('pglite', { TRUSTED_PROXY_HOPS: '1', SIGNUP_MAX_PER_CLIENT: '2' });
+    await t.platform.auth.users.register({ email: 'api@example.com', password: 'api password' });
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  const tokenRequest = (headers: Record<string, string>) =>
+    t.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ username: 'api@example.com', password: 'api password' }).toString(),
+    });
+
+  it('refuses a cross-site browser form post to the token endpoint, and serves other clients', async () => {
+    const fromElsewhere = await tokenRequest({
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(fromElsewhere.status).toBe(403);
+    expect((await tokenRequest({ 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await tokenRequest({ origin: 'null' })).status).toBe(403);
+    // curl, a server, a mobile app: no Origin, no Sec-Fetch-Site.
+    expect((await tokenRequest({})).status).toBe(200);
+    // Our own pages.
+    expect((await tokenRequest({ origin: ORIGIN, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+  });
+
+  it('throttles sign-ups per client address: 429 with Retry-After', async () => {
+    const signUp = (email: string, client: string) =>
+      t.app.request('/api/auth/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+        body: JSON.stringify({ email, password: 'long enough' }),
+      });
+    expect((await signUp('s1@example.com', '198.51.100.20')).status).toBe(201);
+    expect((await signUp('s1@example.com', '198.51.100.20')).status).toBe(409);
+    const refused = await signUp('s2@example.com', '198.51.100.20');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect((await signUp('s2@example.com', '198.51.100.21')).status).toBe(201);
   });
 });

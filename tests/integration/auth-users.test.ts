@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessions } from '../../shared/auth/sessions.ts';
 import { createUsers, type Users } from '../../shared/auth/users.ts';
 import type { Db } from '../../shared/db/port.ts';
-import { ConflictError, ValidationError } from '../../shared/errors.ts';
+import { hashPassword, MAX_WAITING_DERIVATIONS } from '../../shared/auth/passwords.ts';
+import { ConflictError, ServiceBusyError, ValidationError } from '../../shared/errors.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
 
 // Small scrypt parameters keep this fast; the real ones are covered in tests/unit/auth-passwords.test.ts.
@@ -27,6 +28,26 @@ describe.each(dbBackends)('users on %s', (backend) => {
     ).rows[0]?.password_hash;
   const userCount = async () =>
     (await db.query<{ n: number }>('select count(*)::int as n from auth.users')).rows[0]!.n;
+
+  it('answers a taken email with 409 without waiting for, or spending, a password hash', async () => {
+    await users.register({ email: 'taken@example.com', password: 'taken password' });
+    // Every hashing slot busy and the sign-up queue full (slow hashes of someone else's sign-ups):
+    const SLOW = { ...FAST, ln: 15 };
+    const busy = Array.from({ length: 2 + MAX_WAITING_DERIVATIONS.signup }, (_, i) =>
+      hashPassword(`busy ${i}`, SLOW, 'signup'),
+    );
+    try {
+      await expect(
+        users.register({ email: 'Taken@example.com', password: 'other password' }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      // A new email does need a hash, and is shed while the queue is full.
+      await expect(
+        users.register({ email: 'fresh@example.com', password: 'fresh password' }),
+      ).rejects.toBeInstanceOf(ServiceBusyError);
+    } finally {
+      await Promise.all(busy);
+    }
+  });
 
   it('registers a user with a normalised email and authenticates it by any spelling of that email', async () => {
     const ann = await users.register({ email: '  Ann@Example.COM ', password: 'ann’s long password' });

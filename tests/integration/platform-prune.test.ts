@@ -47,7 +47,7 @@ describe.each(dbBackends)('platform prune on %s', (backend) => {
     };
     const result = await db.transaction((tx) => prune.handler({}, platform.taskCtx(tx, message, testLog)));
 
-    expect(result).toEqual({ inboxDeleted: 1, jobsDeleted: 2, sessionsDeleted: 0, loginFailuresDeleted: 0 });
+    expect(result).toEqual({ inboxDeleted: 1, jobsDeleted: 2, sessionsDeleted: 0, throttleRowsDeleted: 0 });
     const { rows } = await db.query<{ status: string }>('select status from jobs order by status');
     expect(rows.map((r) => r.status)).toEqual(['queued', 'running', 'succeeded']);
     expect((await db.query('select 1 from inbox')).rowCount).toBe(1);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ServiceBusyError } from '../../shared/errors.ts';
 import {
   hashPassword,
+  MAX_WAITING_DERIVATIONS,
   PASSWORD_PARAMS,
   passwordProblem,
   unmatchableHash,
@@ -39,6 +41,39 @@ describe('hashPassword', () => {
     const hashes = await Promise.all(passwords.map((pw) => hashPassword(pw, FAST)));
     const checks = await Promise.all(hashes.map((h, i) => verifyPassword(passwords[i]!, h, FAST)));
     expect(checks.every((c) => c.ok)).toBe(true);
+  });
+});
+
+describe('the derivation queue', () => {
+  // Slow enough that a burst queues, light enough (16 MiB) to run beside other tests.
+  const QUEUED: ScryptParams = { ...FAST, ln: 14 };
+
+  it('sheds sign-up hashes beyond its bound with ServiceBusyError (503, Retry-After) and finishes the rest', async () => {
+    const burst = 2 + MAX_WAITING_DERIVATIONS.signup + 4;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: burst }, (_, i) => hashPassword(`password ${i}`, QUEUED, 'signup')),
+    );
+    const shed = outcomes
+      .filter((o) => o.status === 'rejected')
+      .map((o) => (o as PromiseRejectedResult).reason);
+    expect(shed).toHaveLength(4);
+    for (const err of shed)
+      expect(err).toMatchObject({ status: 503, code: 'SERVICE_BUSY', retryAfterSeconds: 2 });
+    expect(shed[0]).toBeInstanceOf(ServiceBusyError);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(burst - 4);
+  });
+
+  it('serves a login before sign-ups that were waiting first', async () => {
+    const stored = await hashPassword('the login', QUEUED);
+    const finished: string[] = [];
+    const track = (name: string, work: Promise<unknown>) => work.then(() => void finished.push(name));
+    await Promise.all([
+      ...[1, 2, 3, 4, 5].map((n) => track(`signup ${n}`, hashPassword(`new ${n}`, QUEUED, 'signup'))),
+      track('login', verifyPassword('the login', stored, QUEUED)),
+    ]);
+    // Two sign-ups were running when it arrived; it went before the three waiting ones.
+    expect(finished.indexOf('login')).toBeLessThan(finished.indexOf('signup 3'));
+    expect(finished.indexOf('login')).toBeLessThan(finished.indexOf('signup 5'));
   });
 });
 
