@@ -163,7 +163,14 @@ function assertAuthSettings(e: Env): void {
     } else if (Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES) {
       // A short key is a mistake in any mode: HS256 keys can be brute-forced offline from one token.
       problems.push(`${name} must be at least ${MIN_SECRET_BYTES} bytes long`);
+    } else if (!allowsGeneratedSecrets(e.NODE_ENV)) {
+      const weakness = secretWeakness(value);
+      if (weakness) problems.push(`${name} ${weakness}`);
     }
+  }
+  // One key for two jobs: a session cookie signature would verify as a token signature's key.
+  if (e.JWT_SECRET !== undefined && e.JWT_SECRET === e.SESSION_SECRET) {
+    problems.push('JWT_SECRET and SESSION_SECRET must be different');
   }
   if (problems.length > 0) {
     throw new ConfigError(
@@ -175,6 +182,23 @@ function assertAuthSettings(e: Env): void {
   if (e.ADMIN_PASSWORD !== undefined && e.ADMIN_EMAIL === undefined) {
     throw new ConfigError('Invalid configuration: ADMIN_PASSWORD is set but ADMIN_EMAIL is not');
   }
+}
+
+/**
+ * Why a long-enough secret is still guessable, or undefined: too few different characters
+ * (`aaaa…`, `0101…`), or a short pattern repeated (`changeme changeme…`). Not an entropy meter: it
+ * catches the placeholders people type, not every weak key; `openssl rand -base64 48` always passes.
+ *
+ * @example
+ *   secretWeakness('a'.repeat(40)); // 'has fewer than 10 different characters'
+ */
+export function secretWeakness(secret: string): string | undefined {
+  const MIN_DISTINCT = 10;
+  if (new Set(secret).size < MIN_DISTINCT) return `has fewer than ${MIN_DISTINCT} different characters`;
+  for (let period = 1; period <= secret.length / 3; period++) {
+    if (secret.slice(period) === secret.slice(0, secret.length - period)) return 'repeats a short pattern';
+  }
+  return undefined;
 }
 
 /** Load `.env` from the working directory into `process.env`; variables already set win. */

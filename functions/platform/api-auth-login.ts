@@ -1,11 +1,6 @@
 import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
-
-const token = z.object({
-  access_token: z.string(),
-  token_type: z.literal('bearer'),
-  expires_in: z.number().int(),
-});
+import { tokenSchema } from './lib/schemas.ts';
 
 export default defineHttp({
   method: 'POST',
@@ -24,7 +19,7 @@ export default defineHttp({
     grant_type: z.literal('password').optional(),
   }),
   responses: {
-    200: { description: 'A bearer token', schema: token },
+    200: { description: 'A bearer token', schema: tokenSchema },
     401: { description: 'Invalid email or password' },
     429: { description: 'Too many failed logins; see Retry-After' },
   },

@@ -1,6 +1,7 @@
 import { allowsGeneratedSecrets, type Config } from '../config.ts';
 import type { TransportPolicy } from '../http/transport.ts';
 import type { Queryable } from '../db/port.ts';
+import { createChangePassword, type ChangePassword } from './change-password.ts';
 import { createLogin, type Login } from './login.ts';
 import type { ScryptParams } from './passwords.ts';
 import { resolveAuthSecrets } from './secrets.ts';
@@ -18,6 +19,7 @@ export interface AuthServices {
   tokens: Tokens;
   login: Login;
   signup: Signup;
+  changePassword: ChangePassword;
   /** Signs the session cookie. */
   sessionSecret: string;
   /** Seconds a session lives at most (the cookie's Max-Age). */
@@ -49,6 +51,13 @@ export function createAuthServices(parts: {
   const secrets = resolveAuthSecrets(config);
   const users = createUsers(db, parts.passwordParams ? { passwordParams: parts.passwordParams } : {});
   const throttle = createThrottle(db);
+  const login = createLogin({
+    users,
+    throttle,
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    windowSeconds: config.LOGIN_WINDOW_S,
+    slowdownSeconds: config.LOGIN_SLOWDOWN_S,
+  });
   return {
     users,
     sessions: createSessions(db, {
@@ -62,13 +71,8 @@ export function createAuthServices(parts: {
       audience: TOKEN_AUDIENCE,
       ttlSeconds: config.JWT_TTL_S,
     }),
-    login: createLogin({
-      users,
-      throttle,
-      maxFailures: config.LOGIN_MAX_FAILURES,
-      windowSeconds: config.LOGIN_WINDOW_S,
-      slowdownSeconds: config.LOGIN_SLOWDOWN_S,
-    }),
+    login,
+    changePassword: createChangePassword({ users, login }),
     signup: createSignup({
       users,
       throttle,

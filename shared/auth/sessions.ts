@@ -10,8 +10,9 @@ import type { Queryable } from '../db/port.ts';
 export interface Session {
   /** Row id, safe to log (unlike the token). */
   id: string;
-  /** Null for an anonymous session (e.g. one holding the CSRF token of the login form). */
-  userId: string | null;
+  userId: string;
+  /** The user's auth version when the session began: it ends when the user's moves on. */
+  authVersion: number;
   csrfToken: string;
   createdAt: Date;
   lastSeenAt: Date;
@@ -46,14 +47,15 @@ const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 interface SessionRow {
   id: string;
-  user_id: string | null;
+  user_id: string;
+  auth_version: number;
   csrf_token: string;
   created_at: Date | string;
   last_seen_at: Date | string;
   expires_at: Date | string;
 }
 
-const COLUMNS = 'id, user_id, csrf_token, created_at, last_seen_at, expires_at';
+const COLUMNS = 'id, user_id, auth_version, csrf_token, created_at, last_seen_at, expires_at';
 
 /**
  * @example
@@ -73,6 +75,7 @@ export function createSessions(db: Queryable, options: SessionOptions) {
     return {
       id: row.id,
       userId: row.user_id,
+      authVersion: row.auth_version,
       csrfToken: row.csrf_token,
       createdAt: new Date(row.created_at),
       lastSeenAt,
@@ -80,14 +83,18 @@ export function createSessions(db: Queryable, options: SessionOptions) {
     };
   };
 
-  /** Insert a session; `endedTokenHash` (if any) is deleted in the same statement. */
-  const insert = async (userId: string | null, endedTokenHash: string | null): Promise<NewSession> => {
+  /**
+   * Insert a session at the user's current auth version; `endedTokenHash` (if any) is deleted in
+   * the same statement.
+   */
+  const insert = async (userId: string, endedTokenHash: string | null): Promise<NewSession> => {
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     const now = clock();
     const { rows } = await db.query<SessionRow>(
       `with ended as (delete from auth.sessions where token_hash = $1)
-       insert into auth.sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
-       values ($2, $3, $4, $5::timestamptz, $5::timestamptz, $6::timestamptz)
+       insert into auth.sessions (token_hash, user_id, auth_version, csrf_token, created_at, last_seen_at, expires_at)
+       select $2, u.id, u.auth_version, $4, $5::timestamptz, $5::timestamptz, $6::timestamptz
+       from auth.users u where u.id = $3
        returning ${COLUMNS}`,
       [
         endedTokenHash,
@@ -98,12 +105,13 @@ export function createSessions(db: Queryable, options: SessionOptions) {
         new Date(now.getTime() + absoluteSeconds * 1000).toISOString(),
       ],
     );
-    return { token, session: toSession(rows[0]!) };
+    if (!rows[0]) throw new Error(`no user ${userId} to start a session for`);
+    return { token, session: toSession(rows[0]) };
   };
 
   return {
-    /** Start a session (anonymous when `userId` is null). */
-    create(userId: string | null): Promise<NewSession> {
+    /** Start a session for a user. */
+    create(userId: string): Promise<NewSession> {
       return insert(userId, null);
     },
 
@@ -139,7 +147,7 @@ export function createSessions(db: Queryable, options: SessionOptions) {
      * login and at any privilege change, so a token planted before login (session fixation) is
      * worthless after it.
      */
-    rotate(token: string | undefined, userId: string | null): Promise<NewSession> {
+    rotate(token: string | undefined, userId: string): Promise<NewSession> {
       const ended = token !== undefined && TOKEN_FORMAT.test(token) ? hashToken(token) : null;
       return insert(userId, ended);
     },

@@ -29,6 +29,8 @@ export interface IssuedToken {
 export interface VerifiedToken {
   userId: string;
   role: Role;
+  /** The user's auth version when it was issued: a token of an older version is revoked. */
+  authVersion: number;
 }
 
 /** Defaults for `issuer` and `audience`: one deployment both issues and accepts its tokens. */
@@ -52,9 +54,10 @@ export function createTokens(options: TokenOptions) {
   const now = options.now ?? (() => new Date());
 
   return {
-    async issue(user: Pick<User, 'id' | 'role'>): Promise<IssuedToken> {
+    async issue(user: Pick<User, 'id' | 'role' | 'authVersion'>): Promise<IssuedToken> {
       const issuedAt = Math.floor(now().getTime() / 1000);
-      const accessToken = await new SignJWT({ role: user.role })
+      // `ver`: the account's auth version; request-auth refuses the token once it moves on.
+      const accessToken = await new SignJWT({ role: user.role, ver: user.authVersion })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(user.id)
         .setIssuer(issuer)
@@ -82,11 +85,11 @@ export function createTokens(options: TokenOptions) {
         if (err instanceof errors.JWTExpired) throw new UnauthorizedError('token expired', { cause: err });
         throw new UnauthorizedError('invalid token', { cause: err });
       }
-      const role = payload.role;
-      if (typeof payload.sub !== 'string' || !ROLES.includes(role as Role)) {
+      const { role, ver } = payload;
+      if (typeof payload.sub !== 'string' || !ROLES.includes(role as Role) || !Number.isInteger(ver)) {
         throw new UnauthorizedError('invalid token');
       }
-      return { userId: payload.sub, role: role as Role };
+      return { userId: payload.sub, role: role as Role, authVersion: ver as number };
     },
   };
 }

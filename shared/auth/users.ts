@@ -18,6 +18,8 @@ export interface User {
   id: string;
   email: string;
   role: Role;
+  /** Raised by every change that must end earlier sessions and tokens (role, password, sign-out everywhere). */
+  authVersion: number;
   createdAt: string;
 }
 
@@ -33,6 +35,7 @@ interface UserRow {
   id: string;
   email: string;
   role: Role;
+  auth_version: number;
   created_at: Date | string;
   password_hash: string;
 }
@@ -40,7 +43,7 @@ interface UserRow {
 const MAX_EMAIL_LENGTH = 254;
 const emailSchema = z.email().max(MAX_EMAIL_LENGTH);
 const uuidSchema = z.uuid();
-const USER_COLUMNS = 'id, email, role, created_at, password_hash';
+const USER_COLUMNS = 'id, email, role, auth_version, created_at, password_hash';
 
 /**
  * The canonical form of an email address: trimmed and lower-cased. Lookups, uniqueness and login
@@ -121,6 +124,11 @@ export function createUsers(db: Queryable, options: UsersOptions = {}) {
       return toUser(row);
     },
 
+    async byEmail(email: string): Promise<User | undefined> {
+      const row = await findByEmail(normalizeEmail(email));
+      return row && toUser(row);
+    },
+
     async byId(id: string): Promise<User | undefined> {
       // Not a uuid (e.g. a forged token subject) → no such user, rather than an SQL cast error.
       if (!uuidSchema.safeParse(id).success) return undefined;
@@ -154,7 +162,8 @@ export function createUsers(db: Queryable, options: UsersOptions = {}) {
       }
       const { rows } = await db.query<UserRow>(
         `with promoted as (
-           update auth.users set role = 'admin', password_hash = $2, updated_at = now()
+           update auth.users
+             set role = 'admin', password_hash = $2, auth_version = auth_version + 1, updated_at = now()
            where lower(email) = $1 and role <> 'admin'
            returning ${USER_COLUMNS}
          ), ended as (
@@ -169,7 +178,51 @@ export function createUsers(db: Queryable, options: UsersOptions = {}) {
       if (!current) throw new ConflictError(`the account ${email} changed while it was being made admin`);
       return { user: toUser(current), outcome: 'unchanged' };
     },
+
+    /** Make `id` an admin or a user. Its sessions and tokens end (the role they carry is stale). */
+    setRole(id: string, role: Role): Promise<User | undefined> {
+      return withNewVersion(id, 'role = $2', [role]);
+    },
+
+    /**
+     * Set a new password (checked against the policy). Every session and token of the account ends;
+     * the caller signs the browser that asked back in.
+     */
+    async changePassword(id: string, password: string): Promise<User | undefined> {
+      validPassword(password);
+      return withNewVersion(id, 'password_hash = $2', [await hashPassword(password, params)]);
+    },
+
+    /** "Sign out everywhere": every session and token of the account ends. */
+    signOutEverywhere(id: string): Promise<User | undefined> {
+      return withNewVersion(id, undefined, []);
+    },
   };
+
+  /**
+   * Change a user and raise its auth version in one statement, deleting its sessions: tokens
+   * carrying the old version are refused from then on (request-auth.ts compares them).
+   */
+  async function withNewVersion(
+    id: string,
+    change: 'role = $2' | 'password_hash = $2' | undefined,
+    values: unknown[],
+  ): Promise<User | undefined> {
+    if (!uuidSchema.safeParse(id).success) return undefined;
+    const set = [change, 'auth_version = auth_version + 1', 'updated_at = now()'].filter(Boolean).join(', ');
+    const { rows } = await db.query<UserRow>(
+      `with changed as (
+         update auth.users set ${set}
+         where id = $1
+         returning ${USER_COLUMNS}
+       ), ended as (
+         delete from auth.sessions where user_id in (select id from changed)
+       )
+       select * from changed`,
+      [id, ...values],
+    );
+    return rows[0] && toUser(rows[0]);
+  }
 }
 
 export type Users = ReturnType<typeof createUsers>;
@@ -189,5 +242,11 @@ function validPassword(password: string): void {
 }
 
 function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, role: row.role, createdAt: new Date(row.created_at).toISOString() };
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    authVersion: row.auth_version,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
 }

@@ -6,6 +6,7 @@ import type { QueueDriver } from '../queue/port.ts';
 import type { Cache } from '../cache/port.ts';
 import type { IssuedToken } from '../auth/tokens.ts';
 import type { User, Users } from '../auth/users.ts';
+import type { AuthUser } from './http.ts';
 
 /**
  * `ctx` is a function's only door to the outside world. The runner builds it from real
@@ -43,8 +44,21 @@ export interface AuthCtx {
    * password', the same for an unknown email) or TooManyRequestsError (with retryAfterSeconds).
    */
   login(input: { email: string; password: string; clientIp?: string | undefined }): Promise<User>;
+  /**
+   * Change a signed-in user's password: the current one is checked (and throttled) like a login,
+   * ValidationError when it is wrong or the new one is refused. Every session and token of the
+   * account ends; the updated account is returned to sign the asking client back in.
+   */
+  changePassword(input: {
+    user: AuthUser;
+    currentPassword: string;
+    newPassword: string;
+    clientIp?: string | undefined;
+  }): Promise<User>;
+  /** End every session and token of the account ("sign out everywhere"). */
+  signOutEverywhere(user: AuthUser): Promise<void>;
   /** An API bearer token: `{ access_token, token_type: 'bearer', expires_in }`. */
-  issueToken(user: Pick<User, 'id' | 'role'>): Promise<IssuedToken>;
+  issueToken(user: Pick<User, 'id' | 'role' | 'authVersion'>): Promise<IssuedToken>;
 }
 
 export interface QueueAdmin extends Pick<QueueDriver, 'listDead' | 'replayDead' | 'depth' | 'check'> {

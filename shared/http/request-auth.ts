@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { generateCookie, generateSignedCookie, getSignedCookie } from 'hono/cookie';
 import type { AuthServices } from '../auth/services.ts';
@@ -10,6 +11,10 @@ import { isFormContentType } from './wants-html.ts';
 
 /** The session cookie's name over plain http; `__Host-sid` over https and in production (transport.ts). */
 export const SESSION_COOKIE = 'sid';
+/** The signed CSRF token of a visitor with no session (the sign-in and sign-up forms); `__Host-csrf` when Secure. */
+export const ANONYMOUS_CSRF_COOKIE = 'csrf';
+/** How long a form rendered for an anonymous visitor stays postable. */
+const ANONYMOUS_CSRF_MAX_AGE_S = 2 * 3600;
 /** Where a session's CSRF token may travel besides a form field. */
 export const CSRF_HEADER = 'x-csrf-token';
 export const CSRF_FIELD = '_csrf';
@@ -21,8 +26,11 @@ export interface RequestAuth {
   readonly user: AuthUser | undefined;
   /** What proved it: a bearer token, a session cookie, or nothing. */
   readonly via: 'token' | 'session' | 'none';
-  /** The CSRF token of the request's session, if it came with one. */
-  readonly sessionCsrfToken: string | undefined;
+  /**
+   * The CSRF token an unsafe request must carry: its session's, or for a visitor with no session
+   * the one of its signed anonymous CSRF cookie; undefined when it has neither.
+   */
+  readonly expectedCsrfToken: string | undefined;
   csrfToken(): Promise<string>;
   signIn(user: AuthUser): Promise<void>;
   signOut(): Promise<void>;
@@ -34,33 +42,21 @@ export interface RequestAuth {
  * Who is calling:
  * 1. `Authorization: Bearer <jwt>`: an API call. A bad token is 401 whatever the route, so a
  *    client learns its token expired instead of silently getting public data.
- * 2. Else the signed session cookie: a browser. Its user (looked up, so a role change or a
- *    deleted account takes effect at once), or an anonymous session (the login form's).
- * Then `assertAccess` and `assertCsrf` decide whether the request may go on.
+ * 2. Else the signed session cookie: a browser. Its user is looked up, so a role change or a
+ *    deleted account takes effect at once.
+ * Both carry the user's auth version from when they were issued: once the user's has moved on (a
+ * role or password change, "sign out everywhere"), the token is a 401 and the session is over.
+ * A visitor with neither gets no session row: the forms they see (sign in, sign up) carry a
+ * token from a signed cookie instead (OWASP's signed double-submit cookie), so reading a page
+ * stores nothing. Then `assertAccess` and `assertCsrf` decide whether the request may go on.
  */
 export async function authenticateRequest(c: Context, services: AuthServices): Promise<RequestAuth> {
   const { users, sessions, tokens } = services;
   const setCookies: string[] = [];
   const secure = secureCookies(c, services.transport);
   const sessionCookie = cookieName(SESSION_COOKIE, secure);
+  const csrfCookie = cookieName(ANONYMOUS_CSRF_COOKIE, secure);
   const bearer = bearerToken(c.req.header('authorization'));
-
-  let session: Session | undefined;
-  let sessionToken: string | undefined;
-  let user: AuthUser | undefined;
-  if (bearer !== undefined) {
-    const verified = await tokens.verify(bearer);
-    user = toAuthUser(await users.byId(verified.userId));
-    if (!user) throw new UnauthorizedError('the account of this token no longer exists');
-  } else {
-    const cookie = await getSignedCookie(c, services.sessionSecret, sessionCookie);
-    if (typeof cookie === 'string') {
-      session = await sessions.get(cookie);
-      if (session) sessionToken = cookie;
-      if (session?.userId) user = toAuthUser(await users.byId(session.userId));
-    }
-  }
-
   const cookieOptions = {
     path: '/',
     httpOnly: true,
@@ -71,24 +67,66 @@ export async function authenticateRequest(c: Context, services: AuthServices): P
   const setSession = async (token: string) => {
     setCookies.push(await generateSignedCookie(sessionCookie, token, services.sessionSecret, cookieOptions));
   };
+  const clearCookie = (name: string) =>
+    setCookies.push(generateCookie(name, '', { ...cookieOptions, maxAge: 0 }));
+
+  let session: Session | undefined;
+  let sessionToken: string | undefined;
+  let user: AuthUser | undefined;
+  if (bearer !== undefined) {
+    const verified = await tokens.verify(bearer);
+    const account = await users.byId(verified.userId);
+    if (!account) throw new UnauthorizedError('the account of this token no longer exists');
+    if (account.authVersion !== verified.authVersion) {
+      throw new UnauthorizedError(
+        'this token was revoked (role or password changed, or signed out everywhere): sign in again',
+      );
+    }
+    user = toAuthUser(account);
+  } else {
+    const cookie = await getSignedCookie(c, services.sessionSecret, sessionCookie);
+    if (typeof cookie === 'string') {
+      session = await sessions.get(cookie);
+      const account = session && (await users.byId(session.userId));
+      if (session && account?.authVersion === session.authVersion) {
+        sessionToken = cookie;
+        user = toAuthUser(account);
+      } else if (session) {
+        // Issued before the account's last role or password change: over, here and now.
+        await sessions.destroy(cookie);
+        session = undefined;
+        clearCookie(sessionCookie);
+      }
+    }
+  }
+  let anonymousCsrf =
+    session === undefined && bearer === undefined
+      ? await getSignedCookie(c, services.sessionSecret, csrfCookie).then((v) =>
+          typeof v === 'string' ? v : undefined,
+        )
+      : undefined;
 
   return {
     get user() {
       return user;
     },
     via: bearer !== undefined ? 'token' : session ? 'session' : 'none',
-    get sessionCsrfToken() {
-      return session?.csrfToken;
+    get expectedCsrfToken() {
+      return session?.csrfToken ?? anonymousCsrf;
     },
     setCookies,
     async csrfToken() {
-      if (!session) {
-        const created = await sessions.create(null);
-        session = created.session;
-        sessionToken = created.token;
-        await setSession(created.token);
+      if (session) return session.csrfToken;
+      if (anonymousCsrf === undefined) {
+        anonymousCsrf = randomBytes(32).toString('base64url');
+        setCookies.push(
+          await generateSignedCookie(csrfCookie, anonymousCsrf, services.sessionSecret, {
+            ...cookieOptions,
+            maxAge: ANONYMOUS_CSRF_MAX_AGE_S,
+          }),
+        );
       }
-      return session.csrfToken;
+      return anonymousCsrf;
     },
     async signIn(next) {
       // A new id at every sign-in: a session id planted before login (fixation) is worth nothing after.
@@ -97,13 +135,15 @@ export async function authenticateRequest(c: Context, services: AuthServices): P
       sessionToken = rotated.token;
       user = next;
       await setSession(rotated.token);
+      if (anonymousCsrf !== undefined) clearCookie(csrfCookie);
+      anonymousCsrf = undefined;
     },
     async signOut() {
       if (sessionToken) await sessions.destroy(sessionToken);
       session = undefined;
       sessionToken = undefined;
       user = undefined;
-      setCookies.push(generateCookie(sessionCookie, '', { ...cookieOptions, maxAge: 0 }));
+      clearCookie(sessionCookie);
     },
   };
 }
@@ -115,16 +155,17 @@ export function assertAccess(user: AuthUser | undefined, access: Access): void {
 }
 
 /**
- * CSRF, for unsafe methods not authenticated by a bearer token: a session must be proven by its
- * CSRF token (form field `_csrf` or header `x-csrf-token`) and the request must come from our
- * origin. A browser form post without any session is refused too: every form we render starts
- * one, so such a post was forged or is stale (this is what protects the login form itself).
- * JSON calls without credentials pass: a cross-site page cannot send them without CORS.
+ * CSRF, for unsafe methods not authenticated by a bearer token: the request must carry the CSRF
+ * token of its session, or for a visitor with no session the one of its signed anonymous CSRF
+ * cookie (form field `_csrf` or header `x-csrf-token`), and come from our origin. A browser form
+ * post with neither is refused too: every form we render sets one, so such a post was forged or is
+ * stale (this is what protects the sign-in form itself). JSON calls without credentials pass: a
+ * cross-site page cannot send them without CORS.
  */
 export async function assertCsrf(c: Context, auth: RequestAuth, services: AuthServices): Promise<void> {
   if (auth.via === 'token' || !UNSAFE_METHODS.has(c.req.method)) return;
   const contentType = c.req.header('content-type') ?? null;
-  const expected = auth.sessionCsrfToken;
+  const expected = auth.expectedCsrfToken;
   if (expected === undefined) {
     if (isFormContentType(contentType)) {
       throw new ForbiddenError('no session for this form: reload the page and try again');

@@ -45,6 +45,10 @@ export function createContexts(parts: ContextParts): ContextFactories {
     users: auth.users,
     signup: (input) => auth.signup(input),
     login: (input) => auth.login(input),
+    changePassword: (input) => auth.changePassword(input),
+    async signOutEverywhere(user) {
+      await auth.users.signOutEverywhere(user.id);
+    },
     issueToken: (user) => auth.tokens.issue(user),
   };
   const queueAdmin: QueueAdmin = {

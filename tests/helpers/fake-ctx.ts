@@ -318,6 +318,12 @@ const fakeAuthCtx: HttpCtx['auth'] = {
   signup: async () => {
     throw new Error('fake auth: no registration in route tests');
   },
+  changePassword: async () => {
+    throw new Error('fake auth: no password changes in route tests');
+  },
+  signOutEverywhere: async () => {
+    throw new Error('fake auth: no sign-out everywhere in route tests');
+  },
   login: async () => {
     throw new UnauthorizedError('invalid email or password');
   },

@@ -15,7 +15,7 @@ async function tokensFor(t: App) {
   const ann = await users.register({ email: 'ann@example.com', password: 'ann-password' });
   const bob = await users.register({ email: 'bob@example.com', password: 'bob-password' });
   const { user: admin } = await users.ensureAdmin({ email: 'root@example.com', password: 'root-password' });
-  const bearer = async (user: { id: string; role: 'user' | 'admin' }) => ({
+  const bearer = async (user: { id: string; role: 'user' | 'admin'; authVersion: number }) => ({
     authorization: `Bearer ${(await tokens.issue(user)).access_token}`,
   });
   return { ann: await bearer(ann), bob: await bearer(bob), admin: await bearer(admin), annId: ann.id };

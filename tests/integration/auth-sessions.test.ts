@@ -53,10 +53,10 @@ describe.each(dbBackends)('sessions on %s', (backend) => {
     expect(JSON.stringify(row)).not.toContain(token);
   });
 
-  it('gives every session its own token and CSRF token, also anonymous ones', async () => {
-    const a = await sessions.create(null);
-    const b = await sessions.create(null);
-    expect(a.session.userId).toBeNull();
+  it('gives every session its own token and CSRF token, and the user’s auth version', async () => {
+    const a = await sessions.create(userId);
+    const b = await sessions.create(userId);
+    expect(a.session.authVersion).toBe(1);
     expect(new Set([a.token, b.token, a.session.csrfToken, b.session.csrfToken]).size).toBe(4);
     expect((await sessions.get(b.token))?.id).toBe(b.session.id);
   });
@@ -70,7 +70,7 @@ describe.each(dbBackends)('sessions on %s', (backend) => {
   });
 
   it('rotates: a new token and CSRF token for the user, and the old token stops working', async () => {
-    const anonymous = await sessions.create(null);
+    const anonymous = await sessions.create(otherUserId);
     const rotated = await sessions.rotate(anonymous.token, userId);
     expect(rotated.token).not.toBe(anonymous.token);
     expect(rotated.session.id).not.toBe(anonymous.session.id);
@@ -82,7 +82,7 @@ describe.each(dbBackends)('sessions on %s', (backend) => {
 
     // Without a previous token, or with one that is not ours, it simply starts a session.
     expect((await sessions.get((await sessions.rotate(undefined, userId)).token))?.userId).toBe(userId);
-    expect((await sessions.get((await sessions.rotate('junk', null)).token))?.userId).toBeNull();
+    expect((await sessions.get((await sessions.rotate('junk', userId)).token))?.userId).toBe(userId);
   });
 
   it('destroys a session at logout; destroying an unknown one is harmless', async () => {
@@ -152,7 +152,7 @@ describe.each(dbBackends)('sessions on %s', (backend) => {
     nowMs = end - 40 * MINUTE;
     const idle = await sessions.create(userId);
     nowMs = end - 10 * MINUTE;
-    const live = await sessions.create(null);
+    const live = await sessions.create(otherUserId);
 
     nowMs = end + MINUTE;
     expect(await sessions.prune()).toBe(2);

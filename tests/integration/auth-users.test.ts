@@ -164,7 +164,8 @@ describe.each(dbBackends)('users on %s', (backend) => {
         password: 'the ops password',
       });
       expect(outcome).toBe('promoted');
-      expect(user).toEqual({ ...squatter, role: 'admin' });
+      // A new auth version: the squatter's tokens, which carry the old one, stop working.
+      expect(user).toEqual({ ...squatter, role: 'admin', authVersion: squatter.authVersion + 1 });
       expect(await users.authenticate('ops@example.com', 'squatter password')).toBeUndefined();
       expect(await users.authenticate('ops@example.com', 'the ops password')).toEqual(user);
       expect(await sessions.get(token)).toBeUndefined();
@@ -172,6 +173,32 @@ describe.each(dbBackends)('users on %s', (backend) => {
       expect(
         (await users.ensureAdmin({ email: 'ops@example.com', password: 'the ops password' })).outcome,
       ).toBe('unchanged');
+    });
+
+    it('changes a role, a password, or signs out everywhere: each raises the auth version and ends sessions', async () => {
+      const sessions = createSessions(db, { idleSeconds: 1800, absoluteSeconds: 43200 });
+      const pat = await users.register({ email: 'pat@example.com', password: 'pat password 1' });
+      expect(pat.authVersion).toBe(1);
+
+      const sessionBefore = (await sessions.create(pat.id)).token;
+      const admin = await users.setRole(pat.id, 'admin');
+      expect(admin).toMatchObject({ role: 'admin', authVersion: 2 });
+      expect(await sessions.get(sessionBefore)).toBeUndefined();
+      expect(await users.setRole(pat.id, 'user')).toMatchObject({ role: 'user', authVersion: 3 });
+
+      const beforePassword = (await sessions.create(pat.id)).token;
+      expect(await users.changePassword(pat.id, 'pat password 2')).toMatchObject({ authVersion: 4 });
+      expect(await users.authenticate('pat@example.com', 'pat password 1')).toBeUndefined();
+      expect(await users.authenticate('pat@example.com', 'pat password 2')).toMatchObject({ authVersion: 4 });
+      expect(await sessions.get(beforePassword)).toBeUndefined();
+      await expect(users.changePassword(pat.id, 'short')).rejects.toBeInstanceOf(ValidationError);
+
+      const beforeEverywhere = (await sessions.create(pat.id)).token;
+      expect(await users.signOutEverywhere(pat.id)).toMatchObject({ authVersion: 5 });
+      expect(await sessions.get(beforeEverywhere)).toBeUndefined();
+      // A session started now carries the new version.
+      expect((await sessions.create(pat.id)).session.authVersion).toBe(5);
+      expect(await users.setRole('not-a-uuid', 'admin')).toBeUndefined();
     });
 
     it('validates its input like register', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAuthTestApp } from '../helpers/auth.ts';
+import { createAuthTestApp, TestBrowser } from '../helpers/auth.ts';
 
 /**
  * When cookies are Secure: over https as the connection says, or as X-Forwarded-Proto says only
@@ -14,10 +14,10 @@ async function appWith(env: Record<string, string>) {
   return app.app;
 }
 
-/** The login page starts an anonymous session (its form's CSRF token): its Set-Cookie. */
+/** The login page sets the signed cookie of its form's CSRF token: its Set-Cookie. */
 async function sessionCookieOf(app: Awaited<ReturnType<typeof appWith>>, url: string, headers = {}) {
   const res = await app.request(url, { headers: { accept: 'text/html', ...headers } });
-  return res.headers.getSetCookie().find((cookie) => /^(__Host-)?sid=/.test(cookie));
+  return res.headers.getSetCookie().find((cookie) => /^(__Host-)?csrf=/.test(cookie));
 }
 
 /** A redirect that leaves a flash message, and the page that shows and clears it. */
@@ -42,7 +42,7 @@ describe('cookies', () => {
     const cookie = await sessionCookieOf(app, 'http://localhost/auth/login', {
       'x-forwarded-proto': 'https',
     });
-    expect(cookie).toMatch(/^sid=/);
+    expect(cookie).toMatch(/^csrf=/);
     expect(cookie).not.toMatch(/Secure/i);
   });
 
@@ -51,7 +51,7 @@ describe('cookies', () => {
     const cookie = await sessionCookieOf(app, 'http://localhost/auth/login', {
       'x-forwarded-proto': 'https',
     });
-    expect(cookie).toMatch(/^__Host-sid=/);
+    expect(cookie).toMatch(/^__Host-csrf=/);
     expect(cookie).toMatch(/; Secure/i);
     expect(cookie).toMatch(/Path=\//);
     expect(cookie).not.toMatch(/Domain=/i);
@@ -60,16 +60,30 @@ describe('cookies', () => {
   it('are Secure over an https connection', async () => {
     const app = await appWith({});
     expect(await sessionCookieOf(app, 'https://app.example.com/auth/login')).toMatch(
-      /^__Host-sid=.*; Secure/i,
+      /^__Host-csrf=.*; Secure/i,
     );
   });
 
   it('are Secure in production even over http, the flash cookie too, and clearing repeats its attributes', async () => {
     const app = await appWith({ NODE_ENV: 'production' });
-    expect(await sessionCookieOf(app, 'http://localhost/auth/login')).toMatch(/^__Host-sid=.*; Secure/i);
+    expect(await sessionCookieOf(app, 'http://localhost/auth/login')).toMatch(/^__Host-csrf=.*; Secure/i);
     const { set, cleared } = await flashCookiesOf(app, 'http://localhost');
     expect(set).toMatch(/^__Host-flash=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=60; Secure$/);
     expect(cleared).toBe('__Host-flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure');
+  });
+
+  it('name the session cookie __Host-sid, Secure, in production, and read it back under that name', async () => {
+    const t = await createAuthTestApp('pglite', { NODE_ENV: 'production' });
+    apps.push(t);
+    await t.platform.auth.users.register({ email: 'prod@example.com', password: 'prod password' });
+    const browser = new TestBrowser(t.app);
+    const signedIn = await browser.signIn('prod@example.com', 'prod password');
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.getSetCookie().find((c) => c.includes('sid='))).toMatch(
+      /^__Host-sid=.*; Secure/i,
+    );
+    const me = await browser.request('/api/users/me', { headers: { accept: 'application/json' } });
+    expect(me.status).toBe(200);
   });
 
   it('stay plain over http in development, where browsers would refuse a Secure cookie', async () => {

@@ -207,6 +207,50 @@ const SAMPLES: Record<string, Sample[]> = {
       body: '{"email":"short@example.com","password":"short"}',
     },
   ],
+  'platform-auth-password-page': [
+    {
+      shows: 'the account page',
+      asAdmin: true,
+      status: 200,
+      method: 'GET',
+      path: '/auth/password',
+      headers: { accept: 'text/html' },
+    },
+  ],
+  'platform-auth-password': [
+    {
+      shows: 'not signed in: to the sign-in page',
+      status: 303,
+      method: 'POST',
+      path: '/auth/password',
+      headers: FORM_HEADERS,
+      body: 'current_password=a&new_password=b&confirm_password=b',
+    },
+  ],
+  'platform-auth-logout-everywhere': [
+    {
+      shows: 'not signed in: to the sign-in page',
+      status: 303,
+      method: 'POST',
+      path: '/auth/logout-everywhere',
+      headers: FORM_HEADERS,
+      body: '',
+    },
+  ],
+  'platform-api-auth-password': [
+    {
+      shows: 'a wrong current password: 400, nothing changed',
+      asAdmin: true,
+      status: 400,
+      method: 'POST',
+      path: '/api/auth/password',
+      headers: JSON_HEADERS,
+      body: '{"current_password":"not it","new_password":"whatever password"}',
+    },
+  ],
+  'platform-api-auth-logout-everywhere': [
+    { shows: 'not signed in: 401', status: 401, method: 'POST', path: '/api/auth/logout-everywhere' },
+  ],
   'platform-api-users-me': [
     {
       shows: 'no credentials: 401',
@@ -374,6 +418,7 @@ const SAMPLES: Record<string, Sample[]> = {
 function normalized(text: string): string {
   return text
     .replace(/sid=[^;]+/g, 'sid=<session>')
+    .replace(/csrf=[^;]+/g, 'csrf=<csrf>')
     .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value="<csrf>"')
     .replace(/x-csrf-token&quot;:&quot;[^&]*&quot;/g, 'x-csrf-token&quot;:&quot;<csrf>&quot;')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')

@@ -3,8 +3,9 @@ import { resolveAuthSecrets } from '../../shared/auth/secrets.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
 import { TooManyRequestsError } from '../../shared/errors.ts';
 
-const SECRET_32 = 'x'.repeat(32);
-const SECRETS = { JWT_SECRET: SECRET_32, SESSION_SECRET: 'y'.repeat(40) };
+// As `openssl rand -base64 24` would make them: long enough and not a pattern.
+const SECRET_32 = 'q7Vx2LmN9pR4sT8wK1zB6cD3fG5hJ0aE';
+const SECRETS = { JWT_SECRET: SECRET_32, SESSION_SECRET: 'Zr8Kp2Wm5Qx9Tn3Vb7Lc1Hd4Gf6Js0YaEu' };
 
 describe('auth settings in loadConfig', () => {
   it('has the documented defaults', () => {
@@ -28,6 +29,27 @@ describe('auth settings in loadConfig', () => {
       );
       expect(() => loadConfig({ NODE_ENV, JWT_SECRET: SECRET_32 })).toThrow(/SESSION_SECRET/);
     }
+    expect(loadConfig({ NODE_ENV: 'production', ...SECRETS })).toMatchObject(SECRETS);
+  });
+
+  it('refuses the same value for both secrets in any mode', () => {
+    for (const NODE_ENV of ['production', 'development']) {
+      expect(
+        () => loadConfig({ NODE_ENV, JWT_SECRET: SECRET_32, SESSION_SECRET: SECRET_32 }),
+        NODE_ENV,
+      ).toThrow(/JWT_SECRET and SESSION_SECRET must be different/);
+    }
+  });
+
+  it('refuses guessable secrets outside development and test, and tolerates them there', () => {
+    const production = (JWT_SECRET: string) => () =>
+      loadConfig({ NODE_ENV: 'production', ...SECRETS, JWT_SECRET });
+    expect(production('a'.repeat(40))).toThrow(/JWT_SECRET has fewer than 10 different characters/);
+    expect(production('0123456789'.repeat(4))).toThrow(/JWT_SECRET repeats a short pattern/);
+    expect(production('changeme-please!'.repeat(3))).toThrow(/repeats a short pattern/);
+    expect(loadConfig({ NODE_ENV: 'development', JWT_SECRET: 'a'.repeat(40) }).JWT_SECRET).toBe(
+      'a'.repeat(40),
+    );
     expect(loadConfig({ NODE_ENV: 'production', ...SECRETS })).toMatchObject(SECRETS);
   });
 

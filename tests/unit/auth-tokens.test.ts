@@ -11,7 +11,7 @@ const OPTIONS: TokenOptions = {
   audience: TOKEN_AUDIENCE,
   ttlSeconds: 900,
 };
-const user = { id: randomUUID(), role: 'admin' as const };
+const user = { id: randomUUID(), role: 'admin' as const, authVersion: 3 };
 const key = new TextEncoder().encode(SECRET);
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -48,18 +48,34 @@ describe('createTokens', () => {
     const tokens = createTokens(OPTIONS);
     const issued = await tokens.issue(user);
     expect(issued).toMatchObject({ token_type: 'bearer', expires_in: 900 });
-    expect(await tokens.verify(issued.access_token)).toEqual({ userId: user.id, role: 'admin' });
+    expect(await tokens.verify(issued.access_token)).toEqual({
+      userId: user.id,
+      role: 'admin',
+      authVersion: 3,
+    });
 
     const claims = decodeJwt(issued.access_token);
-    expect(claims).toMatchObject({ sub: user.id, role: 'admin', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE });
+    expect(claims).toMatchObject({
+      sub: user.id,
+      role: 'admin',
+      ver: 3,
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+    });
     expect(claims.exp! - claims.iat!).toBe(900);
   });
 
   it('accepts a token minted elsewhere with the same secret, issuer and audience', async () => {
-    expect(await createTokens(OPTIONS).verify(await mint({ role: 'user' }))).toEqual({
+    expect(await createTokens(OPTIONS).verify(await mint({ role: 'user', ver: 1 }))).toEqual({
       userId: user.id,
       role: 'user',
+      authVersion: 1,
     });
+  });
+
+  it('rejects a token without the auth version it was issued at (it could not be revoked)', async () => {
+    await expectRejected(await mint({ role: 'user' }), /invalid token/);
+    await expectRejected(await mint({ role: 'user', ver: '1' }), /invalid token/);
   });
 
   it('rejects a token whose signature was altered', async () => {

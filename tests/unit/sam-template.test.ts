@@ -219,7 +219,8 @@ describe('infra/sam/template.yaml', () => {
       const name = (value as { Ref?: string }).Ref;
       if (name === undefined) return String(value);
       if (name === 'DatabaseUrl') return 'postgres://u:p@db:5432/app';
-      if (name === 'JwtSecret' || name === 'SessionSecret') return 'x'.repeat(32);
+      if (name === 'JwtSecret') return 'q7Vx2LmN9pR4sT8wK1zB6cD3fG5hJ0aE';
+      if (name === 'SessionSecret') return 'Zr8Kp2Wm5Qx9Tn3Vb7Lc1Hd4Gf6Js0Ya';
       return String(committed.Parameters[name]?.Default);
     };
     const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolve(v)]));

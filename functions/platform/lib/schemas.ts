@@ -43,3 +43,10 @@ export const userSchema = z.object({
   email: z.string(),
   role: z.enum(['user', 'admin']),
 });
+
+/** An OAuth2 bearer token answer. */
+export const tokenSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal('bearer'),
+  expires_in: z.number().int(),
+});

@@ -97,7 +97,9 @@ function Account({ viewer }: { viewer: PageViewer | undefined }) {
   }
   return (
     <form class="account" method="post" action="/auth/logout">
-      <span class="muted">{viewer.user.email}</span>
+      <a class="muted" href="/auth/password" title="Your account: password, sign out everywhere">
+        {viewer.user.email}
+      </a>
       <CsrfField token={viewer.csrfToken} />
       <button class="btn btn-link" type="submit">
         Sign out
