@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { loadConfig } from '../../shared/config.ts';
 import { defineTask, type TaskCtx } from '../../shared/contract/index.ts';
 import type { Db } from '../../shared/db/port.ts';
-import { createMetrics } from '../../shared/observability/metrics.ts';
-import { createEnvelope, type Envelope } from '../../shared/queue/envelope.ts';
-import { createMemoryDriver } from '../../shared/queue/memory.ts';
-import type { Outcome } from '../../shared/queue/port.ts';
-import { buildManifest } from '../../shared/runtime/manifest.ts';
-import { createPlatform } from '../../shared/runtime/platform.ts';
-import { createTaskProcessor } from '../../shared/runtime/task-processor.ts';
+import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
-import { testLog } from '../helpers/platform.ts';
+import { taskProcessorFor } from '../helpers/task-processor.ts';
 
 /**
  * The consumer core when the failure is not the handler's: a COMMIT that fails (a deferred
@@ -55,34 +48,7 @@ describe.each(dbBackends)('the consumer core when a commit or a batch fails, on 
         ]);
       },
     });
-    const manifest = buildManifest([
-      { file: 'functions/test/write-effect.ts', module: { default: definition } },
-    ]);
-    const metrics = createMetrics();
-    const platform = createPlatform({
-      config: loadConfig({}),
-      log: testLog,
-      db,
-      driver: createMemoryDriver(),
-      manifest,
-      metrics,
-    });
-    const process = createTaskProcessor({
-      queue: 'test.write-effect',
-      functionId: 'test-write-effect',
-      definition,
-      db,
-      metrics,
-      log: testLog,
-      makeCtx: platform.taskCtx,
-      random: () => 0.5,
-    });
-    const deliver = (envelope: Envelope): Promise<Outcome> =>
-      process({
-        body: Buffer.from(JSON.stringify(envelope)),
-        queue: 'test.write-effect',
-        redelivered: false,
-      });
+    const { deliver } = taskProcessorFor(db, 'write-effect', definition);
     return { deliver, runs };
   }
 

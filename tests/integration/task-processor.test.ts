@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { loadConfig } from '../../shared/config.ts';
 import { defineTask } from '../../shared/contract/index.ts';
 import type { Db } from '../../shared/db/port.ts';
-import { createMetrics } from '../../shared/observability/metrics.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
-import { createMemoryDriver } from '../../shared/queue/memory.ts';
 import { insertJobs, jobState } from '../../shared/runtime/jobs.ts';
-import { buildManifest } from '../../shared/runtime/manifest.ts';
-import { createPlatform } from '../../shared/runtime/platform.ts';
-import { createTaskProcessor } from '../../shared/runtime/task-processor.ts';
 import { createTestDb } from '../helpers/db.ts';
-import { testLog } from '../helpers/platform.ts';
+import { taskProcessorFor } from '../helpers/task-processor.ts';
 
 /** The consumer core on its own: bytes in, outcome out, against a real (embedded) database. */
 let db: Db;
@@ -27,32 +21,7 @@ function processorFor(handler = vi.fn(async () => ({ done: true }))) {
     retry: { attempts: 2, baseDelayMs: 1000, maxDelayMs: 1000 },
     handler,
   });
-  const manifest = buildManifest([{ file: 'functions/test/greet.ts', module: { default: definition } }]);
-  const metrics = createMetrics();
-  const platform = createPlatform({
-    config: loadConfig({}),
-    log: testLog,
-    db,
-    driver: createMemoryDriver(),
-    manifest,
-    metrics,
-  });
-  const process = createTaskProcessor({
-    queue: 'test.greet',
-    functionId: 'test-greet',
-    definition,
-    db,
-    metrics,
-    log: testLog,
-    makeCtx: platform.taskCtx,
-    random: () => 0.5,
-  });
-  const deliver = (body: unknown) =>
-    process({
-      body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
-      queue: 'test.greet',
-      redelivered: false,
-    });
+  const { deliver, metrics } = taskProcessorFor(db, 'greet', definition);
   return { deliver, handler, metrics };
 }
 
