@@ -37,8 +37,13 @@ export interface RunnerOptions {
   signal?: AbortSignal;
 }
 
-/** Routes that answer while the runner waits for its database: a probe must see why it is not ready. */
+/**
+ * Routes that answer while the runner waits for its database: a probe must see why it is not
+ * ready (/readyz's own database check names it). Once the database answers and `prepare` runs,
+ * /readyz is answered here, 503, until functions are served: ready means ready for traffic.
+ */
 const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const READINESS_PATH = '/readyz';
 
 /**
  * Run a platform in one process with the given roles. Every role serves HTTP: `web` serves
@@ -72,12 +77,15 @@ export async function startRunner(platform: Platform, options: RunnerOptions): P
   });
   const database = config.DATABASE_URL ? `Postgres ${redact(config.DATABASE_URL)}` : 'the embedded database';
   let waitingFor: string | undefined = `waiting for ${database}`;
+  let preparing = false;
   const inFlight = createInFlight();
   const handle = inFlight.track(app.fetch);
-  const gated: Fetch = (request, env) =>
-    waitingFor !== undefined && !PROBE_PATHS.has(new URL(request.url).pathname)
-      ? startingResponse(waitingFor)
-      : handle(request, env);
+  const gated: Fetch = (request, env) => {
+    if (waitingFor === undefined) return handle(request, env);
+    const path = new URL(request.url).pathname;
+    if (preparing && path === READINESS_PATH) return preparingReadiness();
+    return PROBE_PATHS.has(path) ? handle(request, env) : startingResponse(waitingFor);
+  };
   const server = await listen(gated, options.port, options.host ?? '0.0.0.0');
   const address = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${address.port}`;
@@ -85,6 +93,7 @@ export async function startRunner(platform: Platform, options: RunnerOptions): P
   try {
     await waitUntilAvailable(database, () => db.ping(), { log, signal });
     waitingFor = 'preparing the database';
+    preparing = true;
     await options.prepare?.();
     waitingFor = undefined;
   } catch (err) {
@@ -143,6 +152,12 @@ export async function startRunner(platform: Platform, options: RunnerOptions): P
  * (a connect timeout) is left to the background.
  */
 const FIRST_CONNECT_WAIT_MS = 5_000;
+
+/** /readyz while migrations and seeds run: the shape of the readiness answer, 503. */
+function preparingReadiness(): Response {
+  const checks = { db: 'preparing: migrations, first admin, sample data', queue: 'not checked yet' };
+  return json({ status: 'unavailable', checks }, 503, { 'retry-after': '2' });
+}
 
 function startingResponse(waitingFor: string): Response {
   return json(errorBody('STARTING', `The service is starting: ${waitingFor}. Try again shortly.`), 503, {
