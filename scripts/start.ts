@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { useDevSecrets } from '../shared/auth/dev-secrets.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../shared/config.ts';
 import { createDb } from '../shared/db/index.ts';
 import { loadMigrations, migrate } from '../shared/db/migrate.ts';
@@ -27,6 +28,8 @@ if (role !== 'all' && !ROLES.includes(role as Role)) {
 }
 const roles: Role[] = role === 'all' ? [...ROLES] : [role as Role];
 
+// In development, signing secrets that survive restarts (kept in DATA_DIR), unless configured.
+const devSecrets = await useDevSecrets(process.env);
 const config = loadOrExit(() => loadConfig());
 if (role !== 'all' && (config.embeddedDb || config.queueDriver === 'memory')) {
   // The embedded database and the memory queue live inside one process: a web process would
@@ -85,6 +88,11 @@ const banner = [
   `  metrics    ${describeMetricsAccess(metricsAccessOf(config))}`,
   `  functions  ${manifest.http.length} http, ${manifest.tasks.length} tasks, ${manifest.schedules.length} schedules; ${applied.length} migrations applied now`,
   ...(admin ? [`  admin      ${admin}`] : []),
+  ...(devSecrets
+    ? [
+        `  secrets    ${devSecrets.names.join(', ')} ${devSecrets.created ? 'made now and ' : ''}kept in ${devSecrets.file} (delete it to sign everyone out)`,
+      ]
+    : []),
   ...(platform.auth.generatedSecrets.length > 0
     ? [
         `  secrets    ${platform.auth.generatedSecrets.join(', ')} generated for this run: sign-ins end at restart`,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,7 @@ describe('embedded start', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'fnstack-embedded-'));
     const port = await freePort();
     const first = await startRunner(port);
+    let access_token = '';
     try {
       expect(first.output()).toContain('embedded PGlite in ' + dataDir);
       expect(first.output()).toMatch(/queue\s+memory \(in-process; .*lost when the process stops\)/);
@@ -66,7 +67,7 @@ describe('embedded start', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ username: admin![1]!, password: admin![2]! }),
       });
-      const { access_token } = (await login.json()) as { access_token: string };
+      ({ access_token } = (await login.json()) as { access_token: string });
       const pull = await fetch(first.url + '/gradcafe/pull-data', {
         method: 'POST',
         headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
@@ -92,6 +93,13 @@ describe('embedded start', () => {
       };
       expect(applicants.total).toBeGreaterThan(5000);
       expect(second.output()).toContain('0 migrations applied now');
+      // The signing secrets were kept in the data folder: the first run's token still works.
+      expect(second.output()).toContain(`kept in ${path.join(dataDir, 'secrets.json')}`);
+      const me = await fetch(second.url + '/api/users/me', {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
+      expect(me.status).toBe(200);
+      expect((await stat(path.join(dataDir, 'secrets.json'))).mode & 0o777).toBe(0o600);
     } finally {
       second.child.kill('SIGTERM');
     }
