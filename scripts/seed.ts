@@ -8,15 +8,17 @@ import { createDb } from '../shared/db/index.ts';
 import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import { createLogger } from '../shared/observability/logger.ts';
 import { runSeeds } from '../shared/runtime/seeds.ts';
+import { runScript } from './lib/run-script.ts';
 
 loadDotEnv();
-
-const config = loadConfig();
-const log = createLogger(config.LOG_LEVEL);
-const db = await createDb(config);
-try {
-  await migrate(db, await loadMigrations(), log);
-  await runSeeds(db, log);
-} finally {
-  await db.close();
-}
+await runScript(async () => {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const db = await createDb(config);
+  try {
+    await migrate(db, await loadMigrations(), log);
+    await runSeeds(db, log);
+  } finally {
+    await db.close();
+  }
+});

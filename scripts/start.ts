@@ -3,11 +3,12 @@
  * One process serves HTTP, consumes every queue and fires every schedule (role `all`), on
  * the embedded defaults unless DATABASE_URL / RABBITMQ_URL say otherwise.
  */
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { useDevSecrets } from '../shared/auth/dev-secrets.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../shared/config.ts';
-import { createDb } from '../shared/db/index.ts';
+import { createDb, DbError } from '../shared/db/index.ts';
 import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import { createLogger } from '../shared/observability/logger.ts';
 import { createQueueDriver, describeDriver, redact } from '../shared/queue/index.ts';
@@ -28,24 +29,29 @@ if (role !== 'all' && !ROLES.includes(role as Role)) {
 }
 const roles: Role[] = role === 'all' ? [...ROLES] : [role as Role];
 
-// In development, signing secrets that survive restarts (kept in DATA_DIR), unless configured.
-const devSecrets = await useDevSecrets(process.env);
-const config = loadOrExit(() => loadConfig());
-if (role !== 'all' && (config.embeddedDb || config.queueDriver === 'memory')) {
+const settings = loadOrExit(() => loadConfig());
+if (role !== 'all' && (settings.embeddedDb || settings.queueDriver === 'memory')) {
   // The embedded database and the memory queue live inside one process: a web process would
   // queue jobs that no other process can ever see.
-  console.error(
+  exitWith(
+    2,
     `--role ${role} needs a database and a broker shared between processes: set DATABASE_URL and ` +
       'RABBITMQ_URL (or run every role in one process with --role all).',
   );
-  process.exit(2);
 }
+// Before anything is made (a secrets file, an admin whose password nobody would see): is the port free?
+if (await portInUse(settings.PORT, settings.HOST)) exitWith(1, portTakenMessage(settings.PORT));
+// In development, signing secrets that survive restarts (kept in DATA_DIR), unless configured.
+const devSecrets = await useDevSecrets(process.env);
+const config = devSecrets ? loadOrExit(() => loadConfig()) : settings;
 const log = createLogger(config.LOG_LEVEL);
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 const shutdown = onShutdownSignal(log, config.SHUTDOWN_TIMEOUT_S);
 
 const startedAt = Date.now();
-const db = await createDb(config);
+const db = await createDb(config).catch((err: unknown) =>
+  err instanceof DbError ? exitWith(1, err.message) : Promise.reject(err),
+);
 const manifest = await loadManifest();
 const driver = createQueueDriver(config, log);
 const platform = createPlatform({ config, log, db, driver, manifest });
@@ -62,16 +68,16 @@ const runner = await startRunner(platform, {
   signal: starting.signal,
   prepare: async () => {
     applied = await migrate(db, await loadMigrations(), log);
-    admin = describeAdmin(await bootstrapAdmin(platform.auth.users, config));
+    const bootstrapped = await bootstrapAdmin(platform.auth.users, config);
+    admin = describeAdmin(bootstrapped);
+    // Printed at once, not only in the banner: whatever fails after this, the password was shown.
+    if (bootstrapped?.generatedPassword) process.stdout.write(`  admin      ${admin}\n`);
     // After the admin exists: the Notes demo tasks belong to the first admin.
     if (config.embeddedDb) await runSeeds(db, log);
   },
 }).catch((err: unknown) => {
   if (starting.signal.aborted) return new Promise<never>(() => {}); // exiting (shutdown handler)
-  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(`Port ${config.PORT} is already in use: stop what is listening there, or set PORT.`);
-    process.exit(1);
-  }
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') exitWith(1, portTakenMessage(config.PORT));
   throw err;
 });
 shutdown.ready(() => runner.stop());
@@ -119,4 +125,23 @@ function describeMetricsAccess(access: MetricsAccess): string {
     return '/metrics open to anyone (development; set METRICS_TOKEN to require a token)';
   if (access.type === 'token') return '/metrics needs the bearer token METRICS_TOKEN';
   return '/metrics closed: set METRICS_TOKEN for Prometheus to scrape it';
+}
+
+function exitWith(code: number, message: string): never {
+  console.error(message);
+  process.exit(code);
+}
+
+function portTakenMessage(port: number): string {
+  return `Port ${port} is already in use: stop what is listening there, or start with PORT=${port + 1} npm start.`;
+}
+
+/** Whether something already listens on the port (checked by trying to listen, then letting go). */
+function portInUse(port: number, host: string): Promise<boolean> {
+  if (port === 0) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRINUSE'));
+    probe.listen(port, host, () => probe.close(() => resolve(false)));
+  });
 }

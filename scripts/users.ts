@@ -1,48 +1,51 @@
 /**
- * `npm run users -- <command>`: account administration from a shell, on the configured database.
+ * `npm run users -- <command>`: account administration from a shell, on the configured database
+ * (stop a runner on the embedded database first: only one process can open it).
  *
- *   role <email> <user|admin>     promote or demote; the account's sessions and tokens end
+ *   role <email> <user|admin>     promote or demote
+ *   reset-password <email>        set a new, generated password and print it once
  *   sign-out-everywhere <email>   end every session and token of the account
  *
- * Exit code 2 on bad arguments or an unknown account, 1 on other failures.
+ * Each ends the account's earlier sessions and tokens. Exit code 2 on bad arguments or an unknown
+ * account, 1 when the database cannot be used.
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ROLES, createUsers, type Role } from '../shared/auth/users.ts';
-import { ConfigError, loadConfig, loadDotEnv } from '../shared/config.ts';
+import { ROLES, createUsers, type Role, type User } from '../shared/auth/users.ts';
+import { loadConfig, loadDotEnv } from '../shared/config.ts';
 import { createDb } from '../shared/db/index.ts';
-import type { Db } from '../shared/db/port.ts';
+import { runScript, UsageError } from './lib/run-script.ts';
 
 const USAGE = `Usage: npm run users -- role <email> <${ROLES.join('|')}>
+       npm run users -- reset-password <email>
        npm run users -- sign-out-everywhere <email>`;
 
-class UsageError extends Error {}
-
 loadDotEnv();
-let db: Db | undefined;
-try {
+await runScript(async () => {
   const { positionals } = parseArgs({ allowPositionals: true });
   const [command, email, role] = positionals;
-  if (!email || (command === 'role' && !ROLES.includes(role as Role))) throw new UsageError(USAGE);
-  if (command !== 'role' && command !== 'sign-out-everywhere') throw new UsageError(USAGE);
-  db = await createDb(loadConfig());
-  const users = createUsers(db);
-  const account = await users.byEmail(email);
-  if (!account) throw new UsageError(`No account with the email ${email}.`);
-  const changed =
-    command === 'role'
-      ? await users.setRole(account.id, role as Role)
-      : await users.signOutEverywhere(account.id);
-  console.log(
-    `${changed!.email}: role ${changed!.role}; every earlier session and token has ended (auth version ${changed!.authVersion}).`,
-  );
-} catch (err) {
-  if (err instanceof UsageError || err instanceof ConfigError) {
-    console.error(err.message);
-    process.exitCode = 2;
-  } else {
-    console.error('Failed:', err);
-    process.exitCode = 1;
+  if (!email || !['role', 'reset-password', 'sign-out-everywhere'].includes(command ?? '')) {
+    throw new UsageError(USAGE);
   }
-} finally {
-  await db?.close();
-}
+  if (command === 'role' && !ROLES.includes(role as Role)) throw new UsageError(USAGE);
+  const db = await createDb(loadConfig());
+  try {
+    const users = createUsers(db);
+    const account = await users.byEmail(email);
+    if (!account) throw new UsageError(`No account with the email ${email}.`);
+    const done = (changed: User | undefined, what: string) =>
+      console.log(
+        `${changed!.email} (${changed!.role}): ${what}; every earlier session and token has ended.`,
+      );
+    if (command === 'role') {
+      done(await users.setRole(account.id, role as Role), `role ${role}`);
+    } else if (command === 'reset-password') {
+      const password = randomBytes(12).toString('base64url');
+      done(await users.changePassword(account.id, password), `new password ${password} (shown this once)`);
+    } else {
+      done(await users.signOutEverywhere(account.id), 'signed out everywhere');
+    }
+  } finally {
+    await db.close();
+  }
+});

@@ -29,7 +29,9 @@ export interface DevSecrets {
  *   const secrets = await useDevSecrets(process.env); // before loadConfig()
  *   if (secrets) console.log(`secrets kept in ${secrets.file}`);
  */
-export async function useDevSecrets(env: Record<string, string | undefined>): Promise<DevSecrets | undefined> {
+export async function useDevSecrets(
+  env: Record<string, string | undefined>,
+): Promise<DevSecrets | undefined> {
   const names = (['JWT_SECRET', 'SESSION_SECRET'] as const).filter((name) => !env[name]);
   if (names.length === 0 || !allowsGeneratedSecrets(env.NODE_ENV || 'development')) return undefined;
   const file = path.resolve(env.DATA_DIR || '.data', DEV_SECRETS_FILE);

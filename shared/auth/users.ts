@@ -28,8 +28,11 @@ export interface UsersOptions {
   passwordParams?: ScryptParams;
 }
 
-/** What `ensureAdmin` did: made a new account, promoted (and re-keyed) an existing one, or nothing. */
-export type EnsureAdminOutcome = 'created' | 'promoted' | 'unchanged';
+/**
+ * What `ensureAdmin` did: made a new account, promoted (and re-keyed) an existing one, set a new
+ * password on an existing admin (the configured one had changed), or nothing.
+ */
+export type EnsureAdminOutcome = 'created' | 'promoted' | 'password-updated' | 'unchanged';
 
 interface UserRow {
   id: string;
@@ -137,23 +140,34 @@ export function createUsers(db: Queryable, options: UsersOptions = {}) {
     },
 
     /**
-     * Make sure `email` is an admin; idempotent. A new account gets `password`. An existing admin is
-     * left alone (its password may have changed since). An existing non-admin is promoted AND gets
-     * `password`, and its sessions are ended: otherwise whoever registered the admin's email first
-     * would become admin with their own password.
+     * Make sure `email` is an admin; idempotent. A new account gets `password`. An existing
+     * non-admin is promoted AND gets `password`, and its sessions are ended: otherwise whoever
+     * registered the admin's email first would become admin with their own password. An existing
+     * admin keeps its password, unless `passwordIsConfigured` (ADMIN_PASSWORD) and it differs: the
+     * configured one is then set, so changing ADMIN_PASSWORD and restarting is a way back in.
      *
      * @example
-     *   const { user, outcome } = await users.ensureAdmin({ email: config.ADMIN_EMAIL, password });
+     *   const { user, outcome } = await users.ensureAdmin({ email: config.ADMIN_EMAIL, password, passwordIsConfigured: true });
      *   if (outcome === 'created') log.info({ email: user.email }, 'admin account created');
      */
     async ensureAdmin(input: {
       email: string;
       password: string;
+      passwordIsConfigured?: boolean;
     }): Promise<{ user: User; outcome: EnsureAdminOutcome }> {
       const email = validEmail(input.email);
       validPassword(input.password);
       const existing = await findByEmail(email);
-      if (existing?.role === 'admin') return { user: toUser(existing), outcome: 'unchanged' };
+      if (existing?.role === 'admin') {
+        const current = input.passwordIsConfigured
+          ? (await verifyPassword(input.password, existing.password_hash, params)).ok
+          : true;
+        if (current) return { user: toUser(existing), outcome: 'unchanged' };
+        const updated = await withNewVersion(existing.id, 'password_hash = $2', [
+          await hashPassword(input.password, params),
+        ]);
+        return { user: updated ?? toUser(existing), outcome: 'password-updated' };
+      }
       const passwordHash = await hashPassword(input.password, params);
       if (!existing) {
         const created = await insert(email, passwordHash, 'admin');

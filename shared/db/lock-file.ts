@@ -31,7 +31,9 @@ export async function lockFile(lockPath: string): Promise<FileLock> {
       const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
       if (isAlive(owner)) {
         const who = owner === process.pid ? 'this process' : `process ${owner}`;
-        throw new DbError(`The embedded database is already open by ${who} (lock file ${lockPath})`);
+        throw new DbError(
+          `The embedded database is already open by ${who} (lock file ${lockPath}): stop that runner first, or use another DATA_DIR`,
+        );
       }
       await rm(lockPath, { force: true });
     }

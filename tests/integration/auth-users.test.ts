@@ -201,6 +201,34 @@ describe.each(dbBackends)('users on %s', (backend) => {
       expect(await users.setRole('not-a-uuid', 'admin')).toBeUndefined();
     });
 
+    it('sets a configured password that differs on an existing admin (a way back in), and only then', async () => {
+      const { user } = await users.ensureAdmin({
+        email: 'chief@example.com',
+        password: 'first admin password',
+      });
+      const again = await users.ensureAdmin({
+        email: 'chief@example.com',
+        password: 'first admin password',
+        passwordIsConfigured: true,
+      });
+      expect(again.outcome).toBe('unchanged');
+      // A generated password (ADMIN_PASSWORD unset) never replaces the existing one.
+      expect(
+        (await users.ensureAdmin({ email: 'chief@example.com', password: 'generated one here' })).outcome,
+      ).toBe('unchanged');
+      const changed = await users.ensureAdmin({
+        email: 'chief@example.com',
+        password: 'second admin password',
+        passwordIsConfigured: true,
+      });
+      expect(changed.outcome).toBe('password-updated');
+      expect(changed.user.authVersion).toBe(user.authVersion + 1);
+      expect(await users.authenticate('chief@example.com', 'first admin password')).toBeUndefined();
+      expect(await users.authenticate('chief@example.com', 'second admin password')).toMatchObject({
+        role: 'admin',
+      });
+    });
+
     it('validates its input like register', async () => {
       await expect(
         users.ensureAdmin({ email: 'admin', password: 'long enough password' }),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,31 @@ describe('embedded start', () => {
         total: number;
       };
       expect(applicants.total).toBeGreaterThan(5000);
+
+      // While the runner holds the embedded database, the other commands say so in one line.
+      for (const script of ['scripts/migrate.ts', 'scripts/seed.ts', 'scripts/users.ts']) {
+        const args = script === 'scripts/users.ts' ? ['reset-password', 'admin@example.com'] : [];
+        const other = processes.start(process.execPath, ['--import', 'tsx', script, ...args], {
+          env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+        });
+        expect(await other.exited, script).toBe(1);
+        expect(other.output().trim(), script).toMatch(
+          /^The embedded database is already open by process \d+ .*stop that runner first/,
+        );
+        expect(other.output().trim().split('\n'), script).toHaveLength(1);
+      }
+
+      // A second runner on the same port: one line, before anything is made.
+      const emptyDir = await mkdtemp(path.join(tmpdir(), 'fnstack-port-'));
+      const taken = processes.start(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: emptyDir, DATABASE_URL: '' },
+      });
+      expect(await taken.exited).toBe(1);
+      expect(taken.output().trim()).toBe(
+        `Port ${port} is already in use: stop what is listening there, or start with PORT=${port + 1} npm start.`,
+      );
+      expect(await readdir(emptyDir)).toEqual([]); // no database, no admin whose password nobody saw
+      await rm(emptyDir, { recursive: true, force: true });
     } finally {
       first.child.kill('SIGTERM');
     }
@@ -107,14 +132,23 @@ describe('embedded start', () => {
     // Two cold starts (PGlite create, migrations, a 6,000-row seed) on a busy 2-core machine.
   }, 180_000);
 
-  it('answers a configuration error with one line and exit code 2, not a stack trace', async () => {
-    const { exited, output } = processes.start(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-      env: { ...process.env, PORT: 'eighty', DATA_DIR: 'unused' },
-    });
-    expect(await exited).toBe(2);
-    expect(output().trim()).toMatch(/^Invalid configuration: PORT/);
-    expect(output().trim().split('\n')).toHaveLength(1);
-  });
+  it.each([
+    [{ PORT: 'eighty' }, /^Invalid configuration: PORT/],
+    [
+      { ADMIN_PASSWORD: 'a long password' },
+      /^Invalid configuration: ADMIN_PASSWORD is set but ADMIN_EMAIL is not/,
+    ],
+  ])(
+    'answers a configuration error (%j) with one line and exit code 2, not a stack trace',
+    async (env, message) => {
+      const { exited, output } = processes.start(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+        env: { ...process.env, DATA_DIR: 'unused', ADMIN_EMAIL: '', ...env },
+      });
+      expect(await exited).toBe(2);
+      expect(output().trim()).toMatch(message);
+      expect(output().trim().split('\n')).toHaveLength(1);
+    },
+  );
 
   it('refuses to run a single role on the embedded defaults, which live inside one process', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env };
