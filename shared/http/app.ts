@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.ts';
 import { mountPath, type Manifest } from '../runtime/manifest.ts';
 import type { HttpEnv } from './env.ts';
-import { errorResponse, methodNotAllowedResponse, notFoundResponse } from './errors.ts';
+import { errorResponse, forBrowsers, methodNotAllowedResponse, notFoundResponse } from './errors.ts';
 import { functionRoute, type MakeHttpCtx } from './function-route.ts';
 import type { OpenApiInfo } from './openapi.ts';
 import { observeRequests } from './observe.ts';
@@ -70,7 +70,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     '*',
     methodNotAllowed({
       app,
-      onMethodNotAllowed: (c, allowed) => methodNotAllowedResponse(c.req.method, allowed),
+      onMethodNotAllowed: (c, allowed) =>
+        forBrowsers(c.req.raw.headers, methodNotAllowedResponse(c.req.method, allowed)),
     }),
   );
 
@@ -100,9 +101,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   }
   options.extraRoutes?.(app);
 
-  app.notFound((c) => notFoundResponse(c.req.method, c.req.path));
+  app.notFound((c) => forBrowsers(c.req.raw.headers, notFoundResponse(c.req.method, c.req.path)));
   app.onError((err, c) =>
-    errorResponse(err, { correlationId: c.get('correlationId'), log: c.get('log') ?? log }),
+    forBrowsers(
+      c.req.raw.headers,
+      errorResponse(err, { correlationId: c.get('correlationId'), log: c.get('log') ?? log }),
+    ),
   );
   return app;
 }

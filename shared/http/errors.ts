@@ -1,7 +1,9 @@
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { AppError, ServiceBusyError, TooManyRequestsError } from '../errors.ts';
-import { json } from './responses.ts';
+import { html, json } from './responses.ts';
+import { ErrorPage } from './views/error-page.tsx';
+import { acceptsHtml } from './wants-html.ts';
 
 /**
  * The one place where an error becomes an HTTP response.
@@ -113,4 +115,24 @@ export function notFoundResponse(method: string, path: string): Response {
 export function methodNotAllowedResponse(method: string, allowed: string[]): Response {
   const message = `${method} is not allowed here; use ${allowed.join(', ')}`;
   return json(errorBody('METHOD_NOT_ALLOWED', message), 405, { allow: allowed.join(', ') });
+}
+
+/**
+ * An error answer as a browser that navigated to it should see it: the platform's error page
+ * (same status and headers, e.g. Retry-After) when the request asked for HTML by itself (`Accept:
+ * text/html`), the JSON body otherwise: API clients, and htmx, which does not swap error answers.
+ *
+ * @example
+ *   app.notFound((c) => forBrowsers(c.req.raw.headers, notFoundResponse(c.req.method, c.req.path)));
+ */
+export async function forBrowsers(request: Headers, response: Response): Promise<Response> {
+  if (request.get('hx-request') === 'true' || !acceptsHtml(request)) return response;
+  const { error } = (await response.clone().json()) as ErrorBody;
+  const page = await html(
+    ErrorPage({ status: response.status, message: error.message, correlationId: error.correlationId }),
+    response.status,
+  );
+  const headers = new Headers(response.headers);
+  headers.set('content-type', page.headers.get('content-type')!);
+  return new Response(page.body, { status: response.status, headers });
 }

@@ -181,5 +181,29 @@ function loginRedirect(c: Context, err: Error): Response {
     c.req.method === 'GET' && err instanceof UnauthorizedError ? url.pathname + url.search : undefined;
   const location = back ? `${LOGIN_PAGE}?next=${encodeURIComponent(back)}` : LOGIN_PAGE;
   const message = err instanceof ForbiddenError ? 'That needs an admin account.' : 'Please sign in first.';
+  const htmx = htmxPage(c);
+  if (htmx !== undefined) {
+    // An htmx request (a fragment, a form posted in the background) would swap the sign-in page
+    // into a card. The whole browser goes to sign in instead, and comes back to the page it was on.
+    const next =
+      err instanceof UnauthorizedError ? `${LOGIN_PAGE}?next=${encodeURIComponent(htmx)}` : LOGIN_PAGE;
+    // 200, not a 3xx: the browser's XHR would follow a redirect itself and htmx never see the header.
+    const headers = new Headers(redirect(next, { flash: { type: 'error', message } }).headers);
+    headers.delete('location');
+    headers.set('hx-redirect', next);
+    return new Response(null, { status: 200, headers });
+  }
   return redirect(location, { flash: { type: 'error', message } });
+}
+
+/** The path of the page an htmx request was made from (HX-Current-URL), or undefined for other requests. */
+function htmxPage(c: Context): string | undefined {
+  if (c.req.header('hx-request') !== 'true') return undefined;
+  const current = c.req.header('hx-current-url');
+  try {
+    const page = new URL(current ?? '', c.req.url);
+    return page.origin === new URL(c.req.url).origin ? page.pathname + page.search : '/';
+  } catch {
+    return '/';
+  }
 }

@@ -8,6 +8,7 @@ import type { Manifest } from '../runtime/manifest.ts';
 import { DOCS_PACKAGE, DOCS_VENDOR_FILES, registerDocs } from './docs.ts';
 import type { HttpEnv } from './env.ts';
 import type { OpenApiInfo } from './openapi.ts';
+import { FAVICON_PATH, FAVICON_PNG } from './favicon.ts';
 import { readPackageFile, staticAsset, type PackageFileReader } from './static-asset.ts';
 
 /** Where pages load htmx from: `<script src={HTMX_PATH}>`. */
@@ -106,7 +107,7 @@ export interface AssetRoutesOptions {
 }
 
 /**
- * What a browser needs besides the functions: `/openapi.json`, `/docs` (+ assets) and htmx.
+ * What a browser needs besides the functions: `/openapi.json`, `/docs` (+ assets), htmx and the icon.
  * The runner reads the files from node_modules; the Lambda `platform-assets` bundle from
  * files embedded at build time.
  */
@@ -123,6 +124,13 @@ export function registerAssetRoutes(app: Hono<HttpEnv>, options: AssetRoutesOpti
       readPackageFile: options.readPackageFile,
     });
   }
+
+  app.get(FAVICON_PATH, (c) =>
+    c.body(new Uint8Array(FAVICON_PNG), 200, {
+      'content-type': 'image/png',
+      'cache-control': 'public, max-age=604800',
+    }),
+  );
 
   app.get(
     HTMX_PATH,

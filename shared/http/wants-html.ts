@@ -25,6 +25,17 @@ export function wantsHtml(headers: Headers): boolean {
   return jsonQ === 0 && isFormContentType(headers.get('content-type'));
 }
 
+/**
+ * Rule 2 alone: the client itself asks for HTML over JSON (a browser navigation), whatever it sent.
+ *
+ * @example
+ *   acceptsHtml(new Headers({ accept: 'text/html,*\/*;q=0.8' })); // true
+ */
+export function acceptsHtml(headers: Headers): boolean {
+  const accept = (headers.get('accept') ?? '').toLowerCase();
+  return qualityOf(accept, 'text/html') > qualityOf(accept, 'application/json');
+}
+
 export function isFormContentType(contentType: string | null): boolean {
   if (!contentType) return false;
   const type = mediaType(contentType);

@@ -64,6 +64,29 @@ describe.each(dbBackends)('Notes through the pages and the API on %s', (backend)
     expect((await readJson(after)).items).toEqual([]);
   });
 
+  it('sends the whole page to sign in when the session ended under an htmx request, and back afterwards', async () => {
+    const browser = new TestBrowser(t.app);
+    await browser.register(`expired-${backend}@example.com`, PASSWORD);
+    await browser.page('/notes/?status=todo');
+    const csrf = browser.csrf();
+    browser.cookies.clear(); // the session is gone (a restart with other secrets, a timeout)
+    const res = await browser.request('/notes/items', {
+      method: 'POST',
+      headers: {
+        'hx-request': 'true',
+        'hx-current-url': 'http://localhost/notes/?status=todo',
+        'x-csrf-token': csrf,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'title=typed+before+the+session+ended',
+    });
+    // Not the sign-in page swapped into the card: an instruction to htmx to navigate.
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(res.headers.get('hx-redirect')).toBe('/auth/login?next=%2Fnotes%2F%3Fstatus%3Dtodo');
+    expect(res.headers.get('location')).toBeNull();
+  });
+
   it('refuses the same htmx write without the CSRF header, and changes nothing', async () => {
     const browser = new TestBrowser(t.app);
     await browser.register(`careful-${backend}@example.com`, PASSWORD);

@@ -185,6 +185,40 @@ describe('routing errors', () => {
     const res = await t.app.request('/healthz', { method: 'HEAD' });
     expect(res.status).toBe(200);
   });
+
+  it('shows a browser that navigated to an error a page in the layout, with the same status and a way home', async () => {
+    const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    const missing = await t.app.request('/no/such/route', { headers: browser });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/html');
+    const page = await missing.text();
+    expect(page).toContain('Page not found');
+    expect(page).toContain('No route for GET /no/such/route');
+    expect(page).toContain('href="/"');
+
+    const fault = await t.app.request('/demo/boom/unknown', { headers: browser });
+    expect(fault.status).toBe(500);
+    const faultPage = await fault.text();
+    expect(faultPage).toContain('Something went wrong');
+    expect(faultPage).not.toContain('hunter2');
+    expect(faultPage).toContain(fault.headers.get('x-correlation-id')!);
+
+    // API clients and htmx keep JSON.
+    expect((await t.app.request('/no/such/route')).headers.get('content-type')).toContain('application/json');
+    const htmx = await t.app.request('/no/such/route', { headers: { ...browser, 'hx-request': 'true' } });
+    expect(htmx.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('serves the site icon', async () => {
+    const res = await t.app.request('/favicon.ico');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+  });
 });
 
 describe('input validation', () => {

@@ -23,7 +23,13 @@ const committedText = readFileSync(TEMPLATE_FILE, 'utf8');
 const committed = parse(committedText) as SamTemplate;
 const manifest = await loadManifest();
 const SYNTHETIC = ['platform-migrate', 'platform-assets'];
-const ASSET_ROUTES = ['GET /openapi.json', 'GET /docs', 'GET /docs/assets/{file}', 'GET /static/htmx.min.js'];
+const ASSET_ROUTES = [
+  'GET /openapi.json',
+  'GET /docs',
+  'GET /docs/assets/{file}',
+  'GET /static/htmx.min.js',
+  'GET /favicon.ico',
+];
 
 interface Event {
   Type: string;
