@@ -35,6 +35,8 @@ export interface OpenApiOperation {
   parameters?: OpenApiParameter[];
   requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema?: JsonSchema }> }>;
+  /** Absent on public operations; either scheme proves who calls. */
+  security?: Record<string, string[]>[];
 }
 
 export interface OpenApiDocument {
@@ -42,8 +44,30 @@ export interface OpenApiDocument {
   info: OpenApiInfo;
   tags: { name: string }[];
   paths: Record<string, Record<string, OpenApiOperation>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
 }
+
+/** Where an API client (and Swagger UI's Authorize) gets a bearer token: the OAuth2 password flow. */
+export const TOKEN_URL = '/api/auth/login';
+
+/**
+ * How the API authenticates: a bearer token (a JWT from the token URL), which Swagger UI can also
+ * fetch itself with the OAuth2 password flow. Both are the same token; listed twice so the docs
+ * page can offer both "paste a token" and "sign in here".
+ */
+const SECURITY_SCHEMES: Record<string, JsonSchema> = {
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: `A token from POST ${TOKEN_URL}`,
+  },
+  password: {
+    type: 'oauth2',
+    description: 'Sign in with your email and password; the token lasts JWT_TTL_S seconds.',
+    flows: { password: { tokenUrl: TOKEN_URL, scopes: {} } },
+  },
+};
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 
@@ -78,7 +102,7 @@ export function buildOpenApi(manifest: Manifest, info: OpenApiInfo): OpenApiDocu
     info,
     tags: [...tags].sort().map((name) => ({ name })),
     paths,
-    components: { schemas: { Error: errorSchema } },
+    components: { schemas: { Error: errorSchema }, securitySchemes: SECURITY_SCHEMES },
   };
 }
 
@@ -93,14 +117,18 @@ function operationOf(entry: FunctionEntry<HttpDefinition>): OpenApiOperation {
   const { definition } = entry;
   const parameters = [...pathParameters(entry), ...queryParameters(definition.query)];
   const hasInput = parameters.length > 0 || definition.body !== undefined;
+  const closed = definition.auth !== 'public';
+  const who = definition.auth === 'admin' ? 'Needs an admin.' : 'Needs a signed-in user.';
+  const description = [definition.description, closed ? who : undefined].filter(Boolean).join(' ');
   return {
     operationId: entry.id,
     summary: definition.summary,
-    ...(definition.description ? { description: definition.description } : {}),
+    ...(description ? { description } : {}),
     tags: [entry.app],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(definition.body ? { requestBody: requestBodyOf(definition.body) } : {}),
     responses: responsesOf(definition, hasInput),
+    ...(closed ? { security: [{ bearer: [] }, { password: [] }] } : {}),
   };
 }
 
@@ -140,12 +168,14 @@ function responsesOf(definition: HttpDefinition, hasInput: boolean): OpenApiOper
   for (const [status, response] of Object.entries(declared)) {
     responses[status] = { description: response.description, ...contentOf(Number(status), response) };
   }
-  if (hasInput) {
-    responses['400'] ??= {
-      description: 'Invalid input',
-      content: { 'application/json': { schema: ERROR_REF } },
-    };
-  }
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: ERROR_REF } },
+  });
+  if (hasInput) responses['400'] ??= error('Invalid input');
+  if (definition.auth !== 'public')
+    responses['401'] ??= error('Not signed in, or the token is invalid or revoked');
+  if (definition.auth === 'admin') responses['403'] ??= error('Signed in, but not an admin');
   return responses;
 }
 

@@ -174,7 +174,14 @@ export async function assertCsrf(c: Context, auth: RequestAuth, services: AuthSe
   }
   const given = c.req.header(CSRF_HEADER) ?? (await formField(c, contentType, CSRF_FIELD));
   if (!tokensMatch(expected, given)) {
-    throw new ForbiddenError('missing or invalid CSRF token: reload the page and try again');
+    // An API call that a browser's session cookie signed in (the docs page's try-it-out, a script
+    // run in the browser): what it lacks is a bearer token, not a reload.
+    throw new ForbiddenError(
+      isFormContentType(contentType) || given !== undefined
+        ? 'missing or invalid CSRF token: reload the page and try again'
+        : 'this call is signed in by a browser session and carries no CSRF token: send a bearer token ' +
+            '(Authorize on /docs, or POST /api/auth/login) or the page’s x-csrf-token header',
+    );
   }
   if (!sameOrigin(c.req.raw.headers, new URL(c.req.url), services.allowedOrigins)) {
     throw new ForbiddenError('cross-origin request refused');

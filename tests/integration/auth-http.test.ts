@@ -168,6 +168,16 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
           ),
         }));
 
+    it('tells a JSON call that only a session cookie signed in what it lacks: a bearer token', async () => {
+      const res = await browser.request('/notes/api/tasks', {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'from the docs page' }),
+      });
+      expect(res.status).toBe(403);
+      expect((await readJson(res)).error.message).toMatch(/send a bearer token \(Authorize on \/docs/);
+    });
+
     it('refuses every state-changing route without the token, with another session’s token, or from another origin', async () => {
       const other = new TestBrowser(t.app);
       await other.page('/auth/login');

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
-import { buildOpenApi, toOpenApiPath, type OpenApiDocument } from '../../shared/http/openapi.ts';
-import { buildManifest } from '../../shared/runtime/manifest.ts';
+import { buildOpenApi, TOKEN_URL, toOpenApiPath, type OpenApiDocument } from '../../shared/http/openapi.ts';
+import { buildManifest, loadManifest } from '../../shared/runtime/manifest.ts';
 import { createFakeHttpApp, platformModules, readJson } from '../helpers/fake-ctx.ts';
 
 const page = defineHttp({
@@ -55,7 +55,7 @@ describe('buildOpenApi', () => {
         schema: expect.objectContaining({ type: 'string', format: 'uuid' }),
       },
     ]);
-    expect(Object.keys(op!.responses).sort()).toEqual(['200', '400', '404']);
+    expect(Object.keys(op!.responses).sort()).toEqual(['200', '400', '401', '404']);
     expect(op!.responses['200']!.content!['application/json']!.schema).toMatchObject({
       type: 'object',
       properties: expect.objectContaining({ status: expect.objectContaining({ enum: expect.any(Array) }) }),
@@ -97,6 +97,20 @@ describe('buildOpenApi', () => {
     expect(doc.paths['/demo/']).toBeUndefined();
   });
 
+  it('declares how to authenticate, and which operations need it (so /docs can Authorize and call them)', () => {
+    expect(doc.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      password: { type: 'oauth2', flows: { password: { tokenUrl: TOKEN_URL } } },
+    });
+    const getJob = doc.paths['/jobs/{id}']!.get!;
+    expect(getJob.security).toEqual([{ bearer: [] }, { password: [] }]);
+    expect(getJob.responses['401']).toBeDefined();
+    const queues = doc.paths['/queues']!.get!;
+    expect(queues.description).toContain('Needs an admin.');
+    expect(queues.responses['403']).toBeDefined();
+    expect(doc.paths['/healthz']!.get!.security).toBeUndefined();
+  });
+
   it('defaults to a 200 response', () => {
     expect(doc.paths['/queues']?.get?.responses['200']?.description).toBeTruthy();
   });
@@ -135,6 +149,11 @@ describe('docs and static routes', () => {
         '/queues/{queue}/dead-letters',
       ]),
     );
+  });
+
+  it('offers the password flow at a token URL that really issues tokens', async () => {
+    const whole = buildOpenApi(await loadManifest(), { title: 'fnstack', version: '1' });
+    expect(whole.paths[TOKEN_URL]?.post?.operationId).toBe('platform-api-auth-login');
   });
 
   it('serves a Swagger UI page that loads only local assets', async () => {
