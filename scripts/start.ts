@@ -18,6 +18,7 @@ import { bootstrapAdmin, describeAdmin } from '../shared/runtime/admin.ts';
 import { createPlatform } from '../shared/runtime/platform.ts';
 import { ROLES, startRunner, type Role } from '../shared/runtime/runner.ts';
 import { runSeeds } from '../shared/runtime/seeds.ts';
+import { logDestination } from './lib/log-destination.ts';
 import { onShutdownSignal } from '../shared/runtime/shutdown.ts';
 
 loadDotEnv();
@@ -44,7 +45,9 @@ if (await portInUse(settings.PORT, settings.HOST)) exitWith(1, portTakenMessage(
 // In development, signing secrets that survive restarts (kept in DATA_DIR), unless configured.
 const devSecrets = await useDevSecrets(process.env);
 const config = devSecrets ? loadOrExit(() => loadConfig()) : settings;
-const log = createLogger(config.LOG_LEVEL);
+const log = createLogger(config.LOG_LEVEL, {
+  destination: logDestination(process.stdout, config.LOG_FORMAT),
+});
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 const shutdown = onShutdownSignal(log, config.SHUTDOWN_TIMEOUT_S);
 

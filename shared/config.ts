@@ -23,6 +23,8 @@ const envSchema = z.object({
   AWS_REGION: z.string().default('us-east-1'),
   REDIS_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The runner's log lines: `auto` (readable at a terminal, JSON otherwise), `json`, `pretty`. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   NODE_ENV: z.string().default('development'),
   /** Seconds a SIGTERM waits for in-flight work before giving up. */
   SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().default(25),
