@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { redirect } from '../../../shared/contract/index.ts';
 import { AppError, ServiceBusyError, TooManyRequestsError } from '../../../shared/errors.ts';
 
 /** The sign-in and registration forms. Lenient: a wrong email format is the same "no" as a wrong password. */
@@ -9,16 +8,24 @@ export const credentialsForm = z.object({
   next: z.string().max(2000).optional(),
 });
 
-/** Back to the form with the reason as a flash, keeping what was typed (never the password). */
-export function backToForm(
-  form: '/auth/login' | '/auth/register',
-  input: { email: string; next: string },
-  err: unknown,
-) {
+/** Why a form post was refused, to show the form again: the status to answer with and what to say. */
+export interface Refusal {
+  status: number;
+  message: string;
+  /** For a 429 or 503: when to try again (also sent as Retry-After). */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The refusal to show for `err`; a server fault (other than shedding load) is not the visitor's to
+ * fix and is rethrown to the error handler.
+ */
+export function refusalOf(form: '/auth/login' | '/auth/register', err: unknown): Refusal {
   const busy = err instanceof ServiceBusyError;
   if (!(err instanceof AppError) || (err.status >= 500 && !busy)) throw err;
-  const query = new URLSearchParams({ next: input.next, email: input.email });
-  return redirect(`${form}?${query}`, { flash: { type: 'error', message: messageFor(err, form) } });
+  const wait =
+    err instanceof TooManyRequestsError || busy ? { retryAfterSeconds: err.retryAfterSeconds } : {};
+  return { status: err.status, message: messageFor(err, form), ...wait };
 }
 
 function messageFor(err: AppError, form: '/auth/login' | '/auth/register'): string {

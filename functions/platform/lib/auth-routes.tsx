@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { AuthUser, HttpCtx, HttpRequest } from '../../../shared/contract/index.ts';
 import { defineHttp, html, redirect } from '../../../shared/contract/index.ts';
 import { AuthPage } from '../views/auth-page.tsx';
-import { backToForm, credentialsForm } from './auth-forms.ts';
+import { credentialsForm, refusalOf } from './auth-forms.ts';
 import { nextPath } from './next-path.ts';
 
 type Mode = 'login' | 'register';
@@ -20,19 +20,11 @@ export function authPageRoute(mode: Mode) {
     auth: 'public',
     summary: mode === 'login' ? 'Sign-in page' : 'Registration page',
     hidden: true,
-    query: z.object({ next: z.string().max(2000).optional(), email: z.string().max(320).optional() }),
+    query: z.object({ next: z.string().max(2000).optional() }),
     handler: async ({ query, user, flash, csrfToken }) => {
       const next = nextPath(query.next);
       if (user) return redirect(next);
-      return html(
-        <AuthPage
-          mode={mode}
-          csrfToken={await csrfToken()}
-          next={next}
-          email={query.email ?? ''}
-          flash={flash}
-        />,
-      );
+      return html(<AuthPage mode={mode} csrfToken={await csrfToken()} next={next} flash={flash} />);
     },
   });
 }
@@ -41,7 +33,9 @@ type Credentials = z.infer<typeof credentialsForm>;
 
 /**
  * The forms' POST: find (or make) the account, sign this browser in with a new session id, go on
- * to `next` with a flash; on a refusal, back to the form with the reason.
+ * to `next` with a flash. On a refusal the form is shown again, right there, with the reason and
+ * the email as typed (never in the URL, where it would land in history and logs), answering with
+ * the refusal's status (401, 409, 429 with Retry-After…).
  */
 export function authFormRoute(
   mode: Mode,
@@ -65,7 +59,19 @@ export function authFormRoute(
         await req.signIn(user);
         return redirect(next, { flash: { type: 'success', message: options.welcome(user) } });
       } catch (err) {
-        return backToForm(PAGE[mode], { email: req.body.email, next }, err);
+        const refusal = refusalOf(PAGE[mode], err);
+        const page = await html(
+          <AuthPage
+            mode={mode}
+            csrfToken={await req.csrfToken()}
+            next={next}
+            email={req.body.email}
+            flash={[{ type: 'error', message: refusal.message }]}
+          />,
+          refusal.status,
+        );
+        if (refusal.retryAfterSeconds) page.headers.set('retry-after', String(refusal.retryAfterSeconds));
+        return page;
       }
     },
   });

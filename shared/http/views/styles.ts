@@ -76,6 +76,12 @@ label { display: grid; gap: .2rem; font-size: .875rem; color: var(--muted); }
 input, select { font: inherit; padding: .4rem .55rem; border-radius: 6px; border: 1px solid var(--border); background: var(--surface); color: var(--text); }
 details summary { cursor: pointer; color: var(--muted); }
 .empty { padding: 1.5rem; text-align: center; color: var(--muted); }
+/* The sign-in, sign-up and account forms: one narrow column. */
+.auth-card { max-width: 26rem; margin: 2rem auto 1.25rem; }
+.auth-card h1, .auth-card h2 { margin-top: 0; }
+.auth-card form { display: grid; gap: .9rem; }
+.auth-card input { width: 100%; }
+.auth-card .btn { justify-self: start; margin-top: .25rem; }
 /* htmx's request indicators (its own injected style element is off: see HTMX_CONFIG). */
 .htmx-indicator { opacity: 0; }
 .htmx-request .htmx-indicator, .htmx-request.htmx-indicator { opacity: 1; transition: opacity 200ms ease-in; }
