@@ -1,8 +1,11 @@
-import { defineHttp, html } from '../../shared/contract/index.ts';
+import * as z from 'zod';
+import { defineHttp, html, type HttpCtx } from '../../shared/contract/index.ts';
 import { pageViewer } from '../../shared/http/views/index.ts';
-import { latestSnapshot } from './lib/analysis-snapshots.ts';
+import { askableNames } from './lib/analysis.ts';
+import { latestSnapshot, snapshotOfJob } from './lib/analysis-snapshots.ts';
 import { AnalysisPage } from './views/analysis-page.tsx';
 import { GRADCAFE_JOB_KINDS } from './views/job-summary.ts';
+import type { Question } from './views/question-notice.tsx';
 
 export default defineHttp({
   method: 'GET',
@@ -10,12 +13,30 @@ export default defineHttp({
   auth: 'public',
   summary: 'GradCafe analysis page',
   hidden: true,
+  query: z.object({ job: z.uuid('must be a job id').optional() }),
   handler: async (req, ctx) => {
-    const [snapshot, jobs] = await Promise.all([
+    const [snapshot, question, names, jobs] = await Promise.all([
       latestSnapshot(ctx.db),
+      req.query.job === undefined ? undefined : askedQuestion(ctx, req.query.job),
+      askableNames(ctx.db),
       ctx.jobs.recent({ kinds: GRADCAFE_JOB_KINDS, limit: 10 }),
     ]);
     const viewer = await pageViewer(req);
-    return html(<AnalysisPage snapshot={snapshot} jobs={jobs} flash={req.flash} viewer={viewer} />);
+    return html(
+      <AnalysisPage
+        snapshot={snapshot}
+        question={question}
+        names={names}
+        jobs={jobs}
+        flash={req.flash}
+        viewer={viewer}
+      />,
+    );
   },
 });
+
+async function askedQuestion(ctx: Pick<HttpCtx, 'db' | 'jobs'>, jobId: string): Promise<Question> {
+  const [job, snapshot] = await Promise.all([ctx.jobs.get(jobId), snapshotOfJob(ctx.db, jobId)]);
+  // Only analysis jobs are questions; another job's id shows as unknown, revealing nothing of it.
+  return { jobId, job: job?.kind === 'recompute_analytics' ? job : undefined, snapshot };
+}

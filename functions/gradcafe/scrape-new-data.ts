@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { defineTask } from '../../shared/contract/index.ts';
-import { scrapeNewData } from './lib/scrape.ts';
+import { scrapeNewData, type ScrapeResult } from './lib/scrape.ts';
 
 export default defineTask({
   consumes: 'scrape_new_data',
@@ -12,5 +12,20 @@ export default defineTask({
   // backoff for about a minute and a half, then dead-letters.
   concurrency: 1,
   retry: { attempts: 5, baseDelayMs: 2_000, maxDelayMs: 60_000 },
-  handler: (payload, ctx) => scrapeNewData(payload, ctx),
+  handler: async (payload, ctx): Promise<ScrapeResult & { analysisJobId?: string }> => {
+    const result = await scrapeNewData(payload, ctx);
+    if (result.inserted === 0) return result;
+    // New entries change the figures: queue the standard analysis so the page catches up without
+    // anyone pressing Update Analysis. The job row is written in this transaction, and the
+    // recompute's worker upserts that row before it computes, so it waits for this commit and
+    // counts the new entries (on a rollback it runs over the old ones, and the retry queues another).
+    const { jobId } = await ctx.jobs.trigger(
+      'recompute_analytics',
+      {},
+      {
+        correlationId: ctx.message.correlationId,
+      },
+    );
+    return { ...result, analysisJobId: jobId };
+  },
 });

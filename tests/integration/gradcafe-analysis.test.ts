@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import apiAnalysis from '../../functions/gradcafe/api-analysis.ts';
 import { computeAnalysis } from '../../functions/gradcafe/lib/analysis.ts';
-import { latestSnapshot } from '../../functions/gradcafe/lib/analysis-snapshots.ts';
+import { latestSnapshot, snapshotOfJob } from '../../functions/gradcafe/lib/analysis-snapshots.ts';
 import { insertApplicants } from '../../functions/gradcafe/lib/applicants-store.ts';
 import type { Applicant } from '../../functions/gradcafe/lib/model.ts';
 import page from '../../functions/gradcafe/page.tsx';
@@ -118,8 +118,8 @@ function httpCtx(db: Db): HttpCtx {
   return { ...createFakeCtx().makeCtx({ correlationId: 'test', log }), db };
 }
 
-function request(): HttpRequest<undefined, undefined, undefined> {
-  return fakeRequest({ url: 'http://test/gradcafe/', wantsHtml: true, correlationId: 'test' });
+function request(query: { job?: string } = {}): HttpRequest<undefined, { job?: string }, undefined> {
+  return fakeRequest({ url: 'http://test/gradcafe/', wantsHtml: true, correlationId: 'test', query });
 }
 
 describe.each(dbBackends)('recompute_analytics on %s', (backend) => {
@@ -152,7 +152,12 @@ describe.each(dbBackends)('recompute_analytics on %s', (backend) => {
       totalEntries: 8,
     });
     const snapshot = await latestSnapshot(db);
-    expect(snapshot).toMatchObject({ id: result.snapshotId, computedAt: result.computedAt, jobId });
+    expect(snapshot).toMatchObject({
+      id: result.snapshotId,
+      computedAt: result.computedAt,
+      jobId,
+      isDefault: true,
+    });
     expect(Date.now() - Date.parse(snapshot!.computedAt)).toBeLessThan(60_000);
     expect(snapshot!.params).toEqual({
       term: 'Spring 2026',
@@ -188,15 +193,20 @@ describe.each(dbBackends)('recompute_analytics on %s', (backend) => {
 
   it('answers the per-term and per-program questions for the given parameters', async () => {
     await db.transaction((tx) => insertApplicants(tx, DATASET));
+    const jobId = crypto.randomUUID();
 
-    await recompute({
-      term: 'Fall 2025',
-      university: 'johns hopkins university',
-      program: 'computer science',
-      degree: 'PhD',
-    });
+    await recompute(
+      {
+        term: 'Fall 2025',
+        university: 'johns hopkins university',
+        program: 'computer science',
+        degree: 'PhD',
+      },
+      jobId,
+    );
 
-    const { params, results } = (await latestSnapshot(db))!;
+    const { params, results, isDefault } = (await snapshotOfJob(db, jobId))!;
+    expect(isDefault).toBe(false);
     expect(params).toEqual({
       term: 'Fall 2025',
       university: 'johns hopkins university',
@@ -225,12 +235,13 @@ describe.each(dbBackends)('recompute_analytics on %s', (backend) => {
     });
   });
 
-  it('serves the latest snapshot at /api/analysis and on the page', async () => {
+  it('serves the snapshot a job computed at /api/analysis?job= and on the page', async () => {
     await expect(apiAnalysis.handler(request(), httpCtx(db))).rejects.toBeInstanceOf(NotFoundError);
     await db.transaction((tx) => insertApplicants(tx, DATASET));
-    await recompute({ term: 'Fall 2025' });
+    const jobId = crypto.randomUUID();
+    await recompute({ term: 'Fall 2025' }, jobId);
 
-    const res = await apiAnalysis.handler(request(), httpCtx(db));
+    const res = await apiAnalysis.handler(request({ job: jobId }), httpCtx(db));
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
       computedAt: string;
@@ -240,7 +251,7 @@ describe.each(dbBackends)('recompute_analytics on %s', (backend) => {
     expect(body.params.term).toBe('Fall 2025');
     expect(body.results.totalEntries).toBe(8);
 
-    const pageRes = await page.handler(request(), httpCtx(db));
+    const pageRes = await page.handler(request({ job: jobId }), httpCtx(db));
     const text = await pageRes.text();
     expect(pageRes.status).toBe(200);
     expect(text).toMatch(/^<!doctype html>/i);
@@ -248,5 +259,45 @@ describe.each(dbBackends)('recompute_analytics on %s', (backend) => {
     expect(text).toContain('50.00%');
     expect(text).toContain('3.85');
     expect(text).toContain(new Date(body.computedAt).toISOString().slice(0, 16).replace('T', ' '));
+  });
+
+  it('keeps the standard view for everyone and shows an asked question at its own link', async () => {
+    await db.transaction((tx) => insertApplicants(tx, DATASET));
+    const standardJob = crypto.randomUUID();
+    await recompute({}, standardJob);
+    // A form sends every field; asking the standard question that way still counts as standard.
+    const sameAsStandard = crypto.randomUUID();
+    await recompute({ term: 'Spring 2026', university: JHU, program: CS, degree: 'Masters' }, sameAsStandard);
+    const asked = crypto.randomUUID();
+    await recompute({ term: 'Fall 2024', university: 'Unknown College', degree: 'PhD' }, asked);
+
+    // Everyone: the latest standard answers, not the question asked after them.
+    expect(await latestSnapshot(db)).toMatchObject({ jobId: sameAsStandard, isDefault: true });
+    const standard = (await (await apiAnalysis.handler(request(), httpCtx(db))).json()) as { jobId: string };
+    expect(standard.jobId).toBe(sameAsStandard);
+    const standardPage = await (await page.handler(request(), httpCtx(db))).text();
+    expect(standardPage).toContain('Entries for Spring 2026');
+    expect(standardPage).not.toContain('Answers to a question');
+
+    // The asker: the question's answers, said to be theirs, with a hint for a name nobody used.
+    const byJob = (await (await apiAnalysis.handler(request({ job: asked }), httpCtx(db))).json()) as {
+      params: { term: string };
+      isDefault: boolean;
+    };
+    expect(byJob).toMatchObject({ params: { term: 'Fall 2024' }, isDefault: false });
+    const askedPage = await (await page.handler(request({ job: asked }), httpCtx(db))).text();
+    expect(askedPage).toContain('Answers to a question: Fall 2024; Unknown College, PhD in Computer Science');
+    expect(askedPage).toContain('Entries for Fall 2024');
+    expect(askedPage).toContain('everyone else sees the standard view');
+    expect(askedPage).toContain('No entry matches this university');
+
+    // A job that computed nothing: a 404 for the API, a notice over the standard view for the page.
+    const unknown = crypto.randomUUID();
+    await expect(apiAnalysis.handler(request({ job: unknown }), httpCtx(db))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    const unknownPage = await (await page.handler(request({ job: unknown }), httpCtx(db))).text();
+    expect(unknownPage).toContain('There is no analysis job with this id');
+    expect(unknownPage).toContain('Entries for Spring 2026');
   });
 });

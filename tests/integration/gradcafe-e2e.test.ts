@@ -108,9 +108,24 @@ describe.each(stacks)('GradCafe end to end on $name', (stack) => {
     expect(
       (await api('/gradcafe/feed/release', { method: 'POST', body: JSON.stringify({ count: 25 }) })).status,
     ).toBe(200);
-    expect(await pull('e2e-pull-2')).toMatchObject({ status: 'succeeded', result: { inserted: 25 } });
-    expect(await pull('e2e-pull-3')).toMatchObject({ status: 'succeeded', result: { inserted: 0 } });
+    const second = await pull('e2e-pull-2');
+    expect(second).toMatchObject({ status: 'succeeded', result: { inserted: 25 } });
+    const third = await pull('e2e-pull-3');
+    expect(third).toMatchObject({ status: 'succeeded', result: { inserted: 0 } });
+    expect(third.result).not.toHaveProperty('analysisJobId');
     expect(await applicantCount()).toBe(caughtUp + 25);
+
+    // A pull that stored entries queued the standard analysis, which counted them: the page's
+    // figures catch up without anyone pressing Update Analysis.
+    const { analysisJobId } = second.result as { analysisJobId: string };
+    const analysis = await finished(analysisJobId);
+    expect(analysis).toMatchObject({
+      status: 'succeeded',
+      correlationId: 'e2e-pull-2',
+      result: { totalEntries: caughtUp + 25 },
+    });
+    const standard = (await (await api('/gradcafe/api/analysis')).json()) as { jobId: string };
+    expect(standard.jobId).toBe(analysisJobId);
   });
 
   it('update-analysis recomputes and the JSON API and the page show the result', async () => {

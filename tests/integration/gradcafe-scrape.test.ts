@@ -8,7 +8,7 @@ import type { TaskCtx } from '../../shared/contract/index.ts';
 import type { Db, Tx } from '../../shared/db/port.ts';
 import { UpstreamError } from '../../shared/errors.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
-import { createFakeCtx } from '../helpers/fake-ctx.ts';
+import { createFakeCtx, type FakePublisher } from '../helpers/fake-ctx.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
 
 const FEED_URL = 'http://feed.test/gradcafe/entries';
@@ -16,8 +16,12 @@ const config = loadConfig({ GRADCAFE_SOURCE_URL: FEED_URL });
 const log = pino({ level: 'silent' });
 const metrics = createMetrics();
 
+/** What the last run's tasks published (a pull that stored entries queues the analysis). */
+let published: FakePublisher['published'] = [];
+
 function taskCtx(tx: Tx): TaskCtx {
   const { queue, jobs, cache } = createFakeCtx();
+  published = queue.published;
   const message = {
     id: crypto.randomUUID(),
     kind: 'scrape_new_data',
@@ -92,7 +96,12 @@ describe.each(dbBackends)('scrape_new_data on %s', (backend) => {
       skipped: 1,
       watermark: BUNDLED_FIRST_ID + 24,
       capped: false,
+      analysisJobId: expect.any(String),
     });
+    // New entries queue the standard analysis, under the pull's correlation id.
+    expect(published).toEqual([
+      { kind: 'recompute_analytics', payload: {}, correlationId: 'test', jobId: result.analysisJobId },
+    ]);
     expect(feed.calls).toEqual([0, BUNDLED_FIRST_ID + 9, BUNDLED_FIRST_ID + 19]);
     expect(await count()).toBe(24);
     expect(await readWatermark(db)).toBe(BUNDLED_FIRST_ID + 24);
@@ -114,6 +123,7 @@ describe.each(dbBackends)('scrape_new_data on %s', (backend) => {
       watermark: BUNDLED_FIRST_ID + 11,
       capped: false,
     });
+    expect(published).toEqual([]); // nothing new, no analysis
     expect(feed.calls).toEqual([BUNDLED_FIRST_ID + 11]);
 
     expect(await run({ since: 0 })).toMatchObject({

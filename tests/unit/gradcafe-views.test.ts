@@ -3,12 +3,14 @@ import jobsPanel from '../../functions/gradcafe/jobs-panel.tsx';
 import type { AnalysisSnapshot } from '../../functions/gradcafe/lib/analysis-snapshots.ts';
 import { AnalysisPage } from '../../functions/gradcafe/views/analysis-page.tsx';
 import { describeJob } from '../../functions/gradcafe/views/job-summary.ts';
+import type { Job } from '../../shared/contract/index.ts';
 import { createFakeHttpApp, FAKE_USERS } from '../helpers/fake-ctx.ts';
 
 const snapshot: AnalysisSnapshot = {
   id: 3,
   computedAt: '2026-03-14T09:30:00.000Z',
   jobId: null,
+  isDefault: true,
   params: {
     term: 'Fall 2026',
     university: 'Johns Hopkins University',
@@ -45,8 +47,9 @@ const snapshot: AnalysisSnapshot = {
   },
 };
 
-const render = async (props: Parameters<typeof AnalysisPage>[0]) =>
-  String(await AnalysisPage(props)!.toString());
+const noNames = { universities: [], programs: [] };
+const render = async (props: Omit<Parameters<typeof AnalysisPage>[0], 'names'>) =>
+  String(await AnalysisPage({ names: noNames, ...props })!.toString());
 
 describe('AnalysisPage', () => {
   const admin = { user: FAKE_USERS.admin, csrfToken: 'csrf-of-the-admin' };
@@ -73,6 +76,58 @@ describe('AnalysisPage', () => {
     expect(page).toContain('hx-headers="{&quot;x-csrf-token&quot;:&quot;csrf-of-the-admin&quot;}"');
     expect(page).toContain('src="/static/htmx.min.js"');
     expect(page).not.toContain('hx-trigger');
+  });
+
+  it('polls the page while an asked question is computed, and says why one has no answers', async () => {
+    const job = (status: Job['status'], error: string | null = null): Job => ({
+      id: '6f1c2a40-0000-4000-8000-000000000001',
+      kind: 'recompute_analytics',
+      status,
+      attempts: 1,
+      payload: {},
+      result: null,
+      error,
+      correlationId: 'c',
+      triggeredBy: null,
+      createdAt: '2026-03-14T09:30:00.000Z',
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: '2026-03-14T09:30:00.000Z',
+    });
+    const question = (j: Job) => ({ jobId: j.id, job: j, snapshot: null });
+
+    const pending = await render({
+      snapshot,
+      question: question(job('running')),
+      jobs: [],
+      flash: [],
+      viewer: admin,
+    });
+    expect(pending).toContain('Being computed (running)');
+    expect(pending).toContain('hx-get="/gradcafe/?job=6f1c2a40-0000-4000-8000-000000000001"');
+    expect(pending).toContain('Entries for Fall 2026'); // the standard view meanwhile
+
+    const dead = await render({
+      snapshot,
+      question: question(job('dead', 'boom')),
+      jobs: [],
+      flash: [],
+      viewer: admin,
+    });
+    expect(dead).toContain('It could not be answered: boom');
+    expect(dead).not.toContain('hx-trigger');
+  });
+
+  it('suggests the names present in the question form', async () => {
+    const names = { universities: ['Stanford University', 'MIT'], programs: ['Economics'] };
+    const page = String(
+      await AnalysisPage({ snapshot, names, jobs: [], flash: [], viewer: admin })!.toString(),
+    );
+    expect(page).toContain('list="known-universities"');
+    expect(page).toMatch(
+      /<datalist id="known-universities"><option value="Stanford University"><\/option><option value="MIT">/,
+    );
+    expect(page).toContain('<datalist id="known-programs"><option value="Economics">');
   });
 
   it('says so when nothing has been computed yet', async () => {

@@ -26,6 +26,20 @@ export const DEFAULT_FOCUS = {
   degree: 'Masters',
 } as const satisfies Omit<AnalysisParams, 'term'>;
 
+/**
+ * Whether an analysis answers the standard question, the latest term and the default program,
+ * however it was asked (a form sends every field, an API call may send none).
+ */
+export function isStandardQuestion({ params, results }: Analysis): boolean {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  return (
+    params.term === (results.entriesPerTerm[0]?.term ?? null) &&
+    same(params.university, DEFAULT_FOCUS.university) &&
+    same(params.program, DEFAULT_FOCUS.program) &&
+    params.degree === DEFAULT_FOCUS.degree
+  );
+}
+
 export interface AnalysisResults {
   totalEntries: number;
   /** Latest term first. */
@@ -151,4 +165,21 @@ export async function computeAnalysis(db: Queryable, input: AnalysisParamsInput 
       },
     },
   };
+}
+
+/** The university and program names present, most frequent first: the question form offers them. */
+export async function askableNames(
+  db: Queryable,
+  limit = 300,
+): Promise<{ universities: string[]; programs: string[] }> {
+  const names = async (column: 'university' | 'program') => {
+    const { rows } = await db.query<{ name: string }>(
+      `select ${column} as name from gradcafe.applicants where ${column} is not null
+       group by ${column} order by count(*) desc, ${column} limit $1`,
+      [limit],
+    );
+    return rows.map((row) => row.name);
+  };
+  const [universities, programs] = await Promise.all([names('university'), names('program')]);
+  return { universities, programs };
 }

@@ -10,6 +10,8 @@ export interface JobTrigger {
   /** Flash text for a browser when the job is queued / could not be queued. */
   queued: string;
   unavailable: string;
+  /** Where a browser goes once the job is queued (default: the page). */
+  pageOf?: (jobId: string) => string;
 }
 
 /**
@@ -31,7 +33,9 @@ export async function triggerJob(
   const { kind } = job;
   try {
     const { jobId } = await ctx.jobs.trigger(kind, job.payload, { correlationId: req.correlationId });
-    if (req.wantsHtml) return redirect(PAGE_PATH, { flash: { type: 'success', message: job.queued } });
+    if (req.wantsHtml) {
+      return redirect(job.pageOf?.(jobId) ?? PAGE_PATH, { flash: { type: 'success', message: job.queued } });
+    }
     return json({ ok: true, queued: true, kind, jobId }, 202);
   } catch (err) {
     if (!(err instanceof QueueUnavailableError)) throw err;

@@ -1,20 +1,33 @@
 import type { FlashMessage, Job } from '../../../shared/contract/index.ts';
 import { Layout, type PageViewer } from '../../../shared/http/views/index.ts';
 import type { AnalysisSnapshot } from '../lib/analysis-snapshots.ts';
-import { AnalysisParamsForm } from './analysis-params-form.tsx';
+import { AnalysisParamsForm, type AnalysisParamsFormProps } from './analysis-params-form.tsx';
 import { AnalysisAnswers, EntriesPerTerm } from './analysis-results.tsx';
 import { formatCount, formatDateTime } from './format.ts';
 import { JobButtons } from './job-buttons.tsx';
+import { QuestionNotice, type Question } from './question-notice.tsx';
 import { RecentJobs } from './recent-jobs.tsx';
 
 export interface AnalysisPageProps {
+  /** The standard view: the latest answers to the standard question. */
   snapshot: AnalysisSnapshot | null;
+  /** A question asked through the form (`?job=…`), shown instead when it has answers. */
+  question?: Question | undefined;
+  names: AnalysisParamsFormProps['names'];
   jobs: readonly Job[];
   flash: readonly FlashMessage[];
   viewer: PageViewer;
 }
 
-export function AnalysisPage({ snapshot, jobs, flash, viewer }: AnalysisPageProps) {
+export function AnalysisPage({
+  snapshot: standard,
+  question,
+  names,
+  jobs,
+  flash,
+  viewer,
+}: AnalysisPageProps) {
+  const snapshot = question?.snapshot ?? standard;
   // Triggering jobs needs an admin; everyone else reads.
   const adminCsrf = viewer.user?.role === 'admin' ? viewer.csrfToken : undefined;
   return (
@@ -38,6 +51,7 @@ export function AnalysisPage({ snapshot, jobs, flash, viewer }: AnalysisPageProp
         </div>
         <JobButtons csrfToken={adminCsrf} />
       </div>
+      {question && <QuestionNotice question={question} />}
       {snapshot ? (
         <AnalysisAnswers snapshot={snapshot} />
       ) : (
@@ -52,6 +66,7 @@ export function AnalysisPage({ snapshot, jobs, flash, viewer }: AnalysisPageProp
       <AnalysisParamsForm
         csrfToken={adminCsrf}
         params={snapshot?.params ?? null}
+        names={names}
         terms={snapshot?.results.entriesPerTerm.map((row) => row.term) ?? []}
       />
     </Layout>

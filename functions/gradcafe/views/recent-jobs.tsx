@@ -1,6 +1,7 @@
 import type { Job } from '../../../shared/contract/index.ts';
 import { formatDateTime } from './format.ts';
 import { describeJob, isActive, JOB_LABELS } from './job-summary.ts';
+import { questionPath } from './question-notice.tsx';
 
 export const JOBS_PANEL_PATH = '/gradcafe/jobs-panel';
 
@@ -45,7 +46,15 @@ export function RecentJobs({ jobs, linkJobs }: { jobs: readonly Job[]; linkJobs:
                 <td class="small nowrap">
                   <time datetime={job.createdAt}>{formatDateTime(job.createdAt)}</time>
                 </td>
-                <td class="small">{describeJob(job)}</td>
+                <td class="small">
+                  {describeJob(job)}
+                  {job.kind === 'recompute_analytics' && job.status === 'succeeded' && (
+                    <>
+                      {' '}
+                      <a href={questionPath(job.id)}>See its answers</a>
+                    </>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
