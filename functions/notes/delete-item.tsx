@@ -1,8 +1,10 @@
 import { defineHttp } from '../../shared/contract/index.ts';
+import { currentListView, loadListPage } from './lib/list-view.ts';
 import { taskIdParams } from './lib/model.ts';
 import { changedFragment, orTaskGone, toDashboard } from './lib/page-responses.ts';
 import { isHtmx } from './lib/paths.ts';
 import { deleteTaskAs } from './lib/tasks.ts';
+import { TaskList } from './views/task-list.tsx';
 
 export default defineHttp({
   method: 'POST',
@@ -15,7 +17,10 @@ export default defineHttp({
     orTaskGone(req, async () => {
       await deleteTaskAs(ctx, req.user, req.params.id);
       if (!isHtmx(req.headers)) return toDashboard({ type: 'success', message: 'Task deleted.' });
-      // An empty fragment: htmx swaps the item out of the list.
-      return changedFragment('');
+      // The list the user is looking at, re-rendered: the next task moves up, and the pager's
+      // count agrees with the stats line (which refreshes itself on the event).
+      const view = currentListView(req);
+      const page = await loadListPage(ctx, req.user.id, view);
+      return changedFragment(<TaskList page={page} filter={view.status} csrfToken={await req.csrfToken()} />);
     }),
 });

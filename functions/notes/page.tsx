@@ -3,9 +3,9 @@ import { defineHttp, html } from '../../shared/contract/index.ts';
 import { isAdmin } from './lib/access.ts';
 import { statusSchema } from './lib/model.ts';
 import { reportProgress } from './lib/report-progress.ts';
-import { allOwnerStatsCached, listTasksCached, ownerStatsCached } from './lib/tasks.ts';
+import { loadListPage } from './lib/list-view.ts';
+import { allOwnerStatsCached, ownerStatsCached } from './lib/tasks.ts';
 import { DashboardPage } from './views/dashboard-page.tsx';
-import { PAGE_SIZE } from './views/task-list.tsx';
 
 export default defineHttp({
   method: 'GET',
@@ -22,7 +22,7 @@ export default defineHttp({
     const user = req.user;
     const { status, page: pageNo } = req.query;
     const [page, stats, progress, allStats, csrfToken] = await Promise.all([
-      listTasksCached(ctx, { ownerId: user.id, status, limit: PAGE_SIZE, offset: (pageNo - 1) * PAGE_SIZE }),
+      loadListPage(ctx, user.id, { status, page: pageNo }),
       ownerStatsCached(ctx, user.id),
       reportProgress(ctx, user.id),
       isAdmin(user) ? allOwnerStatsCached(ctx) : Promise.resolve(undefined),

@@ -89,6 +89,38 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
       ).toBe(401);
     });
 
+    it('signs out and back in to the page signed out from (switching accounts), never off-site', async () => {
+      const browser = new TestBrowser(t.app);
+      await browser.register(`switch-${backend}@example.com`, PASSWORD);
+      const gradcafe = await browser.page('/gradcafe/?job=00000000-0000-4000-8000-000000000001');
+      expect(gradcafe).toContain('name="next" value="/gradcafe/?job=00000000-0000-4000-8000-000000000001"'); // the header's sign-out form
+      const out = await browser.postForm('/auth/logout', {
+        next: '/gradcafe/?job=00000000-0000-4000-8000-000000000001',
+      });
+      expect(out.headers.get('location')).toBe(
+        `/auth/login?next=${encodeURIComponent('/gradcafe/?job=00000000-0000-4000-8000-000000000001')}`,
+      );
+
+      // A visitor's header link signs in and comes back the same way.
+      const visitorPage = await browser.page('/gradcafe/');
+      expect(visitorPage).toContain(
+        `href="/auth/login?next=${encodeURIComponent('/gradcafe/')}">Sign in</a>`,
+      );
+      await browser.page(
+        `/auth/login?next=${encodeURIComponent('/gradcafe/?job=00000000-0000-4000-8000-000000000001')}`,
+      );
+      const back = await browser.postForm('/auth/login', {
+        email: `switch-${backend}@example.com`,
+        password: PASSWORD,
+        next: '/gradcafe/?job=00000000-0000-4000-8000-000000000001',
+      });
+      expect(back.headers.get('location')).toBe('/gradcafe/?job=00000000-0000-4000-8000-000000000001');
+
+      await browser.page('/gradcafe/');
+      const offSite = await browser.postForm('/auth/logout', { next: '//evil.example/' });
+      expect(offSite.headers.get('location')).toBe('/auth/login');
+    });
+
     it('fails a wrong password and an unknown email the same way, showing the form again with the email kept', async () => {
       await new TestBrowser(t.app).register(`same-${backend}@example.com`, PASSWORD);
       const answers = [];
@@ -129,9 +161,10 @@ describe.each(dbBackends)('auth over HTTP on %s', (backend) => {
 
     it('refuses an oversized body on a route without a body schema before reading it', async () => {
       const browser = new TestBrowser(t.app);
-      await browser.page('/auth/login');
+      await browser.register(`big-${backend}@example.com`, PASSWORD);
+      await browser.page('/auth/password');
       const res = await browser.postForm(
-        '/auth/logout',
+        '/auth/logout-everywhere',
         { filler: 'x'.repeat(2 * 1024 * 1024) },
         { accept: 'application/json' },
       );

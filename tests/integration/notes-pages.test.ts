@@ -219,8 +219,74 @@ describe.each(dbBackends)('Notes pages on %s', (backend) => {
 
     const deleted = await callHttp(deleteItem, { user: owner, params: { id }, headers: htmx }, ctx);
     expect(deleted.status).toBe(200);
-    expect(await deleted.text()).toBe('');
+    expect(deleted.headers.get('hx-trigger')).toBe('notes-changed');
+    const list = await deleted.text();
+    expect(list).toMatch(/^<section id="task-list"/);
+    expect(list).not.toContain('renamed');
     expect(await titleOf(id)).toBeUndefined();
+  });
+
+  it('answers a delete with the list being viewed, its pager counting what is left', async () => {
+    const deleter = await insertUser(db, { email: 'deleter@example.com' });
+    const ids: string[] = [];
+    for (let i = 1; i <= 11; i++) {
+      const { rows } = await db.query<{ id: string }>(
+        `insert into notes.tasks (owner_id, title, status, created_at)
+         values ($1, $2, 'todo', now() - make_interval(mins => $3)) returning id`,
+        [deleter.id, `row ${String(i).padStart(2, '0')}`, 100 - i],
+      );
+      ids.push(rows[0]!.id);
+    }
+    const viewing = (url: string) => ({ ...htmx, 'hx-current-url': `http://localhost:8080${url}` });
+    // Page 2 holds the oldest task alone; deleting it shows page 1, the last page now.
+    const lastPage = await (
+      await callHttp(
+        deleteItem,
+        { user: deleter, params: { id: ids[0]! }, headers: viewing('/notes/?page=2') },
+        ctx,
+      )
+    ).text();
+    expect(lastPage).toContain('Page 1 of 1 · 10 tasks');
+    expect(lastPage).toContain('row 11');
+
+    // Under a filter, the count is the filter's.
+    await db.query(`update notes.tasks set status = 'done' where id = any($1::uuid[])`, [ids.slice(1, 4)]);
+    await invalidateOwner(ctx.cache, deleter.id);
+    const filtered = await (
+      await callHttp(
+        deleteItem,
+        { user: deleter, params: { id: ids[1]! }, headers: viewing('/notes/?status=done') },
+        ctx,
+      )
+    ).text();
+    expect(filtered).toContain('Page 1 of 1 · 2 tasks');
+    expect(filtered).toContain('row 03');
+    expect(filtered).not.toContain('row 11');
+  });
+
+  it('says where a new task went when the filter hides it', async () => {
+    const res = await callHttp(
+      createItem,
+      {
+        user: owner,
+        body: { title: 'hidden by filter', status: 'done', view_status: 'todo' },
+        headers: htmx,
+      },
+      ctx,
+    );
+    const text = await res.text();
+    expect(text).not.toContain('hidden by filter'); // the To do list it answers does not show it
+    expect(text).toContain('Task added as Done; the To do filter hides it.');
+    expect(text).toContain('<a href="/notes/">Show all tasks</a>');
+
+    const plain = await callHttp(
+      createItem,
+      { user: owner, body: { title: 'hidden too', status: 'done', view_status: 'todo' }, headers: plainForm },
+      ctx,
+    );
+    expect(flashOf(plain)).toEqual([
+      { type: 'success', message: 'Task added as Done; the To do filter hides it.' },
+    ]);
   });
 
   it('answers plain form posts of item actions with 303 and a flash', async () => {

@@ -135,14 +135,29 @@ describe('AnalysisPage', () => {
     expect(page).toContain('No analysis yet');
   });
 
-  it('offers the job forms to admins only; others get a sign-in link', async () => {
-    const user = { user: FAKE_USERS.user, csrfToken: 'csrf-of-a-user' };
-    for (const viewer of [anonymous, user]) {
-      const page = await render({ snapshot, jobs: [], flash: [], viewer });
-      expect(page).not.toContain('action="/gradcafe/pull-data"');
-      expect(page).not.toContain('action="/gradcafe/update-analysis"');
-      expect(page).toContain('/auth/login?next=%2Fgradcafe%2F');
-    }
+  it('offers the job forms to admins only; a visitor gets a sign-in link, a user a way to switch', async () => {
+    const asVisitor = await render({
+      snapshot,
+      jobs: [],
+      flash: [],
+      viewer: { ...anonymous, path: '/gradcafe/?job=x' },
+    });
+    expect(asVisitor).not.toContain('action="/gradcafe/pull-data"');
+    expect(asVisitor).toContain('href="/auth/login?next=%2Fgradcafe%2F%3Fjob%3Dx">Sign in as an admin');
+
+    const user = { user: FAKE_USERS.user, csrfToken: 'csrf-of-a-user', path: '/gradcafe/' };
+    const asUser = await render({ snapshot, jobs: [], flash: [], viewer: user });
+    expect(asUser).not.toContain('action="/gradcafe/pull-data"');
+    expect(asUser).not.toContain('action="/gradcafe/update-analysis"');
+    expect(asUser).toContain(
+      'Only an admin can pull data or update the analysis; you are signed in as user@example.com.',
+    );
+    // Signing in while signed in would come straight back: the offer signs out first, then returns here.
+    const switchForm = asUser
+      .match(/<form[^>]*action="\/auth\/logout"[\s\S]*?<\/form>/g)!
+      .find((f) => f.includes('Sign in as an admin'));
+    expect(switchForm).toContain('name="next" value="/gradcafe/"');
+    expect(switchForm).toContain('name="_csrf" value="csrf-of-a-user"');
   });
 });
 

@@ -49,7 +49,7 @@ export function AnalysisPage({
             <p class="muted">No analysis yet: press Update Analysis to compute one.</p>
           )}
         </div>
-        <JobButtons csrfToken={adminCsrf} />
+        <JobButtons viewer={viewer} />
       </div>
       {question && <QuestionNotice question={question} />}
       {snapshot ? (

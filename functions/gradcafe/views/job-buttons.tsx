@@ -1,15 +1,26 @@
-import { CsrfField } from '../../../shared/http/views/index.ts';
+import { CsrfField, SignOutForm, signInHref, type PageViewer } from '../../../shared/http/views/index.ts';
 
 /**
  * The two actions as plain HTML forms: they work without JavaScript (303 back + flash). Only an
- * admin gets them (with the session's CSRF token); anyone else is pointed at the sign-in page.
+ * admin gets them (with the session's CSRF token). A visitor is pointed at the sign-in page; a
+ * signed-in user who is not an admin is told so and offered to switch account, since the sign-in
+ * page would send them straight back.
  */
-export function JobButtons({ csrfToken }: { csrfToken: string | undefined }) {
-  if (!csrfToken) {
+export function JobButtons({ viewer }: { viewer: PageViewer }) {
+  const { user, csrfToken, path } = viewer;
+  if (!user) {
     return (
       <p class="actions muted">
-        <a href="/auth/login?next=%2Fgradcafe%2F">Sign in as an admin</a> to pull data or update the analysis.
+        <a href={signInHref(path)}>Sign in as an admin</a> to pull data or update the analysis.
       </p>
+    );
+  }
+  if (user.role !== 'admin') {
+    return (
+      <div class="actions muted">
+        <span>Only an admin can pull data or update the analysis; you are signed in as {user.email}.</span>
+        <SignOutForm csrfToken={csrfToken} next={path} label="Sign in as an admin" />
+      </div>
     );
   }
   return (

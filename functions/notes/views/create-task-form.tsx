@@ -5,7 +5,7 @@ import {
   TASK_STATUSES,
   type TaskStatus,
 } from '../lib/model.ts';
-import { ITEMS_PATH } from '../lib/paths.ts';
+import { DASHBOARD_PATH, ITEMS_PATH } from '../lib/paths.ts';
 import { CsrfField } from '../../../shared/http/views/index.ts';
 import { TASK_LIST_ID } from './task-list.tsx';
 
@@ -22,10 +22,13 @@ export const CREATE_FORM_ID = 'create-task';
 export function CreateTaskForm({
   csrfToken,
   filter,
+  notice,
   oob = false,
 }: {
   csrfToken: string;
   filter: TaskStatus | undefined;
+  /** Said above the fresh form after a create (the new task is hidden by the filter). */
+  notice?: string | undefined;
   oob?: boolean;
 }) {
   return (
@@ -45,7 +48,13 @@ export function CreateTaskForm({
       >
         <CsrfField token={csrfToken} />
         <input type="hidden" name="view_status" value={filter ?? ''} />
-        <div id={CREATE_ERROR_ID} aria-live="polite"></div>
+        <div id={CREATE_ERROR_ID} aria-live="polite">
+          {notice && (
+            <p class="flash flash-info">
+              {notice} <a href={DASHBOARD_PATH}>Show all tasks</a>
+            </p>
+          )}
+        </div>
         <div class="form-row">
           <label>
             Title

@@ -3,6 +3,7 @@ import { STATUS_LABELS } from '../lib/model.ts';
 import { itemPath } from '../lib/paths.ts';
 import { CsrfField } from '../../../shared/http/views/index.ts';
 import { formatDateTime } from './format.ts';
+import { TASK_LIST_ID } from './task-list.tsx';
 
 export const taskElementId = (id: string) => `task-${id}`;
 
@@ -28,7 +29,7 @@ export function TaskItem({ task, csrfToken }: { task: Task; csrfToken: string })
           type="submit"
           aria-label={done ? `Reopen “${task.title}”` : `Mark “${task.title}” done`}
         >
-          {done ? 'Reopen' : 'Done'}
+          {done ? 'Reopen' : 'Mark done'}
         </button>
       </form>
       <div class="body">
@@ -48,12 +49,14 @@ export function TaskItem({ task, csrfToken }: { task: Task; csrfToken: string })
         >
           Edit
         </a>
+        {/* A delete answers with the whole list (the pager's count changes with it). */}
         <form
           method="post"
           action={itemPath(task.id, 'delete')}
           hx-post={itemPath(task.id, 'delete')}
           hx-confirm={`Delete “${task.title}”?`}
-          {...inPlace}
+          hx-target={`#${TASK_LIST_ID}`}
+          hx-swap="outerHTML"
         >
           <CsrfField token={csrfToken} />
           <button class="btn btn-small btn-danger" type="submit">

@@ -4,7 +4,6 @@ import { dashboardUrl } from '../lib/paths.ts';
 import { TaskItem } from './task-item.tsx';
 
 export const TASK_LIST_ID = 'task-list';
-export const PAGE_SIZE = 10;
 
 export interface TaskListProps {
   page: TaskPage;

@@ -4,4 +4,11 @@ export { FlashMessages } from './flash-messages.tsx';
 export { partial } from './partial.ts';
 export { baseCss } from './styles.ts';
 export { inlineStyle } from './inline-style.tsx';
-export { CsrfField, htmxCsrfHeaders, pageViewer, type PageViewer } from './viewer.tsx';
+export {
+  CsrfField,
+  htmxCsrfHeaders,
+  pageViewer,
+  SignOutForm,
+  signInHref,
+  type PageViewer,
+} from './viewer.tsx';

@@ -3,7 +3,7 @@ import type { FlashMessage } from '../../contract/http.ts';
 import { FlashMessages } from './flash-messages.tsx';
 import { inlineStyle } from './inline-style.tsx';
 import { baseCss } from './styles.ts';
-import { CsrfField, htmxCsrfHeaders, type PageViewer } from './viewer.tsx';
+import { htmxCsrfHeaders, SignOutForm, signInHref, type PageViewer } from './viewer.tsx';
 
 export interface NavLink {
   href: string;
@@ -85,25 +85,25 @@ export function Layout({ title, flash = [], nav = [], viewer, children }: Layout
   );
 }
 
-/** Signed in: the email and a sign-out button (a POST with the CSRF token). Else a sign-in link. */
+/**
+ * Signed in: the email and a sign-out button (a POST with the CSRF token). Else a sign-in link.
+ * Either way the sign-in page comes back to this page afterwards.
+ */
 function Account({ viewer }: { viewer: PageViewer | undefined }) {
   if (!viewer) return null;
   if (!viewer.user) {
     return (
       <div class="account">
-        <a href="/auth/login">Sign in</a>
+        <a href={signInHref(viewer.path)}>Sign in</a>
       </div>
     );
   }
   return (
-    <form class="account" method="post" action="/auth/logout">
+    <div class="account">
       <a class="muted" href="/auth/password" title="Your account: password, sign out everywhere">
         {viewer.user.email}
       </a>
-      <CsrfField token={viewer.csrfToken} />
-      <button class="btn btn-link" type="submit">
-        Sign out
-      </button>
-    </form>
+      <SignOutForm csrfToken={viewer.csrfToken} next={viewer.path} label="Sign out" />
+    </div>
   );
 }

@@ -33,6 +33,7 @@ a { color: var(--accent); }
 .site-header nav a { color: var(--muted); text-decoration: none; margin-right: 1rem; }
 .site-header nav a[aria-current='page'] { color: var(--text); font-weight: 600; }
 .site-header .account { margin-left: auto; display: flex; align-items: baseline; gap: .75rem; }
+.site-header .account form { margin: 0; }
 .btn-link { border: none; background: none; padding: 0; color: var(--accent); font-weight: 600; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
