@@ -44,6 +44,11 @@ export interface HttpEventOptions {
   /** HTTP API route that matched, e.g. `GET /jobs/{id}`; default `$default` (the catch-all route). */
   routeKey?: string;
   pathParameters?: Record<string, string>;
+  /**
+   * The address API Gateway (or the function URL) saw the request come from: `requestContext`'s
+   * `sourceIp`, also appended to X-Forwarded-For after whatever the caller sent in that header.
+   */
+  sourceIp?: string;
   requestId?: string;
   time?: Date;
 }
@@ -98,6 +103,7 @@ export function restApiEvent(options: RestApiEventOptions): APIGatewayProxyEvent
   const query = [...pathQuery, ...queryPairs(options.query ?? {})];
   const { headers: given, cookies } = lowerCaseHeaders(options.headers ?? {});
   const body = encodeBody(options);
+  const sourceIp = options.sourceIp ?? SAMPLE_SOURCE_IP;
   const domainName = `${SAMPLE_API_ID}.execute-api.${SAMPLE_REGION}.amazonaws.com`;
   // REST APIs pass header names as the client sent them; ours are lower-case, which is allowed.
   const headers: Record<string, string> = {
@@ -105,12 +111,12 @@ export function restApiEvent(options: RestApiEventOptions): APIGatewayProxyEvent
     host: domainName,
     'user-agent': SAMPLE_USER_AGENT,
     'x-amzn-trace-id': traceId(time),
-    'x-forwarded-for': SAMPLE_SOURCE_IP,
     'x-forwarded-port': '443',
     'x-forwarded-proto': 'https',
     ...(cookies.length > 0 ? { cookie: cookies.join('; ') } : {}),
     ...(body ? bodyHeaders(body, options) : {}),
     ...given,
+    'x-forwarded-for': forwardedFor(given, sourceIp),
   };
   const multiValueQuery: Record<string, string[]> = {};
   for (const [name, value] of query) (multiValueQuery[name] ??= []).push(value);
@@ -145,7 +151,7 @@ export function restApiEvent(options: RestApiEventOptions): APIGatewayProxyEvent
         cognitoIdentityId: null,
         cognitoIdentityPoolId: null,
         principalOrgId: null,
-        sourceIp: headers['x-forwarded-for']?.split(',')[0]?.trim() ?? SAMPLE_SOURCE_IP,
+        sourceIp,
         user: null,
         userAgent: headers['user-agent'] ?? '',
         userArn: null,
@@ -180,18 +186,19 @@ function v2Event(options: FunctionUrlEventOptions, frontend: Frontend): APIGatew
   const { headers: given, cookies: headerCookies } = lowerCaseHeaders(options.headers ?? {});
   const cookies = [...(options.cookies ?? []), ...headerCookies];
   const body = encodeBody(options);
+  const sourceIp = options.sourceIp ?? SAMPLE_SOURCE_IP;
 
   const headers: Record<string, string> = {
     accept: '*/*',
     host: frontend.domainName,
     'user-agent': SAMPLE_USER_AGENT,
     'x-amzn-trace-id': traceId(time),
-    'x-forwarded-for': SAMPLE_SOURCE_IP,
     'x-forwarded-port': '443',
     'x-forwarded-proto': 'https',
     ...frontend.extraHeaders,
     ...(body ? bodyHeaders(body, options) : {}),
     ...given,
+    'x-forwarded-for': forwardedFor(given, sourceIp),
   };
 
   const event: APIGatewayProxyEventV2 = {
@@ -209,7 +216,7 @@ function v2Event(options: FunctionUrlEventOptions, frontend: Frontend): APIGatew
         method,
         path: rawPath,
         protocol: 'HTTP/1.1',
-        sourceIp: headers['x-forwarded-for']?.split(',')[0]?.trim() ?? SAMPLE_SOURCE_IP,
+        sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
       // API Gateway's request ids look like `JKJaXmPLvHcESHA=`.
@@ -226,6 +233,15 @@ function v2Event(options: FunctionUrlEventOptions, frontend: Frontend): APIGatew
   if (query.length > 0) event.queryStringParameters = joinedQuery(query);
   if (body) event.body = body.text;
   return event;
+}
+
+/**
+ * X-Forwarded-For as API Gateway and function URLs pass it on: what the caller sent (anything at
+ * all), then the address the request really came from.
+ */
+function forwardedFor(given: Record<string, string>, sourceIp: string): string {
+  const sent = given['x-forwarded-for'];
+  return sent ? `${sent}, ${sourceIp}` : sourceIp;
 }
 
 function splitPath(path: string): [string, [string, string][]] {

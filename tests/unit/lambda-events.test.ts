@@ -6,6 +6,7 @@ import {
   functionUrlEvent,
   httpEvent,
   md5OfMessageAttributes,
+  restApiEvent,
   scheduledEvent,
   sqsEvent,
 } from '../../scripts/lambda/events.ts';
@@ -142,6 +143,22 @@ describe('functionUrlEvent', () => {
     expect(event.rawQueryString).toBe('verbose=1');
     expect(event.queryStringParameters).toEqual({ verbose: '1' });
     expect(event).not.toHaveProperty('pathParameters');
+  });
+});
+
+describe('the caller address of every HTTP event', () => {
+  it("is API Gateway's sourceIp, appended to whatever X-Forwarded-For the caller sent", () => {
+    const options = { method: 'GET', path: '/', headers: { 'X-Forwarded-For': '6.6.6.6' } };
+    const v2 = httpEvent({ ...options, sourceIp: '198.51.100.4' });
+    const url = functionUrlEvent({ ...options, sourceIp: '198.51.100.4' });
+    const v1 = restApiEvent({ ...options, sourceIp: '198.51.100.4' });
+    for (const event of [v2, url]) {
+      expect(event.requestContext.http.sourceIp).toBe('198.51.100.4');
+      expect(event.headers['x-forwarded-for']).toBe('6.6.6.6, 198.51.100.4');
+    }
+    expect(v1.requestContext.identity.sourceIp).toBe('198.51.100.4');
+    expect(v1.headers['x-forwarded-for']).toBe('6.6.6.6, 198.51.100.4');
+    expect(v1.multiValueHeaders['x-forwarded-for']).toEqual(['6.6.6.6, 198.51.100.4']);
   });
 });
 
