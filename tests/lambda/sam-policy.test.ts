@@ -126,6 +126,19 @@ const functionOf = (id: string) =>
       resource.Properties.CodeUri === `../../dist/lambda/${id}.zip`,
   );
 
+interface SqsEvent {
+  Type: string;
+  Properties: { Queue: { 'Fn::GetAtt': [string, 'Arn'] } };
+}
+
+/** The deployed name of the queue an SQS event reads (its `Fn::GetAtt` to a queue of the template). */
+function queueNameOf(event: SqsEvent): string {
+  const [id] = event.Properties.Queue['Fn::GetAtt'];
+  const queue = template.Resources[id];
+  expect(queue?.Type, `${id} is a queue`).toBe('AWS::SQS::Queue');
+  return resolve(queue!.Properties.QueueName as { 'Fn::Sub': string });
+}
+
 describe('the IAM policy of every function', () => {
   it('covers every SQS call its bundle can make, on the queues it makes it on', async () => {
     expect(queues.length).toBeGreaterThan(0);
@@ -147,13 +160,26 @@ describe('the IAM policy of every function', () => {
     expect(missing).toEqual([]);
   });
 
-  it('grants no reading or deleting of a main queue: only its event source mapping polls it', () => {
+  it("grants no reading or deleting of a main queue in the functions' own policies", () => {
     for (const build of builds) {
       const fn = functionOf(build.id)!;
       for (const arn of arnsOf('main')) {
         expect(allows(fn, 'sqs:ReceiveMessage', arn), `${build.id} may receive from ${arn}`).toBe(false);
         expect(allows(fn, 'sqs:DeleteMessage', arn), `${build.id} may delete from ${arn}`).toBe(false);
       }
+    }
+  });
+
+  it("leaves each task's role to SAM, which lets its event source mapping poll the task's own queue", () => {
+    // For a function with an SQS event and no `Role` of its own, SAM adds the AWS managed policy
+    // AWSLambdaSQSQueueExecutionRole (sqs:ReceiveMessage, DeleteMessage, GetQueueAttributes) to
+    // the role it makes: what Lambda's poller needs. A `Role` given here would silently lose it.
+    for (const task of manifest.tasks) {
+      const fn = functionOf(task.id)!;
+      expect(fn.Properties.Role, `${task.id} names its own role`).toBeUndefined();
+      const events = Object.values((fn.Properties.Events ?? {}) as Record<string, SqsEvent>);
+      const queues = events.filter((event) => event.Type === 'SQS').map((event) => queueNameOf(event));
+      expect(queues, task.id).toEqual([names.main(queueName(task))]);
     }
   });
 });

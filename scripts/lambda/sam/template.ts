@@ -76,14 +76,16 @@ const sub = (text: string) => ({ 'Fn::Sub': text });
 const arnOf = (resource: string) => ({ 'Fn::GetAtt': [resource, 'Arn'] });
 
 /**
- * What the functions' SDK calls need (tests/unit/sam-policy.test.ts checks every SQS command a
+ * What the functions' SDK calls need (tests/lambda/sam-policy.test.ts checks every SQS command a
  * bundle imports against this, queue by queue):
  * - every function may publish (HTTP triggers, schedules, tasks that queue more work, dead
  *   letters), so all may send to the deployment's queues and look them up;
  * - a task sets a failed record's retry delay by changing its visibility on its own (main) queue,
  *   and the dead-letter listing does the same on a DLQ, so that is granted on both;
  * - reading and deleting stays limited to the dead-letter queues (the DLQ list and replay routes):
- *   a task's own queue is polled by its event source mapping, whose policy SAM adds;
+ *   a task's own queue is polled by its event source mapping, with the permissions SAM gives the
+ *   role it makes for a function with an SQS event (the AWS managed AWSLambdaSQSQueueExecutionRole:
+ *   ReceiveMessage, DeleteMessage, GetQueueAttributes), so no function names its own `Role`;
  * - ListQueues is the readiness check (`GET /readyz`), which IAM can only scope to the account.
  */
 const QUEUES = 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueuePrefix}*';
