@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, parseEnv } from 'node:util';
+import { useDevSecrets } from '../shared/auth/dev-secrets.ts';
 import {
   BundleNotFoundError,
   invokeBundle,
@@ -20,8 +21,11 @@ const USAGE = `Usage: npm run invoke -- <function id> --event <file.json | -> [o
 
   --event file.json | -     the event; '-' reads stdin; a JSON array is several events, invoked one
                             after the other in the same (then warm) process; repeatable
-  --env-file .env           variables for the function (the shell's own environment is not passed on,
-                            as on Lambda; NODE_ENV=production and the AWS_LAMBDA_* variables are set)
+  --env-file .env           variables for the function (default: ./.env when there is one; the shell's
+                            own environment is not passed on, as on Lambda; NODE_ENV=production and
+                            the AWS_LAMBDA_* variables are set). JWT_SECRET and SESSION_SECRET, when
+                            not set, are the development ones \`npm start\` keeps in DATA_DIR
+                            (default .data)/secrets.json. DATABASE_URL is required: a real Postgres
   --env NAME=value          one more variable; repeatable, wins over --env-file
   --memory 1024             AWS_LAMBDA_FUNCTION_MEMORY_SIZE in MB (and the heap cap)
   --timeout 30000           ms before the run is stopped
@@ -30,6 +34,7 @@ Build the bundles first with \`npm run build\`. Events come from \`npm run event
   npm run -s event -- http --path /healthz | npm run invoke -- platform-healthz --event -`;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const DEFAULT_ENV_FILE = '.env';
 const distDir = path.join(root, 'dist', 'lambda');
 
 class UsageError extends Error {}
@@ -51,15 +56,36 @@ async function main(argv: string[]): Promise<number> {
   if (!id || extra.length > 0) throw new UsageError('give exactly one function id');
   if (values.event.length === 0) throw new UsageError('--event is required');
   const events = values.event.flatMap(readEvents);
-  const env = {
-    ...(values['env-file'] ? readEnvFile(values['env-file']) : {}),
+  const envFile = values['env-file'] ?? (existsSync(DEFAULT_ENV_FILE) ? DEFAULT_ENV_FILE : undefined);
+  const env: Record<string, string> = {
+    ...(envFile ? readEnvFile(envFile) : {}),
     ...Object.fromEntries(values.env.map(envPair)),
   };
+  if (envFile) console.error(`invoke: variables from ${envFile}`);
+  const bundleDir = path.join(distDir, id);
+  if (!existsSync(path.join(bundleDir, 'index.mjs'))) return noBundle(id, bundleDir);
+  // Sign like the local runner, so a token or cookie from `npm start` works in the bundle too.
+  const devEnv: Record<string, string | undefined> = developmentEnv(env);
+  const devSecrets = await useDevSecrets(devEnv);
+  if (devSecrets) {
+    for (const name of devSecrets.names) env[name] = devEnv[name]!;
+    console.error(
+      `invoke: ${devSecrets.names.join(' and ')} from ${path.relative(process.cwd(), devSecrets.file)} (the development secrets of npm start)`,
+    );
+  }
+  if (!env.DATABASE_URL) {
+    console.error(
+      `invoke: ${id} needs DATABASE_URL. On Lambda every function uses a real Postgres (the embedded one ` +
+        'lives inside `npm start`): set it in .env or add --env DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres ' +
+        '(after `npm run migrate` with the same DATABASE_URL).',
+    );
+    return 1;
+  }
 
   let run;
   try {
     run = await invokeBundle({
-      bundleDir: path.join(distDir, id),
+      bundleDir,
       functionName: id,
       events,
       env,
@@ -67,11 +93,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values.timeout ? { timeoutMs: positiveInteger(values.timeout, '--timeout') } : {}),
     });
   } catch (err) {
-    if (err instanceof BundleNotFoundError) {
-      console.error(`invoke: no bundle for '${id}' (${path.relative(root, err.bundleDir)}/index.mjs).`);
-      console.error(`Run \`npm run build\` first.${builtList()}`);
-      return 1;
-    }
+    if (err instanceof BundleNotFoundError) return noBundle(id, err.bundleDir);
     if (err instanceof InvokeError) {
       process.stderr.write(err.partial.logs);
       console.error(`invoke: ${err.message}`);
@@ -122,6 +144,21 @@ function readEnvFile(file: string): Record<string, string> {
   );
 }
 
+/**
+ * Where the development secrets come from: the function's DATA_DIR, else the shell's (as
+ * `npm start` would see it). The bundle itself runs with NODE_ENV=production, which never makes
+ * secrets up; this tool, like the runner, is development.
+ */
+function developmentEnv(env: Record<string, string>) {
+  const dataDir = env.DATA_DIR || process.env.DATA_DIR;
+  return {
+    NODE_ENV: 'development',
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
+    ...(env.JWT_SECRET ? { JWT_SECRET: env.JWT_SECRET } : {}),
+    ...(env.SESSION_SECRET ? { SESSION_SECRET: env.SESSION_SECRET } : {}),
+  };
+}
+
 function envPair(text: string): [string, string] {
   const at = text.indexOf('=');
   if (at <= 0) throw new UsageError(`expected --env NAME=value, got '${text}'`);
@@ -152,6 +189,12 @@ function summary(initMs: number, invocations: Invocation[], totalMs: number): st
   const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
   const invokes = invocations.map((i) => ms(i.durationMs)).join(', ') || '—';
   return `init ${ms(initMs)} · invoke ${invokes} · total ${ms(totalMs)} (with process start)`;
+}
+
+function noBundle(id: string, bundleDir: string): number {
+  console.error(`invoke: no bundle for '${id}' (${path.relative(root, bundleDir)}/index.mjs).`);
+  console.error(`Run \`npm run build\` first.${builtList()}`);
+  return 1;
 }
 
 function builtList(): string {
