@@ -1,3 +1,4 @@
+import { TableScroll } from '../../../shared/http/views/index.ts';
 import type { AnalysisSnapshot } from '../lib/analysis-snapshots.ts';
 import { formatCount, formatFixed, formatPercent } from './format.ts';
 
@@ -72,25 +73,27 @@ export function EntriesPerTerm({ snapshot }: { snapshot: AnalysisSnapshot }) {
   return (
     <section class="card" aria-labelledby="terms-title">
       <h2 id="terms-title">Entries per term</h2>
-      <table class="data">
-        <caption>{`${formatCount(totalEntries)} entries in total; entries without a readable term are not listed.`}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Term</th>
-            <th scope="col" class="num">
-              Entries
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {entriesPerTerm.map((row) => (
+      <TableScroll label="Entries per term">
+        <table class="data">
+          <caption>{`${formatCount(totalEntries)} entries in total; entries without a readable term are not listed.`}</caption>
+          <thead>
             <tr>
-              <th scope="row">{row.term}</th>
-              <td class="num">{formatCount(row.entries)}</td>
+              <th scope="col">Term</th>
+              <th scope="col" class="num">
+                Entries
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {entriesPerTerm.map((row) => (
+              <tr>
+                <th scope="row">{row.term}</th>
+                <td class="num">{formatCount(row.entries)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>
   );
 }

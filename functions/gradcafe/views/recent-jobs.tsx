@@ -1,3 +1,4 @@
+import { TableScroll } from '../../../shared/http/views/index.ts';
 import type { Job } from '../../../shared/contract/index.ts';
 import { formatDateTime } from './format.ts';
 import { describeJob, isActive, JOB_LABELS } from './job-summary.ts';
@@ -20,45 +21,47 @@ export function RecentJobs({ jobs, linkJobs }: { jobs: readonly Job[]; linkJobs:
       {jobs.length === 0 ? (
         <p class="empty">No jobs yet. Pull data or update the analysis to start one.</p>
       ) : (
-        <table class="data" aria-live="polite">
-          <thead>
-            <tr>
-              <th scope="col">Job</th>
-              <th scope="col">Status</th>
-              <th scope="col">Queued</th>
-              <th scope="col">Outcome</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((job) => (
+        <TableScroll label="Recent jobs">
+          <table class="data" aria-live="polite">
+            <thead>
               <tr>
-                <td>
-                  {/* A job's details (payload, result) are for admins: the jobs here have no other owner. */}
-                  {linkJobs ? (
-                    <a href={`/jobs/${job.id}`}>{JOB_LABELS[job.kind] ?? job.kind}</a>
-                  ) : (
-                    (JOB_LABELS[job.kind] ?? job.kind)
-                  )}
-                </td>
-                <td>
-                  <span class={`badge badge-${job.status}`}>{job.status}</span>
-                </td>
-                <td class="small nowrap">
-                  <time datetime={job.createdAt}>{formatDateTime(job.createdAt)}</time>
-                </td>
-                <td class="small">
-                  {describeJob(job)}
-                  {job.kind === 'recompute_analytics' && job.status === 'succeeded' && (
-                    <>
-                      {' '}
-                      <a href={questionPath(job.id)}>See its answers</a>
-                    </>
-                  )}
-                </td>
+                <th scope="col">Job</th>
+                <th scope="col">Status</th>
+                <th scope="col">Queued</th>
+                <th scope="col">Outcome</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {jobs.map((job) => (
+                <tr>
+                  <td>
+                    {/* A job's details (payload, result) are for admins: the jobs here have no other owner. */}
+                    {linkJobs ? (
+                      <a href={`/jobs/${job.id}`}>{JOB_LABELS[job.kind] ?? job.kind}</a>
+                    ) : (
+                      (JOB_LABELS[job.kind] ?? job.kind)
+                    )}
+                  </td>
+                  <td>
+                    <span class={`badge badge-${job.status}`}>{job.status}</span>
+                  </td>
+                  <td class="small nowrap">
+                    <time datetime={job.createdAt}>{formatDateTime(job.createdAt)}</time>
+                  </td>
+                  <td class="small">
+                    {describeJob(job)}
+                    {job.kind === 'recompute_analytics' && job.status === 'succeeded' && (
+                      <>
+                        {' '}
+                        <a href={questionPath(job.id)}>See its answers</a>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </section>
   );

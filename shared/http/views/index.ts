@@ -4,6 +4,7 @@ export { FlashMessages } from './flash-messages.tsx';
 export { partial } from './partial.ts';
 export { baseCss } from './styles.ts';
 export { inlineStyle } from './inline-style.tsx';
+export { TableScroll } from './table-scroll.tsx';
 export {
   CsrfField,
   htmxCsrfHeaders,

@@ -28,13 +28,15 @@ a { color: var(--accent); }
 .skip-link { position: absolute; left: -999px; }
 .skip-link:focus { left: 1rem; top: 1rem; background: var(--surface); padding: .5rem 1rem; z-index: 10; }
 .site-header { background: var(--surface); border-bottom: 1px solid var(--border); }
-.site-header .inner { display: flex; align-items: baseline; gap: 1.5rem; padding: .9rem 1.25rem; max-width: 72rem; margin: 0 auto; }
+/* At phone width the account moves under the brand and navigation rather than off the screen. */
+.site-header .inner { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 1.5rem; row-gap: .5rem; padding: .9rem 1.25rem; max-width: 72rem; margin: 0 auto; }
 .site-header .brand { font-weight: 700; color: var(--text); text-decoration: none; }
 .site-header nav a { color: var(--muted); text-decoration: none; margin-right: 1rem; }
 .site-header nav a[aria-current='page'] { color: var(--text); font-weight: 600; }
-.site-header .account { margin-left: auto; display: flex; align-items: baseline; gap: .75rem; }
+.site-header .account { margin-left: auto; display: flex; align-items: baseline; gap: .75rem; min-width: 0; }
+.site-header .account a { overflow-wrap: anywhere; }
 .site-header .account form { margin: 0; }
-.btn-link { border: none; background: none; padding: 0; color: var(--accent); font-weight: 600; }
+.btn-link { border: none; background: none; padding: 0; color: var(--accent); font-weight: 600; white-space: nowrap; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
@@ -55,11 +57,13 @@ h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
 .flash-success { background: var(--ok-bg); color: var(--ok-text); }
 .flash-error { background: var(--err-bg); color: var(--err-text); }
 .flash-info { background: var(--info-bg); color: var(--info-text); }
-.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr)); gap: .75rem; margin: 0; }
+.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(13rem, 100%), 1fr)); gap: .75rem; margin: 0; }
 .stat { border: 1px solid var(--border); border-radius: 8px; padding: .8rem 1rem; margin: 0; }
 .stat dt { color: var(--muted); font-size: .85rem; }
 .stat dd { margin: .2rem 0 0; font-size: 1.5rem; font-weight: 650; font-variant-numeric: tabular-nums; }
 .stat dd small { font-size: .8rem; font-weight: 400; color: var(--muted); }
+/* A table wider than its card scrolls inside it (TableScroll), never the page. */
+.table-scroll { overflow-x: auto; }
 table.data { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 table.data caption { text-align: left; color: var(--muted); font-size: .875rem; padding-bottom: .5rem; }
 table.data th, table.data td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--border); vertical-align: top; }
@@ -70,9 +74,9 @@ table.data td.num, table.data th.num { text-align: right; }
 .badge-succeeded { background: var(--ok-bg); color: var(--ok-text); }
 .badge-failed, .badge-dead { background: var(--err-bg); color: var(--err-text); }
 .badge-queued, .badge-running, .badge-retrying { background: var(--warn-bg); color: var(--warn-text); }
-.grid-2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1.25rem; align-items: start; margin-bottom: 1.25rem; }
-.grid-2 > .card { margin-bottom: 0; }
-.form-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .75rem; margin: .75rem 0; }
+.grid-2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1.25rem; align-items: start; margin-bottom: 1.25rem; }
+.grid-2 > .card { margin-bottom: 0; min-width: 0; }
+.form-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(11rem, 100%), 1fr)); gap: .75rem; margin: .75rem 0; }
 label { display: grid; gap: .2rem; font-size: .875rem; color: var(--muted); }
 input, select { font: inherit; padding: .4rem .55rem; border-radius: 6px; border: 1px solid var(--border); background: var(--surface); color: var(--text); }
 details summary { cursor: pointer; color: var(--muted); }
