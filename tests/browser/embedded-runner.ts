@@ -12,7 +12,7 @@ export const ADMIN = { email: 'admin@example.com', password: 'browser test passw
  * a known admin password, for the browser tests. Call at the top of a test file.
  */
 export function embeddedRunner() {
-  const processes = testProcesses();
+  const processes = testProcesses({ keepUntil: 'all' });
   let dataDir: string | undefined;
   return {
     async start(): Promise<{ url: string }> {

@@ -18,7 +18,8 @@ export interface TestChild {
  * before the next test starts. A failed assertion can then never leave a worker behind to keep
  * vitest waiting after its summary, or to consume the next test's messages.
  *
- * Call it at the top of a test file (it registers the hooks).
+ * Call it at the top of a test file (it registers the hooks). With `{ keepUntil: 'all' }` they are
+ * killed when the file ends instead: for a server that the file's tests share.
  *
  * @example
  *   const processes = testProcesses();
@@ -27,10 +28,11 @@ export interface TestChild {
  *     await waitFor(() => runner.output().includes('is running'));
  *   }); // killed here if the test left it running
  */
-export function testProcesses() {
+export function testProcesses(options: { keepUntil?: 'each' | 'all' } = {}) {
   const live = new Set<TestChild>();
   const killAll = () => Promise.all([...live].map(killGroup));
-  afterEach(killAll);
+  // `all`: children shared by the file's tests (a server started in beforeAll) live to its end.
+  if (options.keepUntil !== 'all') afterEach(killAll);
   afterAll(killAll);
 
   return {

@@ -1,0 +1,100 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.ts';
+import { embeddedRunner } from './embedded-runner.ts';
+
+/**
+ * What a new user meets in a real browser on `npm start`: sessions that end under an htmx page,
+ * a refused sign-in, an unknown address, the API docs.
+ */
+const runner = embeddedRunner();
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  [browser, { url: base }] = await Promise.all([launchChromium(), runner.start()]);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await runner.cleanup();
+});
+
+const PASSWORD = 'a browser test password';
+
+async function register(page: Page, email: string) {
+  await page.goto(`${base}/auth/register`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL(`${base}/notes/`), page.click('form button[type=submit]')]);
+}
+
+async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto(`${base}/auth/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('form button[type=submit]');
+  await page.waitForLoadState();
+}
+
+describe('in a browser', () => {
+  it('sends an htmx request whose session ended to the sign-in page, and back after', async () => {
+    const desk = await browser.newPage();
+    await register(desk, 'ended@example.com');
+    await desk.fill('input[name=title]', 'typed before the session ended');
+
+    // The session ends elsewhere: the same user signs out everywhere from another browser.
+    const phone = await browser.newPage();
+    await signIn(phone, 'ended@example.com');
+    await phone.goto(`${base}/auth/password`);
+    await Promise.all([
+      phone.waitForURL(/\/auth\/login/),
+      phone.click('button:has-text("Sign out everywhere")'),
+    ]);
+
+    // htmx posts the new task: the whole page goes to the sign-in form, not a form inside a card.
+    await Promise.all([desk.waitForURL(/\/auth\/login\?next=/), desk.click('button:has-text("Add task")')]);
+    expect(new URL(desk.url()).searchParams.get('next')).toBe('/notes/');
+    expect(await desk.locator('header.site-header').count()).toBe(1);
+    expect(await desk.locator('#task-list').count()).toBe(0);
+
+    await desk.fill('input[name=email]', 'ended@example.com');
+    await desk.fill('input[name=password]', PASSWORD);
+    await Promise.all([desk.waitForURL(`${base}/notes/`), desk.click('form button[type=submit]')]);
+    await desk.close();
+    await phone.close();
+  }, 60_000);
+
+  it('shows a refused sign-in again with the email kept in the form and out of the address', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, 'nobody@example.com', 'wrong password!');
+    expect(page.url()).toBe(`${base}/auth/login`);
+    expect(await page.inputValue('input[name=email]')).toBe('nobody@example.com');
+    expect(await page.locator('text=Invalid email or password.').count()).toBe(1);
+    // The card is a narrow column, and the button does not touch the field above it.
+    const form = (await page.locator('.auth-card form').boundingBox())!;
+    expect(form.width).toBeLessThanOrEqual(26 * 16);
+    const field = (await page.locator('.auth-card input[name=password]').boundingBox())!;
+    const button = (await page.locator('.auth-card button[type=submit]').boundingBox())!;
+    expect(button.y).toBeGreaterThan(field.y + field.height + 4);
+    await page.close();
+  });
+
+  it('answers an unknown address with a page that leads home, and has a favicon', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${base}/no/such/page`);
+    expect(response?.status()).toBe(404);
+    expect(response?.headers()['content-type']).toContain('text/html');
+    await Promise.all([page.waitForURL(`${base}/`), page.click('main a:has-text("Home")')]);
+    const favicon = await page.request.get(`${base}/favicon.ico`);
+    expect(favicon.status()).toBe(200);
+    await page.close();
+  });
+
+  it('lets /docs authorize and call the API', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/docs`);
+    await page.waitForSelector('button.authorize', { timeout: 20_000 });
+    expect(await page.locator('button.authorize').count()).toBe(1);
+    await page.close();
+  });
+});
