@@ -8,6 +8,7 @@ import type { Manifest } from '../runtime/manifest.ts';
 import { DOCS_PACKAGE, DOCS_VENDOR_FILES, registerDocs } from './docs.ts';
 import type { HttpEnv } from './env.ts';
 import type { OpenApiInfo } from './openapi.ts';
+import { DRAFTS_JS, DRAFTS_PATH } from './drafts.ts';
 import { FAVICON_PATH, FAVICON_PNG } from './favicon.ts';
 import { readPackageFile, staticAsset, type PackageFileReader } from './static-asset.ts';
 
@@ -107,7 +108,8 @@ export interface AssetRoutesOptions {
 }
 
 /**
- * What a browser needs besides the functions: `/openapi.json`, `/docs` (+ assets), htmx and the icon.
+ * What a browser needs besides the functions: `/openapi.json`, `/docs` (+ assets), htmx, the
+ * drafts script and the icon.
  * The runner reads the files from node_modules; the Lambda `platform-assets` bundle from
  * files embedded at build time.
  */
@@ -129,6 +131,16 @@ export function registerAssetRoutes(app: Hono<HttpEnv>, options: AssetRoutesOpti
     c.body(new Uint8Array(FAVICON_PNG), 200, {
       'content-type': 'image/png',
       'cache-control': 'public, max-age=604800',
+    }),
+  );
+
+  app.get(
+    DRAFTS_PATH,
+    staticAsset({
+      load: async () => DRAFTS_JS,
+      contentType: 'text/javascript; charset=utf-8',
+      // Small and rarely changed; an hour keeps a deploy's change from waiting long.
+      cacheControl: 'public, max-age=3600',
     }),
   );
 

@@ -37,7 +37,7 @@ async function signIn(page: Page, email: string, password = PASSWORD) {
 }
 
 describe('in a browser', () => {
-  it('sends an htmx request whose session ended to the sign-in page, and back after', async () => {
+  it('sends an htmx request whose session ended to the sign-in page, and back after with what was typed', async () => {
     const desk = await browser.newPage();
     await register(desk, 'ended@example.com');
     await desk.fill('input[name=title]', 'typed before the session ended');
@@ -60,6 +60,9 @@ describe('in a browser', () => {
     await desk.fill('input[name=email]', 'ended@example.com');
     await desk.fill('input[name=password]', PASSWORD);
     await Promise.all([desk.waitForURL(`${base}/notes/`), desk.click('form button[type=submit]')]);
+    // What was typed is back in the form, ready to add.
+    await desk.waitForFunction(`document.querySelector('input[name=title]').value !== ''`);
+    expect(await desk.inputValue('input[name=title]')).toBe('typed before the session ended');
     await desk.close();
     await phone.close();
   }, 60_000);

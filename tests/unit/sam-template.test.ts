@@ -28,6 +28,7 @@ const ASSET_ROUTES = [
   'GET /docs',
   'GET /docs/assets/{file}',
   'GET /static/htmx.min.js',
+  'GET /static/drafts.js',
   'GET /favicon.ico',
 ];
 

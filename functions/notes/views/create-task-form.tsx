@@ -39,7 +39,10 @@ export function CreateTaskForm({
       {...(oob ? { 'hx-swap-oob': 'true' } : {})}
     >
       <h2 id="create-title">New task</h2>
+      {/* data-keep-draft: what was typed survives a session that ended (shared/http/drafts.ts). */}
       <form
+        id="create-task-form"
+        data-keep-draft
         method="post"
         action={ITEMS_PATH}
         hx-post={ITEMS_PATH}

@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../../../shared/config.ts';
 import { DOCS_PATH } from '../../../shared/http/docs.ts';
+import { DRAFTS_PATH } from '../../../shared/http/drafts.ts';
 import { FAVICON_PATH } from '../../../shared/http/favicon.ts';
 import { HTMX_PATH, OPENAPI_PATH } from '../../../shared/http/platform-routes.ts';
 import { MAX_QUEUE_NAME_LENGTH, sqsQueueNames } from '../../../shared/queue/sqs/names.ts';
@@ -68,6 +69,7 @@ export const ASSET_ROUTES: readonly string[] = [
   DOCS_PATH,
   `${DOCS_PATH}/assets/:file`,
   HTMX_PATH,
+  DRAFTS_PATH,
   FAVICON_PATH,
 ];
 

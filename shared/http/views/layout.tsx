@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { FlashMessage } from '../../contract/http.ts';
+import { DRAFTS_PATH } from '../drafts.ts';
 import { FlashMessages } from './flash-messages.tsx';
 import { inlineStyle } from './inline-style.tsx';
 import { baseCss } from './styles.ts';
@@ -54,6 +55,7 @@ export function Layout({ title, flash = [], nav = [], viewer, children }: Layout
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <BaseStyles />
         <script src="/static/htmx.min.js" defer></script>
+        <script src={DRAFTS_PATH} defer></script>
       </head>
       <body hx-headers={htmxCsrfHeaders(viewer?.csrfToken)}>
         <a class="skip-link" href="#main">
