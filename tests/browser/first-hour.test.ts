@@ -1,35 +1,24 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.ts';
-import { embeddedRunner } from './embedded-runner.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserOnEmbeddedRunner } from '../helpers/embedded-runner.ts';
 
 /**
  * What a new user meets in a real browser on `npm start`: sessions that end under an htmx page,
  * a refused sign-in, an unknown address, the API docs.
  */
-const runner = embeddedRunner();
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  [browser, { url: base }] = await Promise.all([launchChromium(), runner.start()]);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await runner.cleanup();
-});
+const app = browserOnEmbeddedRunner();
 
 const PASSWORD = 'a browser test password';
 
 async function register(page: Page, email: string) {
-  await page.goto(`${base}/auth/register`);
+  await page.goto(`${app.base()}/auth/register`);
   await page.fill('input[name=email]', email);
   await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForURL(`${base}/notes/`), page.click('form button[type=submit]')]);
+  await Promise.all([page.waitForURL(`${app.base()}/notes/`), page.click('form button[type=submit]')]);
 }
 
 async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto(`${base}/auth/login`);
+  await page.goto(`${app.base()}/auth/login`);
   await page.fill('input[name=email]', email);
   await page.fill('input[name=password]', password);
   await page.click('form button[type=submit]');
@@ -38,14 +27,14 @@ async function signIn(page: Page, email: string, password = PASSWORD) {
 
 describe('in a browser', () => {
   it('sends an htmx request whose session ended to the sign-in page, and back after with what was typed', async () => {
-    const desk = await browser.newPage();
+    const desk = await app.browser().newPage();
     await register(desk, 'ended@example.com');
     await desk.fill('input[name=title]', 'typed before the session ended');
 
     // The session ends elsewhere: the same user signs out everywhere from another browser.
-    const phone = await browser.newPage();
+    const phone = await app.browser().newPage();
     await signIn(phone, 'ended@example.com');
-    await phone.goto(`${base}/auth/password`);
+    await phone.goto(`${app.base()}/auth/password`);
     await Promise.all([
       phone.waitForURL(/\/auth\/login/),
       phone.click('button:has-text("Sign out everywhere")'),
@@ -59,7 +48,7 @@ describe('in a browser', () => {
 
     await desk.fill('input[name=email]', 'ended@example.com');
     await desk.fill('input[name=password]', PASSWORD);
-    await Promise.all([desk.waitForURL(`${base}/notes/`), desk.click('form button[type=submit]')]);
+    await Promise.all([desk.waitForURL(`${app.base()}/notes/`), desk.click('form button[type=submit]')]);
     // What was typed is back in the form, ready to add.
     await desk.waitForFunction(`document.querySelector('input[name=title]').value !== ''`);
     expect(await desk.inputValue('input[name=title]')).toBe('typed before the session ended');
@@ -68,9 +57,9 @@ describe('in a browser', () => {
   }, 60_000);
 
   it('shows a refused sign-in again with the email kept in the form and out of the address', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser().newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, 'nobody@example.com', 'wrong password!');
-    expect(page.url()).toBe(`${base}/auth/login`);
+    expect(page.url()).toBe(`${app.base()}/auth/login`);
     expect(await page.inputValue('input[name=email]')).toBe('nobody@example.com');
     expect(await page.locator('text=Invalid email or password.').count()).toBe(1);
     // The card is a narrow column, and the button does not touch the field above it.
@@ -83,19 +72,19 @@ describe('in a browser', () => {
   });
 
   it('answers an unknown address with a page that leads home, and has a favicon', async () => {
-    const page = await browser.newPage();
-    const response = await page.goto(`${base}/no/such/page`);
+    const page = await app.browser().newPage();
+    const response = await page.goto(`${app.base()}/no/such/page`);
     expect(response?.status()).toBe(404);
     expect(response?.headers()['content-type']).toContain('text/html');
-    await Promise.all([page.waitForURL(`${base}/`), page.click('main a:has-text("Home")')]);
-    const favicon = await page.request.get(`${base}/favicon.ico`);
+    await Promise.all([page.waitForURL(`${app.base()}/`), page.click('main a:has-text("Home")')]);
+    const favicon = await page.request.get(`${app.base()}/favicon.ico`);
     expect(favicon.status()).toBe(200);
     await page.close();
   });
 
   it('lets /docs authorize and call the API', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${base}/docs`);
+    const page = await app.browser().newPage();
+    await page.goto(`${app.base()}/docs`);
     await page.waitForSelector('button.authorize', { timeout: 20_000 });
     expect(await page.locator('button.authorize').count()).toBe(1);
     await page.close();

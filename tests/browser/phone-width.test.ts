@@ -1,22 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.ts';
-import { ADMIN, embeddedRunner } from './embedded-runner.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, browserOnEmbeddedRunner } from '../helpers/embedded-runner.ts';
 
-const runner = embeddedRunner();
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  [browser, { url: base }] = await Promise.all([launchChromium(), runner.start()]);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await runner.cleanup();
-});
+const app = browserOnEmbeddedRunner();
 
 async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${base}/auth/login`);
+  await page.goto(`${app.base()}/auth/login`);
   await page.fill('input[name=email]', email);
   await page.fill('input[name=password]', password);
   await Promise.all([
@@ -46,17 +35,20 @@ const PAGES = ['/', '/gradcafe/', '/notes/', '/auth/register', '/auth/password',
 
 describe('at phone width (390 px)', () => {
   it('keeps every page inside the screen, signed out and signed in as the admin', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const results: Record<string, unknown> = {};
     for (const path of ['/', '/gradcafe/', '/auth/login', '/auth/register', '/nope']) {
-      await page.goto(base + path);
+      await page.goto(app.base() + path);
       results[`visitor ${path}`] = await overflow(page);
     }
     await signIn(page, ADMIN.email, ADMIN.password);
     // Jobs in the GradCafe table: a pull (which queues the analysis) and a question.
-    await page.goto(`${base}/gradcafe/`);
-    await Promise.all([page.waitForURL(`${base}/gradcafe/`), page.click('button:has-text("Pull Data")')]);
+    await page.goto(`${app.base()}/gradcafe/`);
+    await Promise.all([
+      page.waitForURL(`${app.base()}/gradcafe/`),
+      page.click('button:has-text("Pull Data")'),
+    ]);
     await page.click('summary:has-text("Ask about another term")');
     await page.fill('input[name=university]', 'Massachusetts Institute of Technology');
     await Promise.all([
@@ -65,7 +57,7 @@ describe('at phone width (390 px)', () => {
     ]);
     PAGES.push(new URL(page.url()).pathname + new URL(page.url()).search);
     for (const path of PAGES) {
-      await page.goto(base + path);
+      await page.goto(app.base() + path);
       results[`admin ${path}`] = await overflow(page);
     }
     const expected = Object.fromEntries(Object.keys(results).map((k) => [k, { scrollWidth: 390, wide: [] }]));

@@ -87,6 +87,7 @@ describe.each(dbBackends)('Notes pages on %s', (backend) => {
     expect(forms.length).toBeGreaterThanOrEqual(5); // sign out, create, report, toggle, delete
     for (const form of forms) expect(form).toContain(`name="_csrf" value="${CSRF}"`);
     expect(text).toContain('dashboard task');
+    expect(text).toMatch(/>\s*Mark done\s*</); // an action, not a status beside the "To do" badge
     expect(text).not.toContain('not for this owner');
     expect(text).toContain('hx-post="/notes/items"');
     // Not an admin: no all-owners table.

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { embeddedEnv } from '../helpers/embedded-runner.ts';
 import { testProcesses } from '../helpers/processes.ts';
 import { freePort } from '../helpers/tcp-proxy.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -17,14 +18,7 @@ afterAll(async () => {
 });
 
 async function startRunner(port: number) {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-  };
-  for (const name of ['DATABASE_URL', 'RABBITMQ_URL', 'QUEUE_DRIVER']) delete env[name];
+  const env = embeddedEnv(port, dataDir);
   // Killed by testProcesses if the test fails before stopping it, even while waiting for it here.
   const { child, exited, output } = processes.start(
     process.execPath,
