@@ -34,9 +34,14 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; wide: string
 const PAGES = ['/', '/gradcafe/', '/notes/', '/auth/register', '/auth/password', '/nope', '/docs'];
 
 describe('at phone width (390 px)', () => {
-  it('keeps every page inside the screen, signed out and signed in as the admin', async () => {
+  it('keeps every page inside the screen and within its CSP, signed out and signed in as the admin', async () => {
     const context = await app.browser().newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
+    // Every page also runs under its Content-Security-Policy here: nothing on it may be refused.
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(`${page.url()}: ${message.text()}`);
+    });
     const results: Record<string, unknown> = {};
     for (const path of ['/', '/gradcafe/', '/auth/login', '/auth/register', '/nope']) {
       await page.goto(app.base() + path);
@@ -62,6 +67,7 @@ describe('at phone width (390 px)', () => {
     }
     const expected = Object.fromEntries(Object.keys(results).map((k) => [k, { scrollWidth: 390, wide: [] }]));
     expect(results).toEqual(expected);
+    expect(refused).toEqual([]);
     await context.close();
   }, 120_000);
 });
