@@ -13,7 +13,7 @@ export default defineHttp({
     const jobs = await ctx.jobs.recent({ kinds: GRADCAFE_JOB_KINDS, limit: 10 });
     // The panel only polls while a job is active; when a poll finds none active, the job it
     // was watching just finished, so have htmx reload the page to show the fresh results.
-    const finished = req.headers.get('hx-request') === 'true' && !jobs.some(isActive);
+    const finished = req.htmx && !jobs.some(isActive);
     return partial(
       <RecentJobs jobs={jobs} linkJobs={req.user?.role === 'admin'} />,
       finished ? { headers: { 'HX-Refresh': 'true' } } : {},

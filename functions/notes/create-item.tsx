@@ -5,7 +5,7 @@ import { loadListPage } from './lib/list-view.ts';
 import { STATUS_LABELS, statusSchema, taskCreateSchema } from './lib/model.ts';
 import { taskFormBody } from './lib/page-forms.ts';
 import { changedFragment, toDashboard } from './lib/page-responses.ts';
-import { CHANGED_EVENT, dashboardUrl, isHtmx } from './lib/paths.ts';
+import { CHANGED_EVENT, dashboardUrl } from './lib/paths.ts';
 import { createTaskFor } from './lib/tasks.ts';
 import { CREATE_ERROR_ID, CreateTaskForm } from './views/create-task-form.tsx';
 import { TaskList } from './views/task-list.tsx';
@@ -19,7 +19,7 @@ export default defineHttp({
   body: taskFormBody,
   handler: async (req, ctx) => {
     const user = req.user;
-    const htmx = isHtmx(req.headers);
+    const htmx = req.htmx;
     const input = taskCreateSchema.safeParse(req.body);
     if (!input.success) {
       const message = `Task not added: ${describeIssues(input.error)}`;

@@ -2,7 +2,6 @@ import { defineHttp } from '../../shared/contract/index.ts';
 import { currentListView, loadListPage } from './lib/list-view.ts';
 import { taskIdParams } from './lib/model.ts';
 import { changedFragment, orTaskGone, toDashboard } from './lib/page-responses.ts';
-import { isHtmx } from './lib/paths.ts';
 import { deleteTaskAs } from './lib/tasks.ts';
 import { TaskList } from './views/task-list.tsx';
 
@@ -16,7 +15,7 @@ export default defineHttp({
   handler: (req, ctx) =>
     orTaskGone(req, async () => {
       await deleteTaskAs(ctx, req.user, req.params.id);
-      if (!isHtmx(req.headers)) return toDashboard({ type: 'success', message: 'Task deleted.' });
+      if (!req.htmx) return toDashboard({ type: 'success', message: 'Task deleted.' });
       // The list the user is looking at, re-rendered: the next task moves up, and the pager's
       // count agrees with the stats line (which refreshes itself on the event).
       const view = currentListView(req);

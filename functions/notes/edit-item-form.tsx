@@ -2,7 +2,6 @@ import { defineHttp, html } from '../../shared/contract/index.ts';
 import { partial } from '../../shared/http/views/index.ts';
 import { taskIdParams } from './lib/model.ts';
 import { orTaskGone } from './lib/page-responses.ts';
-import { isHtmx } from './lib/paths.ts';
 import { getTaskAs } from './lib/tasks.ts';
 import { NotesLayout } from './views/notes-layout.tsx';
 import { TaskEditForm } from './views/task-edit-form.tsx';
@@ -20,7 +19,7 @@ export default defineHttp({
       const task = await getTaskAs(ctx, user, req.params.id);
       const csrfToken = await req.csrfToken();
       const form = <TaskEditForm task={task} csrfToken={csrfToken} />;
-      if (isHtmx(req.headers)) return partial(form);
+      if (req.htmx) return partial(form);
       return html(
         <NotesLayout title="Edit task" user={user} csrfToken={csrfToken} flash={req.flash}>
           <section class="card">

@@ -4,7 +4,6 @@ import { describeIssues } from '../../shared/validation.ts';
 import { statusSchema, taskIdParams, taskUpdateSchema } from './lib/model.ts';
 import { taskFormBody } from './lib/page-forms.ts';
 import { changedFragment, orTaskGone, toDashboard } from './lib/page-responses.ts';
-import { isHtmx } from './lib/paths.ts';
 import { getTaskAs, updateTaskAs } from './lib/tasks.ts';
 import { TaskEditForm } from './views/task-edit-form.tsx';
 import { TaskItem } from './views/task-item.tsx';
@@ -20,7 +19,7 @@ export default defineHttp({
   handler: (req, ctx) =>
     orTaskGone(req, async () => {
       const user = req.user;
-      const htmx = isHtmx(req.headers);
+      const htmx = req.htmx;
       const input = taskUpdateSchema.safeParse(req.body);
       if (!input.success) {
         const message = `Not saved: ${describeIssues(input.error)}`;

@@ -2,7 +2,6 @@ import { defineHttp } from '../../shared/contract/index.ts';
 import { QueueUnavailableError } from '../../shared/errors.ts';
 import { partial } from '../../shared/http/views/index.ts';
 import { toDashboard } from './lib/page-responses.ts';
-import { isHtmx } from './lib/paths.ts';
 import { triggerReport } from './lib/report-jobs.ts';
 import { reportProgress } from './lib/report-progress.ts';
 import { ReportPanel } from './views/report-panel.tsx';
@@ -17,7 +16,7 @@ export default defineHttp({
   auth: 'user',
   handler: async (req, ctx) => {
     const user = req.user;
-    const htmx = isHtmx(req.headers);
+    const htmx = req.htmx;
     let jobId: string | undefined;
     try {
       ({ jobId } = await triggerReport(ctx, req.correlationId, user.id));

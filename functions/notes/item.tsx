@@ -2,7 +2,7 @@ import { defineHttp, redirect } from '../../shared/contract/index.ts';
 import { partial } from '../../shared/http/views/index.ts';
 import { taskIdParams } from './lib/model.ts';
 import { orTaskGone } from './lib/page-responses.ts';
-import { DASHBOARD_PATH, isHtmx } from './lib/paths.ts';
+import { DASHBOARD_PATH } from './lib/paths.ts';
 import { getTaskAs } from './lib/tasks.ts';
 import { TaskItem } from './views/task-item.tsx';
 
@@ -17,7 +17,7 @@ export default defineHttp({
     orTaskGone(req, async () => {
       const task = await getTaskAs(ctx, req.user, req.params.id);
       // A fragment is no page: a browser that asks for it directly goes to the dashboard.
-      if (!isHtmx(req.headers)) return redirect(DASHBOARD_PATH);
+      if (!req.htmx) return redirect(DASHBOARD_PATH);
       return partial(<TaskItem task={task} csrfToken={await req.csrfToken()} />);
     }),
 });

@@ -1,7 +1,6 @@
 import { defineHttp } from '../../shared/contract/index.ts';
 import { taskIdParams } from './lib/model.ts';
 import { changedFragment, orTaskGone, toDashboard } from './lib/page-responses.ts';
-import { isHtmx } from './lib/paths.ts';
 import { toggleTaskAs } from './lib/tasks.ts';
 import { TaskItem } from './views/task-item.tsx';
 
@@ -15,7 +14,7 @@ export default defineHttp({
   handler: (req, ctx) =>
     orTaskGone(req, async () => {
       const task = await toggleTaskAs(ctx, req.user, req.params.id);
-      if (!isHtmx(req.headers)) {
+      if (!req.htmx) {
         const message = task.status === 'done' ? `Done: ${task.title}` : `Reopened: ${task.title}`;
         return toDashboard({ type: 'success', message });
       }

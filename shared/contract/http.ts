@@ -37,6 +37,8 @@ export interface HttpRequest<Params, Query, Body, A extends Access = Access> {
   url: URL;
   /** True for a browser form post / page navigation, false for an API call (JSON). */
   wantsHtml: boolean;
+  /** True for a request htmx made (a fragment to swap in), false for navigations and plain posts. */
+  htmx: boolean;
   /** Flash messages left by the previous redirect; reading them consumes them. */
   flash: FlashMessage[];
   correlationId: string;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppError, ServiceBusyError, TooManyRequestsError } from '../errors.ts';
 import { html, json } from './responses.ts';
 import { ErrorPage } from './views/error-page.tsx';
-import { acceptsHtml } from './wants-html.ts';
+import { acceptsHtml, isHtmx } from './wants-html.ts';
 
 /**
  * The one place where an error becomes an HTTP response.
@@ -126,7 +126,7 @@ export function methodNotAllowedResponse(method: string, allowed: string[]): Res
  *   app.notFound((c) => forBrowsers(c.req.raw.headers, notFoundResponse(c.req.method, c.req.path)));
  */
 export async function forBrowsers(request: Headers, response: Response): Promise<Response> {
-  if (request.get('hx-request') === 'true' || !acceptsHtml(request)) return response;
+  if (isHtmx(request) || !acceptsHtml(request)) return response;
   const { error } = (await response.clone().json()) as ErrorBody;
   const page = await html(
     ErrorPage({ status: response.status, message: error.message, correlationId: error.correlationId }),

@@ -23,7 +23,7 @@ import {
 import { cookieName, secureCookies } from './transport.ts';
 import { withHeader } from './response-headers.ts';
 import { redirect } from './responses.ts';
-import { wantsHtml } from './wants-html.ts';
+import { isHtmx, wantsHtml } from './wants-html.ts';
 
 /** Largest request body a function accepts; larger ones get 413 before the handler runs. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -159,6 +159,7 @@ function buildRequest(
     get wantsHtml() {
       return (html ??= wantsHtml(raw.headers));
     },
+    htmx: isHtmx(raw.headers),
     get flash() {
       return flash.read();
     },
@@ -198,7 +199,7 @@ function loginRedirect(c: Context, err: Error): Response {
 
 /** The path of the page an htmx request was made from (HX-Current-URL), or undefined for other requests. */
 function htmxPage(c: Context): string | undefined {
-  if (c.req.header('hx-request') !== 'true') return undefined;
+  if (!isHtmx(c.req.raw.headers)) return undefined;
   const current = c.req.header('hx-current-url');
   try {
     const page = new URL(current ?? '', c.req.url);

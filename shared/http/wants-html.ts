@@ -17,12 +17,17 @@
  *   wantsHtml(new Headers({ 'content-type': 'application/x-www-form-urlencoded' })); // true
  */
 export function wantsHtml(headers: Headers): boolean {
-  if (headers.get('hx-request') === 'true') return true;
+  if (isHtmx(headers)) return true;
   const accept = (headers.get('accept') ?? '').toLowerCase();
   const htmlQ = qualityOf(accept, 'text/html');
   const jsonQ = qualityOf(accept, 'application/json');
   if (htmlQ > jsonQ) return true;
   return jsonQ === 0 && isFormContentType(headers.get('content-type'));
+}
+
+/** htmx sends `HX-Request: true` with every request it makes; navigations and plain form posts do not. */
+export function isHtmx(headers: Headers): boolean {
+  return headers.get('hx-request') === 'true';
 }
 
 /**

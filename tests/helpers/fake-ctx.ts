@@ -1,3 +1,4 @@
+import { isHtmx } from '../../shared/http/wants-html.ts';
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../shared/config.ts';
@@ -344,6 +345,7 @@ export function fakeRequest<P = undefined, Q = undefined, B = undefined>(
     body: undefined as B,
     headers: new Headers(),
     wantsHtml: false,
+    htmx: parts.headers ? isHtmx(parts.headers) : false,
     flash: [],
     correlationId: 'test-correlation-id',
     user: undefined,

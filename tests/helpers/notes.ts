@@ -1,3 +1,4 @@
+import { isHtmx } from '../../shared/http/wants-html.ts';
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { pino } from 'pino';
@@ -105,7 +106,8 @@ export async function callHttp(
     query: parsePart('query', def.query, input.query),
     body: parsePart('body', def.body, input.body),
     headers,
-    wantsHtml: input.wantsHtml ?? headers.get('hx-request') === 'true',
+    wantsHtml: input.wantsHtml ?? isHtmx(headers),
+    htmx: isHtmx(headers),
   }) as HttpRequest<unknown, unknown, unknown>;
   return def.handler(request as never, ctx);
 }

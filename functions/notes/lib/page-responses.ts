@@ -1,18 +1,18 @@
 import { redirect, type FlashMessage, type HttpRequest } from '../../../shared/contract/index.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
 import { partial } from '../../../shared/http/views/index.ts';
-import { CHANGED_EVENT, DASHBOARD_PATH, isHtmx } from './paths.ts';
+import { CHANGED_EVENT, DASHBOARD_PATH } from './paths.ts';
 
 /**
  * How the page routes answer. htmx requests get an HTML fragment to swap in; plain form posts
  * (no JavaScript) get a 303 back to the dashboard with a flash message.
  *
  * @example
- *   if (!isHtmx(req.headers)) return toDashboard({ type: 'success', message: 'Task added.' });
+ *   if (!req.htmx) return toDashboard({ type: 'success', message: 'Task added.' });
  *   return changedFragment(<TaskItem task={task} csrfToken={token} />);
  */
 type Renderable = Parameters<typeof partial>[0];
-type AnyRequest = Pick<HttpRequest<unknown, unknown, unknown>, 'headers'>;
+type AnyRequest = Pick<HttpRequest<unknown, unknown, unknown>, 'htmx'>;
 
 /** A fragment after a change: the HX-Trigger events let the page refresh what depends on it. */
 export function changedFragment(
@@ -35,7 +35,7 @@ export async function orTaskGone(req: AnyRequest, action: () => Promise<Response
     return await action();
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
-    if (isHtmx(req.headers)) return changedFragment('');
+    if (req.htmx) return changedFragment('');
     return toDashboard({ type: 'error', message: 'That task no longer exists.' });
   }
 }

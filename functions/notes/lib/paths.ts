@@ -17,10 +17,5 @@ export function dashboardUrl(view: { status?: string | undefined; page?: number 
   return query ? `${DASHBOARD_PATH}?${query}` : DASHBOARD_PATH;
 }
 
-/** htmx sends this header with every request it makes; plain form posts and navigations do not. */
-export function isHtmx(headers: Headers): boolean {
-  return headers.get('hx-request') === 'true';
-}
-
 /** Sent with fragments that changed tasks, so the page's counts refresh themselves. */
 export const CHANGED_EVENT = 'notes-changed';
