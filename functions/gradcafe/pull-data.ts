@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { defineHttp } from '../../shared/contract/index.ts';
 import { triggerJob } from './lib/trigger.ts';
 import { entryId, optionalField } from './lib/schemas.ts';
-import { jobAcceptedResponses } from './lib/openapi.ts';
+import { triggerResponses } from './lib/openapi.ts';
 
 export default defineHttp({
   method: 'POST',
@@ -13,7 +13,7 @@ export default defineHttp({
     'Reads entries newer than `since` (default: the stored watermark). API callers get 202 with the job id, ' +
     'or 503 when the broker is unavailable; browser form posts are redirected back to the page with a flash message.',
   body: z.object({ since: optionalField(entryId) }).optional(),
-  responses: jobAcceptedResponses,
+  responses: triggerResponses,
   handler: (req, ctx) =>
     triggerJob(req, ctx, {
       kind: 'scrape_new_data',

@@ -1,5 +1,5 @@
 import { defineHttp } from '../../shared/contract/index.ts';
-import { jobAcceptedResponses } from './lib/openapi.ts';
+import { triggerResponses } from './lib/openapi.ts';
 import { analysisParamsSchema } from './lib/schemas.ts';
 import { triggerJob } from './lib/trigger.ts';
 import { questionPath } from './views/question-notice.tsx';
@@ -15,7 +15,7 @@ export default defineHttp({
     'The page and GET /gradcafe/api/analysis show everyone the standard question; the answers to another ' +
     'question are at /gradcafe/?job=<jobId> and GET /gradcafe/api/analysis?job=<jobId>.',
   body: analysisParamsSchema.optional(),
-  responses: jobAcceptedResponses,
+  responses: triggerResponses,
   handler: (req, ctx) =>
     triggerJob(req, ctx, {
       kind: 'recompute_analytics',

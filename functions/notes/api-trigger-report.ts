@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineHttp, json } from '../../shared/contract/index.ts';
+import { accepted, defineHttp, jobAcceptedResponses } from '../../shared/contract/index.ts';
 import { assertMayAccessOwner } from './lib/access.ts';
 import { ownerResponses } from './lib/openapi.ts';
 import { reportJobAcceptedSchema, triggerReport } from './lib/report-jobs.ts';
@@ -11,13 +11,10 @@ export default defineHttp({
   description: 'Answers 202 with the job id and where to follow it: GET /jobs/:id, then the report.',
   auth: 'user',
   body: z.object({ owner_id: z.uuid().optional() }),
-  responses: {
-    202: { description: 'Report queued', schema: reportJobAcceptedSchema },
-    ...ownerResponses,
-    503: { description: 'The job queue is unavailable' },
-  },
+  responses: { ...jobAcceptedResponses(reportJobAcceptedSchema), ...ownerResponses },
   handler: async ({ body, user, correlationId }, ctx) => {
     const ownerId = assertMayAccessOwner(user, body.owner_id);
-    return json(await triggerReport(ctx, correlationId, ownerId), 202);
+    const { kind, jobId, links } = await triggerReport(ctx, correlationId, ownerId);
+    return accepted({ kind, jobId }, { links });
   },
 });

@@ -16,6 +16,7 @@ export type {
   MessageInfo,
 } from './context.ts';
 export { json, html, redirect } from '../http/responses.ts';
+export { accepted, jobAcceptedResponses, jobAcceptedSchema, type JobAccepted } from '../http/job-accepted.ts';
 
 import type { HttpDefinition } from './http.ts';
 import type { ScheduleDefinition } from './schedule.ts';

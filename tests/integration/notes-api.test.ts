@@ -243,8 +243,10 @@ describe.each(dbBackends)('Notes API on %s', (backend) => {
     expect(res.status).toBe(202);
     const body = await readJson(res);
     expect(body).toEqual({
+      ok: true,
+      queued: true,
+      kind: 'notes_task_report',
       jobId: expect.any(String),
-      status: 'queued',
       links: { job: `/jobs/${body.jobId}`, report: `/notes/api/jobs/task-report/${user.id}` },
     });
     expect(fakes.queue.published.at(-1)).toMatchObject({

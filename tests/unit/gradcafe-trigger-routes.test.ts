@@ -91,15 +91,12 @@ describe('POST /gradcafe/pull-data', () => {
     expect(t.queue.published).toEqual([]);
   });
 
-  it('answers 503 with a JSON error when the broker is down', async () => {
-    t.queue.failWith = new QueueUnavailableError('broker unreachable');
+  it("answers 503 with the platform's error body when the broker is down, never its internal message", async () => {
+    t.queue.failWith = new QueueUnavailableError('broker unreachable at amqp://10.0.0.7');
     const res = await postJson('/gradcafe/pull-data');
     expect(res.status).toBe(503);
     expect(await readJson(res)).toEqual({
-      ok: false,
-      queued: false,
-      kind: 'scrape_new_data',
-      error: { code: 'QUEUE_UNAVAILABLE', message: 'broker unreachable' },
+      error: { code: 'QUEUE_UNAVAILABLE', message: 'Service unavailable', correlationId: expect.any(String) },
     });
   });
 
@@ -156,6 +153,6 @@ describe('POST /gradcafe/update-analysis', () => {
     t.queue.failWith = new QueueUnavailableError('no confirm');
     const res = await postJson('/gradcafe/update-analysis');
     expect(res.status).toBe(503);
-    expect(await readJson(res)).toMatchObject({ ok: false, queued: false, kind: 'recompute_analytics' });
+    expect(await readJson(res)).toMatchObject({ error: { code: 'QUEUE_UNAVAILABLE' } });
   });
 });

@@ -1,4 +1,4 @@
-import { json, redirect, type HttpCtx, type HttpRequest } from '../../../shared/contract/index.ts';
+import { accepted, redirect, type HttpCtx, type HttpRequest } from '../../../shared/contract/index.ts';
 import { QueueUnavailableError } from '../../../shared/errors.ts';
 
 /** Where the app's page is mounted; form posts come back here. */
@@ -15,10 +15,9 @@ export interface JobTrigger {
 }
 
 /**
- * Queue a job and answer the way the caller wants: an API call gets
- * `202 { ok, queued, kind, jobId }` (or `503` with a JSON error when the broker is down);
- * a browser form post gets a 303 back to the page with a flash message either way.
- * Errors other than an unavailable broker propagate to the platform's error handler.
+ * Queue a job and answer the way the caller wants: an API call gets the platform's
+ * `202 { ok, queued, kind, jobId }`, and a broker that is down reaches the platform's error mapper
+ * (503); a browser form post gets a 303 back to the page with a flash message either way.
  *
  * @example
  *   handler: (req, ctx) => triggerJob(req, ctx, {
@@ -36,11 +35,10 @@ export async function triggerJob(
     if (req.wantsHtml) {
       return redirect(job.pageOf?.(jobId) ?? PAGE_PATH, { flash: { type: 'success', message: job.queued } });
     }
-    return json({ ok: true, queued: true, kind, jobId }, 202);
+    return accepted({ kind, jobId });
   } catch (err) {
-    if (!(err instanceof QueueUnavailableError)) throw err;
+    if (!(err instanceof QueueUnavailableError) || !req.wantsHtml) throw err;
     ctx.log.warn({ err, kind }, 'job not queued: broker unavailable');
-    if (req.wantsHtml) return redirect(PAGE_PATH, { flash: { type: 'error', message: job.unavailable } });
-    return json({ ok: false, queued: false, kind, error: { code: err.code, message: err.message } }, 503);
+    return redirect(PAGE_PATH, { flash: { type: 'error', message: job.unavailable } });
   }
 }

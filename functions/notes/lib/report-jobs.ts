@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { HttpCtx } from '../../../shared/contract/index.ts';
+import { jobAcceptedSchema, type HttpCtx } from '../../../shared/contract/index.ts';
 import { REPORT_KIND } from './report-task.ts';
 
 /**
@@ -8,12 +8,12 @@ import { REPORT_KIND } from './report-task.ts';
  * QueueUnavailableError, which the platform answers with 503.
  *
  * @example
- *   const accepted = await triggerReport(ctx, req.correlationId, ownerId);
- *   return json(accepted, 202); // { jobId, status: 'queued', links: { job, report } }
+ *   const { kind, jobId, links } = await triggerReport(ctx, req.correlationId, ownerId);
+ *   return accepted({ kind, jobId }, { links }); // 202 { ok, queued, kind, jobId, links: { job, report } }
  */
 export interface ReportJobAccepted {
+  kind: typeof REPORT_KIND;
   jobId: string;
-  status: 'queued';
   links: { job: string; report: string };
 }
 
@@ -25,11 +25,9 @@ export async function triggerReport(
   ownerId: string,
 ): Promise<ReportJobAccepted> {
   const { jobId } = await ctx.jobs.trigger(REPORT_KIND, { ownerId }, { correlationId });
-  return { jobId, status: 'queued', links: { job: `/jobs/${jobId}`, report: reportPath(ownerId) } };
+  return { kind: REPORT_KIND, jobId, links: { job: `/jobs/${jobId}`, report: reportPath(ownerId) } };
 }
 
-export const reportJobAcceptedSchema = z.object({
-  jobId: z.uuid(),
-  status: z.literal('queued'),
+export const reportJobAcceptedSchema = jobAcceptedSchema.extend({
   links: z.object({ job: z.string(), report: z.string() }),
-}) satisfies z.ZodType<ReportJobAccepted>;
+});
