@@ -1,5 +1,5 @@
 import { quoteIdentifier, quoteQualifiedName } from './identifiers.ts';
-import { DbError } from './port.ts';
+import { DbError, type CopyRows } from './port.ts';
 
 /**
  * CSV for `COPY ... FROM ... WITH (FORMAT csv)`, shared by the pg and PGlite adapters so both
@@ -61,11 +61,11 @@ export function csvField(value: unknown): string {
  * Encode rows as CSV text, yielding chunks of a few hundred rows so that a large (or lazy)
  * iterable streams instead of being held in memory whole.
  */
-export function* encodeCsvRows(rows: Iterable<readonly unknown[]>, width: number): Generator<string> {
+export async function* encodeCsvRows(rows: CopyRows, width: number): AsyncGenerator<string> {
   let chunk = '';
   let inChunk = 0;
   let index = 0;
-  for (const row of rows) {
+  for await (const row of rows) {
     if (row.length !== width) {
       throw new DbError(`copyFrom row ${index} has ${row.length} values; expected ${width} (one per column)`);
     }

@@ -5,7 +5,14 @@ import type { Logger } from 'pino';
 import { createLogger } from '../observability/logger.ts';
 import { copyFromStatement, encodeCsvRows } from './csv.ts';
 import { messageOf } from './errors.ts';
-import { DbError, DbUnavailableError, type Db, type QueryResult, type Queryable } from './port.ts';
+import {
+  DbError,
+  DbUnavailableError,
+  type CsvChunks,
+  type Db,
+  type QueryResult,
+  type Queryable,
+} from './port.ts';
 import { openTx, rolledBackAtCommit } from './tx.ts';
 
 export interface PgDbOptions {
@@ -99,7 +106,9 @@ export function createPgDb(url: string, options: PgDbOptions = {}): Db {
   function on(client: pg.PoolClient): Queryable {
     return {
       query: (sql, params) => runQuery(client, sql, params),
-      copyFrom: (table, columns, rows) => copyRows(client, table, columns, rows),
+      copyFrom: (table, columns, rows) =>
+        copyCsv(client, table, columns, encodeCsvRows(rows, columns.length)),
+      copyFromCsv: (table, columns, csv) => copyCsv(client, table, columns, csv),
     };
   }
 
@@ -121,9 +130,13 @@ export function createPgDb(url: string, options: PgDbOptions = {}): Db {
     },
 
     async copyFrom(table, columns, rows) {
+      return db.copyFromCsv(table, columns, encodeCsvRows(rows, columns.length));
+    },
+
+    async copyFromCsv(table, columns, csv) {
       const lease = await checkout();
       try {
-        const count = await copyRows(lease.client, table, columns, rows);
+        const count = await copyCsv(lease.client, table, columns, csv);
         lease.release();
         return count;
       } catch (err) {
@@ -202,11 +215,11 @@ async function runQuery<Row>(
   }
 }
 
-async function copyRows(
+async function copyCsv(
   client: pg.PoolClient,
   table: string,
   columns: readonly string[],
-  rows: Iterable<readonly unknown[]>,
+  csv: CsvChunks,
 ): Promise<number> {
   const statement = copyFromStatement(table, columns, 'STDIN');
   // Loaded on first use: most processes (every Lambda bundle) never COPY.
@@ -215,7 +228,7 @@ async function copyRows(
   try {
     // pipeline handles backpressure; a bad row (or a server error) aborts the COPY with
     // CopyFail, which leaves the connection usable.
-    await pipeline(Readable.from(encodeCsvRows(rows, columns.length)), copy);
+    await pipeline(Readable.from(csv), copy);
   } catch (err) {
     throw isSqlError(err) || err instanceof DbError
       ? err

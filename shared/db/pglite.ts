@@ -5,7 +5,14 @@ import { PGlite, TransactionAbortedError, types, type Results, type Transaction 
 import { copyFromStatement, encodeCsvRows } from './csv.ts';
 import { lockFile, type FileLock } from './lock-file.ts';
 import { messageOf } from './errors.ts';
-import { DbError, DbUnavailableError, type Db, type QueryResult, type Queryable } from './port.ts';
+import {
+  DbError,
+  DbUnavailableError,
+  type CsvChunks,
+  type Db,
+  type QueryResult,
+  type Queryable,
+} from './port.ts';
 import { openTx, rolledBackAtCommit } from './tx.ts';
 
 /** The embedded database, plus what tests use to clone a migrated database quickly. */
@@ -104,8 +111,13 @@ export async function createPgliteDb(
     },
 
     async copyFrom(table, columns, rows) {
-      ensureNotInsideTransaction('copyFrom');
-      return copyRows(pglite, table, columns, rows);
+      return db.copyFromCsv(table, columns, encodeCsvRows(rows, columns.length));
+    },
+
+    async copyFromCsv(table, columns, csv) {
+      ensureNotInsideTransaction('copyFromCsv');
+      // Several COPY statements (one per blob): a transaction keeps the load all or nothing.
+      return pglite.transaction((connection) => copyCsv(connection, table, columns, csv));
     },
 
     async transaction(fn) {
@@ -154,7 +166,9 @@ type Connection = PGlite | Transaction;
 function on(connection: Transaction): Queryable {
   return {
     query: (sql, params) => runQuery(connection, sql, params),
-    copyFrom: (table, columns, rows) => copyRows(connection, table, columns, rows),
+    copyFrom: (table, columns, rows) =>
+      copyCsv(connection, table, columns, encodeCsvRows(rows, columns.length)),
+    copyFromCsv: (table, columns, csv) => copyCsv(connection, table, columns, csv),
   };
 }
 
@@ -178,21 +192,39 @@ async function runQuery<Row>(
   }
 }
 
-async function copyRows(
+/** Bytes of CSV per COPY statement: PGlite copies from a Blob, so big input goes in slices. */
+const BLOB_BYTES = 4 * 1024 * 1024;
+
+async function copyCsv(
   connection: Connection,
   table: string,
   columns: readonly string[],
-  rows: Iterable<readonly unknown[]>,
+  csv: CsvChunks,
 ): Promise<number> {
   const statement = copyFromStatement(table, columns, `'/dev/blob'`);
-  // PGlite reads COPY input from a Blob it mounts at /dev/blob, so unlike pg (which streams)
-  // the whole CSV is built in memory first. A bad row therefore fails before anything is sent.
-  const blob = new Blob([...encodeCsvRows(rows, columns.length)]);
-  try {
-    return rowCountOf(await connection.query(statement, [], { blob }));
-  } catch (err) {
-    throw asDbError(err);
+  // PGlite reads COPY input from a Blob it mounts at /dev/blob, not from a stream: the input is
+  // gathered into blobs of a few MiB (chunks end at record ends) and copied one after another.
+  let copied = 0;
+  let parts: (string | Uint8Array)[] = [];
+  let size = 0;
+  const flush = async (): Promise<void> => {
+    if (size === 0) return;
+    const blob = new Blob(parts as (string | Uint8Array<ArrayBuffer>)[]);
+    parts = [];
+    size = 0;
+    try {
+      copied += rowCountOf(await connection.query(statement, [], { blob }));
+    } catch (err) {
+      throw asDbError(err);
+    }
+  };
+  for await (const chunk of csv) {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size >= BLOB_BYTES) await flush();
   }
+  await flush();
+  return copied;
 }
 
 /** pg's `rowCount`: rows returned by a SELECT, rows changed by INSERT/UPDATE/DELETE/COPY. */

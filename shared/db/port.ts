@@ -16,13 +16,26 @@ export interface QueryResult<Row> {
   rowCount: number;
 }
 
+/** Rows for `copyFrom`: a list, a generator, or an async stream of them (never held whole). */
+export type CopyRows = Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>;
+
+/** CSV text for `copyFromCsv`, in chunks; each chunk ends at the end of a record (a newline). */
+export type CsvChunks = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
 export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
   /**
    * Bulk-load rows with COPY ... FROM STDIN (CSV). Values are serialized by the port;
-   * `null`/`undefined` become SQL NULL. Returns the number of rows copied.
+   * `null`/`undefined` become SQL NULL. Streams: an async iterable is read as it is copied.
+   * All or nothing: a bad row loads none of them. Returns the number of rows copied.
    */
-  copyFrom(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number>;
+  copyFrom(table: string, columns: readonly string[], rows: CopyRows): Promise<number>;
+  /**
+   * Bulk-load CSV text that is already encoded (`FORMAT csv`, unquoted empty = NULL), streamed
+   * straight to COPY: for a loader that produces CSV bytes itself and must not pay for
+   * re-encoding values. All or nothing, like `copyFrom`. Returns the number of rows copied.
+   */
+  copyFromCsv(table: string, columns: readonly string[], csv: CsvChunks): Promise<number>;
 }
 
 export interface Tx extends Queryable {

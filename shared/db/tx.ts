@@ -31,6 +31,10 @@ export function openTx(connection: Queryable): OpenTx {
       ensureOpen();
       return connection.copyFrom(table, columns, rows);
     },
+    async copyFromCsv(table, columns, csv) {
+      ensureOpen();
+      return connection.copyFromCsv(table, columns, csv);
+    },
     async savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       ensureOpen();
       // Names only need to be unique within this transaction; a counter also makes nesting work.

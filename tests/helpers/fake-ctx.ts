@@ -166,6 +166,7 @@ export function createFakeDb(): Db & { pingError: Error | undefined; queryError:
     queryError: undefined as Error | undefined,
     query: refuse,
     copyFrom: refuse,
+    copyFromCsv: refuse,
     transaction: refuse,
     async ping() {
       if (db.pingError) throw db.pingError;

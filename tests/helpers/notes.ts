@@ -158,6 +158,7 @@ export function countingDb(db: Db): Db & { statements: string[]; count(fragment:
       return db.query<Row>(sql, params);
     },
     copyFrom: (table, columns, rows) => db.copyFrom(table, columns, rows),
+    copyFromCsv: (table, columns, csv) => db.copyFromCsv(table, columns, csv),
     transaction: (fn) => db.transaction(fn),
     ping: () => db.ping(),
     close: () => db.close(),

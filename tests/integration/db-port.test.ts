@@ -279,6 +279,46 @@ describe.each(dbBackends)('DB port on %s', (backend) => {
       expect(await count('extra.notes')).toBe(20_000);
     });
 
+    it('streams an async input as it arrives, across several COPY slices on the embedded database', async () => {
+      const body = 'x'.repeat(300);
+      let produced = 0;
+      async function* slowly(): AsyncGenerator<unknown[]> {
+        for (let i = 0; i < 30_000; i++) {
+          if (i % 5_000 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+          produced++;
+          yield [i, body];
+        }
+      }
+      // 30,000 × ~310 bytes ≈ 9 MiB: more than one of PGlite's 4 MiB blobs.
+      expect(await db.copyFrom('extra.notes', ['id', 'body'], slowly())).toBe(30_000);
+      expect(produced).toBe(30_000);
+      expect(await count('extra.notes')).toBe(30_000);
+    });
+
+    it('loads CSV bytes as they are (copyFromCsv), quoted newlines and NULLs included', async () => {
+      async function* chunks(): AsyncGenerator<string | Uint8Array> {
+        yield '1,"two\nlines"\n';
+        yield Buffer.from('2,\n3,"say ""hi"""\n');
+      }
+      expect(await db.copyFromCsv('extra.notes', ['id', 'body'], chunks())).toBe(3);
+      const { rows } = await db.query('select id, body from extra.notes order by id');
+      expect(rows).toEqual([
+        { id: 1, body: 'two\nlines' },
+        { id: 2, body: null },
+        { id: 3, body: 'say "hi"' },
+      ]);
+    });
+
+    it('loads nothing when the input fails after the first COPY slice', async () => {
+      const body = 'y'.repeat(1_000);
+      async function* failsLate(): AsyncGenerator<unknown[]> {
+        for (let i = 0; i < 10_000; i++) yield [i, body]; // ≈ 10 MiB: two slices on PGlite
+        throw new Error('source broke');
+      }
+      await expect(db.copyFrom('extra.notes', ['id', 'body'], failsLate())).rejects.toThrow(/source broke/);
+      expect(await count('extra.notes')).toBe(0);
+    });
+
     it('takes part in the transaction: rolled back with it', async () => {
       await db
         .transaction(async (tx) => {

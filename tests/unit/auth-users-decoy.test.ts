@@ -26,6 +26,7 @@ function dbWith(row: Record<string, unknown>): Queryable {
       return { rows, rowCount: rows.length };
     },
     copyFrom: () => Promise.reject(new Error('not used')),
+    copyFromCsv: () => Promise.reject(new Error('not used')),
   };
 }
 

@@ -46,29 +46,37 @@ describe('csvField', () => {
   });
 });
 
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
 describe('encodeCsvRows', () => {
-  it('writes one line per row', () => {
-    const csv = [
-      ...encodeCsvRows(
-        [
-          [1, 'a', null],
-          [2, '', 'b,c'],
-        ],
-        3,
-      ),
-    ].join('');
+  it('writes one line per row', async () => {
+    const csv = (
+      await collect(
+        encodeCsvRows(
+          [
+            [1, 'a', null],
+            [2, '', 'b,c'],
+          ],
+          3,
+        ),
+      )
+    ).join('');
     expect(csv).toBe('1,"a",\n2,"","b,c"\n');
   });
 
-  it('streams large inputs in chunks', () => {
+  it('streams large inputs in chunks', async () => {
     const rows = Array.from({ length: 1_200 }, (_, i) => [i]);
-    const chunks = [...encodeCsvRows(rows, 1)];
+    const chunks = await collect(encodeCsvRows(rows, 1));
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.join('').split('\n')).toHaveLength(1_201);
   });
 
-  it('rejects a row whose width does not match the columns, naming the row', () => {
-    expect(() => [...encodeCsvRows([[1, 2], [3]], 2)]).toThrow(/row 1 has 1 values; expected 2/);
+  it('rejects a row whose width does not match the columns, naming the row', async () => {
+    await expect(collect(encodeCsvRows([[1, 2], [3]], 2))).rejects.toThrow(/row 1 has 1 values; expected 2/);
   });
 });
 

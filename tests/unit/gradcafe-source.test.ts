@@ -24,7 +24,7 @@ function fakeFeed(total: number) {
 }
 
 describe('feedSource', () => {
-  const db = { query: vi.fn(), copyFrom: vi.fn() };
+  const db = { query: vi.fn(), copyFrom: vi.fn(), copyFromCsv: vi.fn() };
   it('uses the configured feed url, else the emulator in-process', () => {
     expect(
       feedSource({ config: { GRADCAFE_SOURCE_URL: FEED_URL, GRADCAFE_EMULATOR_RELEASE_S: 30 }, db }).url,
