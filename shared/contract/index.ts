@@ -1,7 +1,7 @@
 export { defineHttp } from './http.ts';
 export type { HttpDefinition, HttpRequest, HttpMethod, FlashMessage, AuthUser, Access } from './http.ts';
 export { defineTask } from './task.ts';
-export type { TaskDefinition } from './task.ts';
+export type { OwnTransactionsTaskCtx, TaskDefinition } from './task.ts';
 export { defineSchedule } from './schedule.ts';
 export type { ScheduleDefinition } from './schedule.ts';
 export type {

@@ -1,8 +1,45 @@
 import type { z } from 'zod';
 import type { RetryPolicy } from '../queue/port.ts';
+import type { Db } from '../db/port.ts';
 import type { TaskCtx } from './context.ts';
 
-export interface TaskDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
+/**
+ * The ctx of a task that manages its own transactions (`ownTransactions: true`): `db` is the
+ * database itself, so the handler can commit its work in steps.
+ */
+export interface OwnTransactionsTaskCtx extends Omit<TaskCtx, 'db'> {
+  db: Db;
+}
+
+/**
+ * How the handler meets the database:
+ * - by default it runs inside one transaction (`ctx.db` is a Tx) that also records the message
+ *   id in the inbox, so a redelivered message never repeats its effects. Throw to roll back and retry.
+ * - `ownTransactions: true` is for long work that must commit in steps (a million-row import
+ *   that shows its progress and must not hold the embedded database's one connection for
+ *   minutes): `ctx.db` is the database, and the inbox row is written once the handler returns.
+ *   A crash before that redelivers the message, so the handler must finish or redo its own
+ *   partial work when it runs again (a cursor, a status column, a lease).
+ * The returned value is stored as the job's result summary.
+ */
+export type TaskHandling<S extends z.ZodType, R> = InTransaction<S, R> | OwnTransactions<S, R>;
+
+// Method syntax on purpose: a definition for a specific payload must still be usable where any
+// TaskDefinition is expected (the manifest, the processor), as it was with an interface.
+interface InTransaction<S extends z.ZodType, R> {
+  ownTransactions?: false;
+  handler(payload: z.infer<S>, ctx: TaskCtx): Promise<R>;
+}
+
+interface OwnTransactions<S extends z.ZodType, R> {
+  ownTransactions: true;
+  handler(payload: z.infer<S>, ctx: OwnTransactionsTaskCtx): Promise<R>;
+}
+
+export type TaskDefinition<S extends z.ZodType = z.ZodType, R = unknown> = TaskDefinitionBase<S> &
+  TaskHandling<S, R>;
+
+interface TaskDefinitionBase<S extends z.ZodType> {
   type: 'task';
   /** Message kind(s) this function consumes; its queue is bound to each. */
   consumes: string[];
@@ -14,12 +51,6 @@ export interface TaskDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
   batch?: BatchPolicy;
   /** Size of this function's Lambda (see TaskOptions.lambda). */
   lambda?: { memoryMb?: number; timeoutSeconds?: number };
-  /**
-   * Runs inside a DB transaction (`ctx.db`) that also records the message id in the inbox,
-   * so a redelivered message never repeats its effects. Throw to roll back and retry.
-   * The returned value is stored as the job's result summary.
-   */
-  handler: (payload: z.infer<S>, ctx: TaskCtx) => Promise<R>;
 }
 
 export interface BatchPolicy {
@@ -29,7 +60,9 @@ export interface BatchPolicy {
   parallel: number;
 }
 
-export interface TaskOptions<S extends z.ZodType, R> {
+export type TaskOptions<S extends z.ZodType, R> = TaskOptionsBase<S> & TaskHandling<S, R>;
+
+interface TaskOptionsBase<S extends z.ZodType> {
   consumes: string | string[];
   payload: S;
   concurrency?: number;
@@ -48,7 +81,6 @@ export interface TaskOptions<S extends z.ZodType, R> {
    * a queue that feeds a Lambda), so a longer timeout also delays redeliveries.
    */
   lambda?: { memoryMb?: number; timeoutSeconds?: number };
-  handler: (payload: z.infer<S>, ctx: TaskCtx) => Promise<R>;
 }
 
 export const DEFAULT_TASK_CONCURRENCY = 4;
@@ -65,6 +97,12 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxD
  *     handler: async ({ userId }, ctx) => { await ctx.db.query('...', [userId]); },
  *   });
  */
+export function defineTask<S extends z.ZodType, R>(
+  options: TaskOptionsBase<S> & OwnTransactions<S, R>,
+): TaskDefinitionBase<S> & OwnTransactions<S, R>;
+export function defineTask<S extends z.ZodType, R>(
+  options: TaskOptionsBase<S> & InTransaction<S, R>,
+): TaskDefinitionBase<S> & InTransaction<S, R>;
 export function defineTask<S extends z.ZodType, R>(options: TaskOptions<S, R>): TaskDefinition<S, R> {
   const consumes = Array.isArray(options.consumes) ? options.consumes : [options.consumes];
   if (consumes.length === 0) throw new TypeError('defineTask: consumes needs at least one kind');
@@ -90,14 +128,21 @@ export function defineTask<S extends z.ZodType, R>(options: TaskOptions<S, R>): 
   ) {
     throw new TypeError(`defineTask: batch.maxSize and batch.parallel must be positive integers`);
   }
-  return {
-    type: 'task',
+  if (batch && options.ownTransactions) {
+    throw new TypeError(
+      'defineTask: a task with ownTransactions cannot be batched (a batch shares one transaction)',
+    );
+  }
+  const base = {
+    type: 'task' as const,
     consumes,
     payload: options.payload,
     concurrency,
     retry,
     ...(batch ? { batch } : {}),
     ...(options.lambda ? { lambda: options.lambda } : {}),
-    handler: options.handler,
   };
+  return options.ownTransactions
+    ? { ...base, ownTransactions: true, handler: options.handler }
+    : { ...base, handler: options.handler };
 }

@@ -31,8 +31,12 @@ export interface HttpCtxRequest {
 
 export interface ContextFactories {
   httpCtx(request: HttpCtxRequest): HttpCtx;
-  taskCtx(tx: Tx, message: TaskCtx['message'], log: Logger): TaskCtx;
+  /** A task's ctx around its transaction, or around the database for an `ownTransactions` task. */
+  taskCtx<D extends Tx | Db>(db: D, message: TaskCtx['message'], log: Logger): TaskCtxOn<D>;
 }
+
+/** TaskCtx with `db` as given: a Tx (the default) or the Db (an ownTransactions task). */
+export type TaskCtxOn<D extends Tx | Db> = Omit<TaskCtx, 'db'> & { db: D };
 
 /**
  * The `ctx` factories, built once per process from its parts. The runner (through
@@ -77,12 +81,12 @@ export function createContexts(parts: ContextParts): ContextFactories {
       });
       return { db, queue, jobs, log, config, metrics, cache, correlationId, queueAdmin, auth: authCtx };
     },
-    taskCtx(tx, message, log) {
+    taskCtx(taskDb, message, log) {
       const queue = createPublisher(driver, metrics, { correlationId: message.correlationId });
       // Not tied to the task's commit yet: a message published here goes out at once, even if
       // the task then rolls back (and again on each retry). A transactional outbox will fix that.
-      const jobs = createJobs({ db: tx, publisher: queue, correlationId: message.correlationId, log });
-      return { db: tx, queue, jobs, log, config, metrics, cache, message };
+      const jobs = createJobs({ db: taskDb, publisher: queue, correlationId: message.correlationId, log });
+      return { db: taskDb, queue, jobs, log, config, metrics, cache, message };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { TaskCtx } from '../contract/context.ts';
+import type { TaskCtxOn } from './contexts.ts';
 import type { TaskDefinition } from '../contract/task.ts';
 import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -30,8 +31,8 @@ export interface TaskProcessorOptions {
   db: Db;
   metrics: Metrics;
   log: Logger;
-  /** Build the handler's ctx around its transaction. */
-  makeCtx: (tx: Tx, message: TaskCtx['message'], log: Logger) => TaskCtx;
+  /** Build the handler's ctx around its transaction (or the database, for ownTransactions). */
+  makeCtx: <D extends Tx | Db>(db: D, message: TaskCtx['message'], log: Logger) => TaskCtxOn<D>;
   random?: () => number;
 }
 
@@ -98,11 +99,9 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     return prepared;
   }
 
-  /** Run the handler and record the job's result, in `tx`. */
-  async function execute(tx: Tx, prepared: Prepared): Promise<RunResult> {
-    const { envelope, job } = prepared;
+  function messageOf({ envelope, job }: Prepared): TaskCtx['message'] {
     const { id, kind, attempt, correlationId } = envelope;
-    const message = {
+    return {
       id,
       kind,
       attempt,
@@ -110,9 +109,45 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
       correlationId,
       ...(job ? { jobId: job.id } : {}),
     };
-    const value = await definition.handler(prepared.payload, options.makeCtx(tx, message, prepared.log));
-    if (job) await jobState.succeeded(tx, job, attempt, value);
+  }
+
+  /** Run the handler and record the job's result, in `tx`. */
+  async function execute(tx: Tx, prepared: Prepared): Promise<RunResult> {
+    if (definition.ownTransactions)
+      throw new Error('an ownTransactions task never runs inside a transaction');
+    const ctx = options.makeCtx(tx, messageOf(prepared), prepared.log);
+    const value = await definition.handler(prepared.payload, ctx);
+    if (prepared.job) await jobState.succeeded(tx, prepared.job, prepared.envelope.attempt, value);
     return { ok: true, value };
+  }
+
+  /**
+   * An ownTransactions task: the handler gets the database and commits its own steps; the inbox
+   * row and the job's result commit together once it returns. A crash in between runs it again,
+   * which is why such a handler must finish or redo its own partial work.
+   */
+  async function runOwn(prepared: Prepared): Promise<RunResult> {
+    if (!definition.ownTransactions) throw new Error('runOwn is for ownTransactions tasks');
+    const { id, kind, attempt } = prepared.envelope;
+    try {
+      const seen = await db.query(`select 1 from inbox where message_id = $1`, [id]);
+      if (seen.rowCount > 0) return { ok: true, duplicate: true };
+      const value = await definition.handler(
+        prepared.payload,
+        options.makeCtx(db, messageOf(prepared), prepared.log),
+      );
+      return await db.transaction(async (tx) => {
+        const inserted = await tx.query(
+          `insert into inbox (message_id, queue, kind) values ($1, $2, $3) on conflict do nothing`,
+          [id, queue, kind],
+        );
+        if (inserted.rowCount === 0) return { ok: true as const, duplicate: true as const };
+        if (prepared.job) await jobState.succeeded(tx, prepared.job, attempt, value);
+        return { ok: true as const, value };
+      });
+    } catch (error) {
+      return { ok: false, error };
+    }
   }
 
   /** The inbox row, then the handler, all in `tx`; a message already in the inbox is not run again. */
@@ -218,7 +253,8 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     const prepared = await prepare(delivery);
     if ('type' in prepared) return prepared;
     const started = performance.now();
-    const result = await (runBatched ?? runAlone)(prepared);
+    const run = definition.ownTransactions ? runOwn : (runBatched ?? runAlone);
+    const result = await run(prepared);
     return settle(prepared, result, (performance.now() - started) / 1000);
   };
 }

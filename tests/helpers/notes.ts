@@ -122,6 +122,7 @@ export async function runTask<R>(
   payload: unknown,
   options: { jobId?: string; messageId?: string; publisher?: FakePublisher; cache?: Cache } = {},
 ): Promise<R> {
+  if (definition.ownTransactions) throw new Error('runTask runs tasks that take one transaction');
   const base = createFakeCtx();
   const parsed = definition.payload.parse(payload);
   return db.transaction((tx: Tx) => {

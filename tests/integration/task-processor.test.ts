@@ -115,3 +115,70 @@ describe('task processor', () => {
     ]);
   });
 });
+
+describe('a task with ownTransactions', () => {
+  beforeAll(() => db.query('create table if not exists own_steps (message text, step int)'));
+
+  function ownProcessor(failAfterStep?: number) {
+    const calls: string[] = [];
+    const definition = defineTask({
+      consumes: ['steps'],
+      payload: z.object({ name: z.string() }),
+      retry: { attempts: 3, baseDelayMs: 1000, maxDelayMs: 1000 },
+      ownTransactions: true,
+      handler: async ({ name }, ctx) => {
+        calls.push(name);
+        // Two committed steps, as a long import commits its chunks: the database itself, not a tx.
+        for (const step of [1, 2]) {
+          await ctx.db.transaction((tx) => tx.query('insert into own_steps values ($1, $2)', [name, step]));
+          if (step === failAfterStep) throw new Error(`failed after step ${step}`);
+        }
+        return { steps: 2 };
+      },
+    });
+    return { ...taskProcessorFor(db, 'steps', definition), calls };
+  }
+
+  const stepsOf = async (name: string) =>
+    (
+      await db.query<{ step: number }>('select step from own_steps where message = $1 order by step', [name])
+    ).rows.map((row) => row.step);
+
+  it('commits its steps as it goes, then records the inbox and the job result once it returns', async () => {
+    const { deliver, calls } = ownProcessor();
+    const jobId = randomUUID();
+    await insertJobs(db, [{ id: jobId, kind: 'steps', payload: {}, correlationId: 'c' }]);
+    const envelope = createEnvelope({ kind: 'steps', payload: { name: 'ok' }, jobId });
+    expect(await deliver(envelope)).toEqual({ type: 'ack' });
+    expect(await stepsOf('ok')).toEqual([1, 2]);
+    const job = await db.query<{ status: string; result: unknown }>(
+      'select status, result from jobs where id = $1',
+      [jobId],
+    );
+    expect(job.rows[0]).toEqual({ status: 'succeeded', result: { steps: 2 } });
+    // A redelivery after the inbox row exists does not run the handler again.
+    expect(await deliver({ ...envelope, attempt: 2 })).toEqual({ type: 'ack' });
+    expect(calls).toEqual(['ok']);
+  });
+
+  it('keeps what it committed when it fails, and asks for a retry without an inbox row', async () => {
+    const { deliver } = ownProcessor(1);
+    const envelope = createEnvelope({ kind: 'steps', payload: { name: 'half' } });
+    const outcome = await deliver(envelope);
+    expect(outcome).toMatchObject({ type: 'retry', error: 'failed after step 1' });
+    expect(await stepsOf('half')).toEqual([1]);
+    expect((await db.query('select 1 from inbox where message_id = $1', [envelope.id])).rowCount).toBe(0);
+  });
+
+  it('cannot be batched', () => {
+    expect(() =>
+      defineTask({
+        consumes: 'x',
+        payload: z.object({}),
+        batch: true,
+        ownTransactions: true,
+        handler: async () => undefined,
+      }),
+    ).toThrow(/ownTransactions cannot be batched/);
+  });
+});
