@@ -47,6 +47,11 @@ export interface HttpRequest<Params, Query, Body, A extends Access = Access> {
   /** The client's address (the first X-Forwarded-For hop behind a proxy or API Gateway). */
   clientIp: string | undefined;
   /**
+   * The body as a stream, never held whole (uploads), on a route defined with `streamBody: true`;
+   * it errors with a 413 PayloadTooLargeError once it passes the route's `maxBodyBytes`.
+   */
+  bodyStream(): ReadableStream<Uint8Array>;
+  /**
    * The CSRF token of the browser's session, for forms (`<input type="hidden" name="_csrf">`) and
    * htmx (`hx-headers='{"x-csrf-token": "..."}'`). Starts an anonymous session when there is none.
    * Every state-changing request that a session cookie authenticates must carry it.
@@ -96,6 +101,14 @@ export interface HttpDefinition<
    * clients that are not browsers pass.
    */
   csrf?: false;
+  /** Largest request body this route accepts (default 1 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+  /**
+   * The handler reads the body itself with `req.bodyStream()` (an upload), instead of a parsed
+   * `body`: nothing is buffered. A browser session's CSRF token must then come in the
+   * x-csrf-token header (htmx sends it), since the form is not parsed before the handler.
+   */
+  streamBody?: true;
   /**
    * Size of this function's Lambda (the SAM template reads it). Defaults: 512 MB, 29 s; the
    * timeout may be at most 30 s, where API Gateway's HTTP API stops waiting for an answer.

@@ -8,6 +8,7 @@ import type { FlashMessage, HttpDefinition, HttpRequest } from '../contract/http
 import { mountPath, type FunctionEntry } from '../runtime/manifest.ts';
 import type { HttpEnv } from './env.ts';
 import { PayloadTooLargeError } from './errors.ts';
+import { limitedBody, streamedBodyLimit } from './body-stream.ts';
 import { CLEAR_FLASH_SET_COOKIE, decodeFlash, FLASH_COOKIE, setsFlashCookie } from './flash.ts';
 import { createInputReader, type RequestInput } from './input.ts';
 import type { AuthServices } from '../auth/services.ts';
@@ -25,7 +26,7 @@ import { withHeader } from './response-headers.ts';
 import { redirect } from './responses.ts';
 import { isHtmx, wantsHtml } from './wants-html.ts';
 
-/** Largest request body a function accepts; larger ones get 413 before the handler runs. */
+/** Largest request body a function accepts unless it says otherwise (`maxBodyBytes`): 413 beyond. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type MakeHttpCtx = (request: HttpCtxRequest) => HttpCtx;
@@ -56,6 +57,7 @@ export function functionRoute(
   const { definition } = entry;
   const route = mountPath(entry);
   const readInput = createInputReader(definition);
+  const maxBodyBytes = definition.maxBodyBytes ?? MAX_BODY_BYTES;
 
   const handle: MiddlewareHandler<HttpEnv> = async function handleFunction(c) {
     const correlationId = c.get('correlationId');
@@ -74,19 +76,16 @@ export function functionRoute(
       throw err;
     }
     if (definition.csrf === false) assertNotCrossSite(c, options.auth);
-    else await assertCsrf(c, auth, options.auth);
+    // A streamed body is the handler's to read: the token comes in the header, never from the form.
+    else await assertCsrf(c, auth, options.auth, { headerOnly: definition.streamBody === true });
     const input = await readInput(c.req);
     const flash = new FlashState(
       getCookie(c, cookieName(FLASH_COOKIE, secureCookies(c, options.auth.transport))),
     );
-    const request = buildRequest(
-      c,
-      input,
-      correlationId,
-      flash,
-      auth,
-      options.auth.transport.trustedProxyHops,
-    );
+    const request = buildRequest(c, input, correlationId, flash, auth, {
+      trustedProxyHops: options.auth.transport.trustedProxyHops,
+      streamBodyLimit: definition.streamBody ? maxBodyBytes : undefined,
+    });
     let response = await definition.handler(
       request,
       options.makeCtx({ correlationId, log, user: auth.user }),
@@ -99,10 +98,11 @@ export function functionRoute(
 
   // Every unsafe route, with a body schema or not: the CSRF check may read a form body too.
   if (definition.method === 'GET') return [handle];
+  if (definition.streamBody) return [streamedBodyLimit(maxBodyBytes), handle];
   const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
+    maxSize: maxBodyBytes,
     onError: () => {
-      throw new PayloadTooLargeError(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
+      throw new PayloadTooLargeError(`Request body is larger than ${maxBodyBytes} bytes`);
     },
   });
   return [limit, handle];
@@ -142,9 +142,10 @@ function buildRequest(
   correlationId: string,
   flash: FlashState,
   auth: RequestAuth,
-  trustedProxyHops: number,
+  options: { trustedProxyHops: number; streamBodyLimit: number | undefined },
 ): AnyHttpRequest {
   const raw = c.req.raw;
+  const { streamBodyLimit } = options;
   let url: URL | undefined;
   let html: boolean | undefined;
   return {
@@ -166,7 +167,13 @@ function buildRequest(
     get user() {
       return auth.user;
     },
-    clientIp: clientIpOf(c, trustedProxyHops),
+    clientIp: clientIpOf(c, options.trustedProxyHops),
+    bodyStream() {
+      if (streamBodyLimit === undefined) {
+        throw new Error('req.bodyStream() is only for routes defined with streamBody: true');
+      }
+      return limitedBody(c, streamBodyLimit);
+    },
     csrfToken: () => auth.csrfToken(),
     signIn: (user) => auth.signIn(user),
     signOut: () => auth.signOut(),

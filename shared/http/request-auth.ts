@@ -162,7 +162,12 @@ export function assertAccess(user: AuthUser | undefined, access: Access): void {
  * stale (this is what protects the sign-in form itself). JSON calls without credentials pass: a
  * cross-site page cannot send them without CORS.
  */
-export async function assertCsrf(c: Context, auth: RequestAuth, services: AuthServices): Promise<void> {
+export async function assertCsrf(
+  c: Context,
+  auth: RequestAuth,
+  services: AuthServices,
+  options: { headerOnly?: boolean } = {},
+): Promise<void> {
   if (auth.via === 'token' || !UNSAFE_METHODS.has(c.req.method)) return;
   const contentType = c.req.header('content-type') ?? null;
   const expected = auth.expectedCsrfToken;
@@ -172,7 +177,9 @@ export async function assertCsrf(c: Context, auth: RequestAuth, services: AuthSe
     }
     return;
   }
-  const given = c.req.header(CSRF_HEADER) ?? (await formField(c, contentType, CSRF_FIELD));
+  const given =
+    c.req.header(CSRF_HEADER) ??
+    (options.headerOnly ? undefined : await formField(c, contentType, CSRF_FIELD));
   if (!tokensMatch(expected, given)) {
     // An API call that a browser's session cookie signed in (the docs page's try-it-out, a script
     // run in the browser): what it lacks is a bearer token, not a reload.

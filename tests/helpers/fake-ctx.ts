@@ -351,6 +351,7 @@ export function fakeRequest<P = undefined, Q = undefined, B = undefined>(
     correlationId: 'test-correlation-id',
     user: undefined,
     clientIp: '127.0.0.1',
+    bodyStream: () => new Blob([]).stream(),
     csrfToken: async () => 'test-csrf-token',
     signIn: async () => undefined,
     signOut: async () => undefined,
