@@ -1,0 +1,134 @@
+/**
+ * What makes a row of the supplier's items file acceptable: the value half of the importer
+ * (csv-records.ts finds the records). Pure functions, so each rule is unit-tested on its own.
+ *
+ * A value that passes is guaranteed to cast in Postgres (`numeric(12,2)`, `integer`,
+ * `timestamptz`), so a file can never abort its import halfway through with a cast error.
+ * Surrounding spaces are ignored; a timestamp without a zone is read as UTC.
+ */
+
+export const COLUMNS = ['sku', 'name', 'category', 'price', 'quantity', 'updated_at'] as const;
+export type Column = (typeof COLUMNS)[number];
+
+export const MAX_SKU_LENGTH = 64;
+const SKU = /^[A-Za-z0-9_-]+$/;
+const DECIMAL = /^[+-]?(\d+)(?:\.(\d*))?$|^[+-]?\.(\d+)$/;
+const INTEGER = /^[+-]?\d+$/;
+/** 2026-12-04, 2026-12-04T08:15, 2026-12-04 08:15:00.123, with an optional Z or ±hh[:mm]. */
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+/** numeric(12,2): at most ten digits before the point. */
+const MAX_PRICE_DIGITS = 10;
+const MAX_QUANTITY = 2_147_483_647;
+
+/** Why a row is refused: a stable rule code (to filter on), the column, and the exact reason. */
+export interface RowFailure {
+  rule: string;
+  column: Column | null;
+  reason: string;
+}
+
+export interface Item {
+  sku: string;
+  name: string;
+  category: string;
+  price: string;
+  quantity: string;
+  updatedAt: string;
+}
+
+/** The row's values, cleaned, or the first thing wrong with it (columns in file order). */
+export function checkItem(fields: readonly string[]): { item: Item } | { failure: RowFailure } {
+  const values = fields.map((field) => field.trim());
+  for (const [index, column] of COLUMNS.entries()) {
+    if (!values[index]) return fail('empty_required', column, `${column} is empty`);
+  }
+  const [sku, name, category, price, quantity, updatedAt] = values as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const failure = checkSku(sku) ?? checkPrice(price) ?? checkQuantity(quantity) ?? checkTimestamp(updatedAt);
+  if (failure) return { failure };
+  return { item: { sku, name, category, price, quantity, updatedAt } };
+}
+
+export function checkSku(sku: string): RowFailure | undefined {
+  if (sku.length > MAX_SKU_LENGTH) {
+    return failure('sku_too_long', 'sku', `sku is ${sku.length} characters long; at most ${MAX_SKU_LENGTH}`);
+  }
+  if (!SKU.test(sku)) {
+    const bad = [...new Set(sku.replace(/[A-Za-z0-9_-]/g, ''))].map((c) => JSON.stringify(c)).join(' ');
+    return failure(
+      'sku_illegal',
+      'sku',
+      `sku ${JSON.stringify(sku)} has characters other than A-Z a-z 0-9 _ -: ${bad}`,
+    );
+  }
+  return undefined;
+}
+
+export function checkPrice(price: string): RowFailure | undefined {
+  const match = DECIMAL.exec(price);
+  if (!match) return failure('price_not_numeric', 'price', `price ${JSON.stringify(price)} is not a number`);
+  if (price.startsWith('-') && /[1-9]/.test(price)) {
+    return failure('price_negative', 'price', `price ${price} is negative`);
+  }
+  const decimals = (match[2] ?? match[3] ?? '').replace(/0+$/, '');
+  if (decimals.length > 2) {
+    return failure('price_precision', 'price', `price ${price} has ${decimals.length} decimals; at most 2`);
+  }
+  if ((match[1] ?? '').replace(/^0+/, '').length > MAX_PRICE_DIGITS) {
+    return failure('price_out_of_range', 'price', `price ${price} is larger than 9999999999.99`);
+  }
+  return undefined;
+}
+
+export function checkQuantity(quantity: string): RowFailure | undefined {
+  if (!INTEGER.test(quantity)) {
+    return failure(
+      'quantity_not_integer',
+      'quantity',
+      `quantity ${JSON.stringify(quantity)} is not a whole number`,
+    );
+  }
+  const value = Number(quantity);
+  if (value < 0) return failure('quantity_negative', 'quantity', `quantity ${quantity} is negative`);
+  if (value > MAX_QUANTITY) {
+    return failure(
+      'quantity_out_of_range',
+      'quantity',
+      `quantity ${quantity} is larger than ${MAX_QUANTITY}`,
+    );
+  }
+  return undefined;
+}
+
+export function checkTimestamp(text: string): RowFailure | undefined {
+  const match = TIMESTAMP.exec(text);
+  const invalid = failure(
+    'date_invalid',
+    'updated_at',
+    `updated_at ${JSON.stringify(text)} is not a date or timestamp (YYYY-MM-DD, or ISO 8601 such as 2026-12-04T08:15:00Z)`,
+  );
+  if (!match) return invalid;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match
+    .slice(1, 7)
+    .map((part) => Number(part ?? 0));
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  const realDay =
+    date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+  if (!realDay || year! < 1 || hour! > 23 || minute! > 59 || second! > 59) return invalid;
+  return undefined;
+}
+
+function failure(rule: string, column: Column, reason: string): RowFailure {
+  return { rule, column, reason };
+}
+
+function fail(rule: string, column: Column, reason: string): { failure: RowFailure } {
+  return { failure: failure(rule, column, reason) };
+}
