@@ -20,6 +20,8 @@ const envSchema = z.object({
   /** Prefix for exchange and queue names, so several deployments (or test files) can share one broker. */
   QUEUE_PREFIX: z.string().default(''),
   SQS_ENDPOINT: z.string().optional(),
+  /** An S3-compatible endpoint (LocalStack, fauxqs) for the object store; path-style URLs when set. */
+  S3_ENDPOINT: z.string().url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
   REDIS_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -15,7 +15,7 @@ export type {
   Publisher,
   MessageInfo,
 } from './context.ts';
-export { json, html, redirect } from '../http/responses.ts';
+export { json, html, navigate, redirect } from '../http/responses.ts';
 export { accepted, jobAcceptedResponses, jobAcceptedSchema, type JobAccepted } from '../http/job-accepted.ts';
 
 import type { HttpDefinition } from './http.ts';

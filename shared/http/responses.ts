@@ -38,3 +38,24 @@ export function redirect(
   }
   return new Response(null, { status: options.status ?? 303, headers });
 }
+
+/**
+ * Send the browser to `location`, with a flash message: a 303 for a plain form post; for an
+ * htmx request, a 200 with `HX-Redirect` (the XHR would follow a 303 itself and swap the next
+ * page into the form), so the whole page moves.
+ *
+ * @example
+ *   return navigate(req, '/imports/runs/7', { flash: { type: 'success', message: 'Uploaded' } });
+ */
+export function navigate(
+  req: { htmx: boolean },
+  location: string,
+  options: { flash?: FlashMessage } = {},
+): Response {
+  const response = redirect(location, options);
+  if (!req.htmx) return response;
+  const headers = new Headers(response.headers);
+  headers.delete('location');
+  headers.set('hx-redirect', location);
+  return new Response(null, { status: 200, headers });
+}

@@ -300,3 +300,8 @@ export async function listItems(
     offset: options.offset,
   };
 }
+
+export async function countItems(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from imports.items`);
+  return rows[0]!.n;
+}

@@ -1,0 +1,35 @@
+import * as z from 'zod';
+import { defineHttp, html } from '../../shared/contract/index.ts';
+import { pageQueryFields } from '../../shared/contract/pagination.ts';
+import { pageViewer } from '../../shared/http/views/index.ts';
+import { countItems, listImports } from './lib/imports-store.ts';
+import { importsSettings } from './lib/settings.ts';
+import { storesOf } from './lib/run-imports.ts';
+import { ImportsPage } from './views/imports-page.tsx';
+
+export default defineHttp({
+  method: 'GET',
+  path: '/',
+  summary: 'Imports page',
+  hidden: true,
+  auth: 'admin',
+  query: z.object({ offset: pageQueryFields.offset.catch(0) }),
+  handler: async (req, ctx) => {
+    const [history, itemCount, viewer] = await Promise.all([
+      listImports(ctx.db, { limit: 20, offset: req.query.offset }),
+      countItems(ctx.db),
+      pageViewer(req),
+    ]);
+    const inboxes = storesOf(ctx).inboxes.map((inbox) => inbox.store.description);
+    return html(
+      <ImportsPage
+        history={history}
+        inbox={inboxes.join(' or ')}
+        maxBytes={importsSettings().maxBytes}
+        itemCount={itemCount}
+        viewer={{ ...viewer, csrfToken: await req.csrfToken() }}
+        flash={req.flash}
+      />,
+    );
+  },
+});
