@@ -199,13 +199,7 @@ describe.each(stacks.filter((s) => s.queue !== 'sqs'))('Imports end to end on $n
   });
 
   it('the daily trigger imports the inbox, and a second trigger while one is active is refused', async () => {
-    await writeFile(
-      path.join(inbox, 'dropped.csv'),
-      HEADER + 'INBOX-1,Dropped,Garden,5,5,2026-12-04\n',
-    ).catch(async () => {
-      const { mkdir } = await import('node:fs/promises');
-      await mkdir(inbox, { recursive: true });
-      await mkdir(inbox, { recursive: true });
+    await mkdir(inbox, { recursive: true });
     await writeFile(path.join(inbox, 'dropped.csv'), HEADER + 'INBOX-1,Dropped,Garden,5,5,2026-12-04\n');
     const past = new Date(Date.now() - 60_000);
     await utimes(path.join(inbox, 'dropped.csv'), past, past); // settled: not still being written
