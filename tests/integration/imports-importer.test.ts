@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/port.ts';
 import { runImport, type ImportFile } from '../../functions/imports/lib/importer.ts';
 import { findImport, listFailedRows, registerImport } from '../../functions/imports/lib/imports-store.ts';
+import type { ItemsManifest } from '../../functions/imports/lib/items-generator.ts';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.ts';
 import { testLog } from '../helpers/platform.ts';
 
@@ -130,6 +133,38 @@ describe.each(dbBackends)('the importer on %s', (backend) => {
       error: expect.stringContaining('expected the header'),
     });
   });
+
+  it.each([
+    ['sample-items', 500],
+    ['sample-unclosed-quote', 7],
+  ])(
+    'loads the committed %s.csv with exact counts, and every bad row on its line with its rule',
+    async (name, batch) => {
+      const data = new URL(`../../functions/imports/data/${name}`, import.meta.url);
+      const manifest = JSON.parse(
+        await readFile(`${fileURLToPath(data)}.manifest.json`, 'utf8'),
+      ) as ItemsManifest;
+      const { id, outcome } = await importText(db, await readFile(`${fileURLToPath(data)}.csv`), {
+        batchRecords: batch,
+      });
+      const expected = Object.entries(manifest.bad).flatMap(([rule, lines]) =>
+        lines.map((line) => [line, rule]),
+      );
+      expect(outcome).toMatchObject({
+        status: 'loaded',
+        rowsTotal: manifest.rows,
+        rowsLoaded: manifest.loaded,
+        rowsFailed: expected.length,
+      });
+      const failed = await listFailedRows(db, id, { limit: 100, offset: 0 });
+      const pages = [failed.items];
+      for (let offset = 100; offset < failed.total; offset += 100) {
+        pages.push((await listFailedRows(db, id, { limit: 100, offset })).items);
+      }
+      const found = pages.flat().map((row) => [row.lineNumber, row.rule]);
+      expect(found).toEqual(expected.sort((a, b) => (a[0] as number) - (b[0] as number)));
+    },
+  );
 
   it('commits in batches and shows the rows read', async () => {
     const rows = Array.from({ length: 250 }, (_, i) => `S${i},Name ${i},Toys,1.5,${i},2026-12-04\n`).join('');

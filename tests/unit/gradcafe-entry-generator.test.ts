@@ -8,7 +8,7 @@ import {
   entryFor,
 } from '../../functions/gradcafe/lib/entry-generator.ts';
 import { normalizeEntries } from '../../functions/gradcafe/lib/normalize.ts';
-import { mulberry32, seedFor } from '../../functions/gradcafe/lib/prng.ts';
+import { mulberry32, seedFor } from '../../shared/random.ts';
 
 describe('entryFor', () => {
   it('is a pure function of the id', () => {

@@ -8,7 +8,7 @@ import {
   seedFor,
   weighted,
   type Random,
-} from './prng.ts';
+} from '../../../shared/random.ts';
 import { COMMENT_PHRASES, DEGREE_SPELLINGS, PROGRAMS, UNIVERSITIES, type Named } from './vocabulary.ts';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * A small seeded PRNG (mulberry32) and sampling helpers for the sample-data generator.
+ * A small seeded PRNG (mulberry32) and sampling helpers for the apps' sample-data generators.
  * Seeding per entry id (not one stream for the whole file) keeps `entryFor(id)` a pure
  * function: any id can be generated on its own, in any order, and always the same way.
  */
