@@ -108,6 +108,20 @@ const envSchema = z.object({
   GRADCAFE_PULL_CRON: z.string().default('*/15 * * * *'),
   /** Seconds between two entries released by the bundled feed emulator (0 = only on demand). */
   GRADCAFE_EMULATOR_RELEASE_S: z.coerce.number().min(0).default(30),
+  /** Folder whose new .csv files the daily import picks up (default <DATA_DIR>/imports/inbox). */
+  IMPORTS_INBOX_DIR: z.string().optional(),
+  /** S3 bucket (containers, Lambda): files kept under files/, new files under inbox/ picked up too. */
+  IMPORTS_BUCKET: z.string().min(3).optional(),
+  /** Largest upload, in bytes (512 MiB). */
+  IMPORTS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024 * 1024),
+  /** Cron (UTC) of the daily import; `off` disables it. */
+  IMPORTS_CRON: z.string().default('0 5 * * *'),
+  /** Seconds a running import's claim lasts without renewal; a crashed import is taken over after it. */
+  IMPORTS_LEASE_S: z.coerce.number().int().min(2).max(3600).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,7 +3,6 @@ import { defineHttp, html } from '../../shared/contract/index.ts';
 import { pageQueryFields } from '../../shared/contract/pagination.ts';
 import { pageViewer } from '../../shared/http/views/index.ts';
 import { countItems, listImports } from './lib/imports-store.ts';
-import { importsSettings } from './lib/settings.ts';
 import { storesOf } from './lib/run-imports.ts';
 import { ImportsPage } from './views/imports-page.tsx';
 
@@ -25,9 +24,9 @@ export default defineHttp({
       <ImportsPage
         history={history}
         inbox={inboxes.join(' or ')}
-        maxBytes={importsSettings().maxBytes}
+        maxBytes={ctx.config.IMPORTS_MAX_BYTES}
         itemCount={itemCount}
-        viewer={{ ...viewer, csrfToken: await req.csrfToken() }}
+        viewer={viewer}
         flash={req.flash}
       />,
     );

@@ -6,7 +6,6 @@ import { ValidationError } from '../../shared/errors.ts';
 import { registerImport } from './lib/imports-store.ts';
 import { importPath } from './lib/paths.ts';
 import { FILE_KIND, storesOf } from './lib/run-imports.ts';
-import { importsSettings } from './lib/settings.ts';
 import { keepFile, safeFileName } from './lib/sources.ts';
 
 const uploadAccepted = jobAcceptedSchema.extend({ importId: z.string() });
@@ -29,7 +28,7 @@ export default defineHttp({
   auth: 'admin',
   query: z.object({ name: z.string().min(1).max(200).optional() }),
   streamBody: true,
-  maxBodyBytes: importsSettings().maxBytes,
+  maxBodyBytes: (config) => config.IMPORTS_MAX_BYTES,
   responses: {
     202: {
       description: 'Stored, import queued: follow it at GET /imports/api/imports/{importId}',
@@ -57,7 +56,7 @@ export default defineHttp({
     if (!upload.fileName) throw new ValidationError('Give the file a name: ?name=items.csv');
     const fileName = safeFileName(upload.fileName);
     const stores = storesOf(ctx);
-    const kept = await keepFile(stores.files, fileName, upload.body, importsSettings().maxBytes);
+    const kept = await keepFile(stores.files, fileName, upload.body, ctx.config.IMPORTS_MAX_BYTES);
     const { import: row, duplicateOf } = await registerImport(ctx.db, {
       fileName,
       source: 'upload',

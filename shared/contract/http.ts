@@ -101,8 +101,8 @@ export interface HttpDefinition<
    * clients that are not browsers pass.
    */
   csrf?: false;
-  /** Largest request body this route accepts (default 1 MiB); larger ones get 413. */
-  maxBodyBytes?: number;
+  /** Largest request body this route accepts (default 1 MiB), or a setting of the config; larger ones get 413. */
+  maxBodyBytes?: number | ((config: Config) => number);
   /**
    * The handler reads the body itself with `req.bodyStream()` (an upload), instead of a parsed
    * `body`: nothing is buffered. A browser session's CSRF token must then come in the

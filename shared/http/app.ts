@@ -86,7 +86,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     // Non-strict Hono matches a request with or without its trailing slash only against a route
     // declared without one.
     const route = mountPath(entry).replace(/(.)\/$/, '$1');
-    app.on(entry.definition.method, [route], ...functionRoute(entry, { makeCtx, log, auth: auth! }));
+    app.on(entry.definition.method, [route], ...functionRoute(entry, { makeCtx, log, auth: auth!, config }));
   }
   if (options.platformRoutes ?? true) {
     registerPlatformRoutes(app, {

@@ -12,6 +12,7 @@ import { limitedBody, streamedBodyLimit } from './body-stream.ts';
 import { CLEAR_FLASH_SET_COOKIE, decodeFlash, FLASH_COOKIE, setsFlashCookie } from './flash.ts';
 import { createInputReader, type RequestInput } from './input.ts';
 import type { AuthServices } from '../auth/services.ts';
+import type { Config } from '../config.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import {
   assertAccess,
@@ -36,6 +37,8 @@ export interface FunctionRouteOptions {
   log: Logger;
   /** Identity, access rules, CSRF and session cookies (shared/auth). */
   auth: AuthServices;
+  /** This deployment's configuration, for settings a route takes from it (`maxBodyBytes`). */
+  config?: Config | undefined;
 }
 
 /** Where a browser is sent when a page needs a signed-in user (or another role). */
@@ -57,7 +60,7 @@ export function functionRoute(
   const { definition } = entry;
   const route = mountPath(entry);
   const readInput = createInputReader(definition);
-  const maxBodyBytes = definition.maxBodyBytes ?? MAX_BODY_BYTES;
+  const maxBodyBytes = bodyLimitOf(entry, options.config);
 
   const handle: MiddlewareHandler<HttpEnv> = async function handleFunction(c) {
     const correlationId = c.get('correlationId');
@@ -106,6 +109,13 @@ export function functionRoute(
     },
   });
   return [limit, handle];
+}
+
+function bodyLimitOf(entry: FunctionEntry<HttpDefinition>, config: Config | undefined): number {
+  const limit = entry.definition.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (typeof limit === 'number') return limit;
+  if (!config) throw new TypeError(`${entry.id}: its maxBodyBytes comes from the config, and none was given`);
+  return limit(config);
 }
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, inject } from 'vitest';
 import { loadConfig } from '../../shared/config.ts';
 import type { HttpResult } from '../../shared/lambda/types.ts';
@@ -70,6 +73,8 @@ export async function createLambdaStack(extraEnv: Record<string, string> = {}): 
     // Bundles run with NODE_ENV=production, where the platform insists on real secrets.
     JWT_SECRET: 'lambda-test-jwt-secret-0123456789abcdef',
     SESSION_SECRET: 'lambda-test-session-secret-0123456789abcdef',
+    // Files the apps keep (the imports inbox and file store) go to a folder of this stack.
+    DATA_DIR: await mkdtemp(path.join(tmpdir(), 'lambda-stack-')),
     ...extraEnv,
   };
   const platform = createPlatform({

@@ -29,13 +29,9 @@ let manifest: Manifest;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'imports-e2e-'));
-  // Read when the app's modules load (the upload's body limit) and on each use (the stores).
-  process.env.IMPORTS_MAX_BYTES = String(MAX_BYTES);
   manifest = await loadManifest();
 });
 afterAll(async () => {
-  delete process.env.IMPORTS_MAX_BYTES;
-  delete process.env.DATA_DIR;
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -47,14 +43,15 @@ describe.each(stacks.filter((s) => s.queue !== 'sqs'))('Imports end to end on $n
   let inbox: string;
 
   beforeAll(async () => {
-    process.env.DATA_DIR = await mkdtemp(path.join(dataDir, 'data-'));
-    inbox = path.join(process.env.DATA_DIR, 'imports', 'inbox');
+    const stackData = await mkdtemp(path.join(dataDir, 'data-'));
+    inbox = path.join(stackData, 'imports', 'inbox');
     testDb = await createTestDb(stack.db);
     testDriver = await createTestDriver(stack.queue);
     const config = loadConfig({
       ...testDriver.env,
       GRADCAFE_PULL_CRON: 'off',
-      DATA_DIR: process.env.DATA_DIR,
+      DATA_DIR: stackData,
+      IMPORTS_MAX_BYTES: String(MAX_BYTES),
     });
     const auth = createAuthServices({ db: testDb.db, config, passwordParams: FAST_PASSWORDS });
     const platform = createPlatform({

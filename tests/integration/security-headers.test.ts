@@ -3,6 +3,7 @@ import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountPath } from '../../shared/runtime/manifest.ts';
 import { createAuthTestApp, TestBrowser } from '../helpers/auth.ts';
+import { registerImport } from '../../functions/imports/lib/imports-store.ts';
 
 /**
  * Every page the platform and its apps render, loaded as a signed-in admin would load it, and
@@ -17,6 +18,7 @@ type Node = DefaultTreeAdapterMap['node'];
 let t: Awaited<ReturnType<typeof createAuthTestApp>>;
 let admin: TestBrowser;
 let taskId: string;
+let importId: string;
 
 beforeAll(async () => {
   t = await createAuthTestApp('pglite');
@@ -28,6 +30,14 @@ beforeAll(async () => {
   expect(created.status).toBe(303);
   const { rows } = await t.platform.db.query<{ id: string }>('select id from notes.tasks limit 1');
   taskId = rows[0]!.id;
+  const { import: imported } = await registerImport(t.platform.db, {
+    fileName: 'items.csv',
+    source: 'upload',
+    objectKey: 'x/items.csv',
+    checksum: 'a'.repeat(64),
+    sizeBytes: 10,
+  });
+  importId = imported.id;
 }, 60_000);
 afterAll(() => t?.close());
 
@@ -35,7 +45,7 @@ afterAll(() => t?.close());
 function pagePaths(): string[] {
   const pages = t.platform.manifest.http
     .filter((entry) => entry.definition.method === 'GET' && entry.definition.hidden)
-    .map((entry) => mountPath(entry).replace(':id', taskId));
+    .map((entry) => mountPath(entry).replace(':id', entry.app === 'imports' ? importId : taskId));
   return [...pages, '/docs'];
 }
 

@@ -145,8 +145,112 @@ const NOTES_SAMPLES: Record<string, Sample[]> = {
   ],
 };
 
+const MISSING_IMPORT = '999999';
+const IMPORTS_SAMPLES: Record<string, Sample[]> = {
+  'imports-page': [
+    {
+      shows: 'the history page',
+      status: 200,
+      method: 'GET',
+      path: '/imports/',
+      asAdmin: true,
+      headers: ADMIN_HTML,
+    },
+  ],
+  'imports-history-panel': [
+    { shows: 'an htmx fragment', status: 200, method: 'GET', path: '/imports/history-panel', asAdmin: true },
+  ],
+  'imports-import-page': [
+    {
+      shows: 'an import that does not exist, 404',
+      status: 404,
+      method: 'GET',
+      path: `/imports/runs/${MISSING_IMPORT}`,
+      asAdmin: true,
+      headers: ADMIN_HTML,
+    },
+  ],
+  'imports-import-progress': [
+    {
+      shows: 'an import that does not exist, 404',
+      status: 404,
+      method: 'GET',
+      path: `/imports/runs/${MISSING_IMPORT}/progress`,
+      asAdmin: true,
+    },
+  ],
+  'imports-failed-rows-csv': [
+    {
+      shows: 'an import that does not exist, 404',
+      status: 404,
+      method: 'GET',
+      path: `/imports/runs/${MISSING_IMPORT}/failed-rows.csv`,
+      asAdmin: true,
+    },
+  ],
+  'imports-api-list-imports': [
+    {
+      shows: 'JSON from the database',
+      status: 200,
+      method: 'GET',
+      path: '/imports/api/imports',
+      asAdmin: true,
+    },
+  ],
+  'imports-api-get-import': [
+    {
+      shows: 'an id that is not an import id, 400',
+      status: 400,
+      method: 'GET',
+      path: '/imports/api/imports/abc',
+      asAdmin: true,
+    },
+  ],
+  'imports-api-failed-rows': [
+    {
+      shows: 'an import that does not exist, 404',
+      status: 404,
+      method: 'GET',
+      path: `/imports/api/imports/${MISSING_IMPORT}/failed-rows`,
+      asAdmin: true,
+    },
+  ],
+  'imports-api-list-items': [
+    {
+      shows: 'a filtered page',
+      status: 200,
+      method: 'GET',
+      path: '/imports/api/items',
+      query: { category: 'Toys', q: 'tea' },
+      asAdmin: true,
+    },
+  ],
+  'imports-trigger-job': [
+    {
+      shows: 'without a token, 401',
+      status: 401,
+      method: 'POST',
+      path: '/imports/trigger-job',
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+  ],
+  'imports-upload-file': [
+    {
+      shows: 'a body that is not a file, 400',
+      status: 400,
+      method: 'POST',
+      path: '/imports/files',
+      asAdmin: true,
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+  ],
+};
+
 const SAMPLES: Record<string, Sample[]> = {
   ...NOTES_SAMPLES,
+  ...IMPORTS_SAMPLES,
   'platform-auth-login-page': [
     { shows: 'a page that starts a session for its form', status: 200, method: 'GET', path: '/auth/login' },
   ],
@@ -461,6 +565,7 @@ beforeAll(async () => {
     log: testLog,
     metrics: stack.platform.metrics,
     auth: stack.platform.auth,
+    config: stack.platform.config,
   });
   const created = await runner.request('/notes/api/tasks', {
     method: 'POST',

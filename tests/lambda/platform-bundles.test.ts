@@ -173,6 +173,7 @@ describe('platform-assets', () => {
       log: testLog,
       metrics: stack.platform.metrics,
       auth: stack.platform.auth,
+      config: stack.platform.config,
     });
   });
 

@@ -48,7 +48,7 @@ export async function runDaily(ctx: Ctx): Promise<DailySummary> {
 export async function importOne(ctx: Ctx, importId: string): Promise<ImportOutcome> {
   const row = await findImport(ctx.db, importId);
   if (!row) return { status: 'skipped', importId, reason: `import ${importId} does not exist` };
-  const settings = importsSettings();
+  const settings = importsSettings(ctx.config);
   return runImport(ctx.db, importId, storedFile(storesOf(ctx).files, row.objectKey), {
     log: ctx.log,
     leaseSeconds: settings.leaseSeconds,
@@ -57,5 +57,5 @@ export async function importOne(ctx: Ctx, importId: string): Promise<ImportOutco
 }
 
 export function storesOf(ctx: Pick<Ctx, 'config'>) {
-  return importStores(importsSettings(), ctx.config.S3_ENDPOINT);
+  return importStores(importsSettings(ctx.config));
 }

@@ -23,7 +23,8 @@ export interface ImportStores {
 /** A file still being written into the inbox is left for the next run. */
 const SETTLE_MS = 5_000;
 
-export function importStores(settings: ImportsSettings, s3Endpoint?: string): ImportStores {
+export function importStores(settings: ImportsSettings): ImportStores {
+  const { s3Endpoint } = settings;
   const bucket = (prefix: string) =>
     createObjectStore({ bucket: settings.bucket!, prefix, ...(s3Endpoint ? { endpoint: s3Endpoint } : {}) });
   const inbox = { source: 'inbox' as const, store: createObjectStore({ dir: settings.inboxDir }) };

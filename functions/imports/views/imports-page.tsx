@@ -12,7 +12,7 @@ export interface ImportsPageProps {
   inbox: string;
   maxBytes: number;
   itemCount: number;
-  viewer: PageViewer & { csrfToken: string };
+  viewer: PageViewer;
   flash: readonly FlashMessage[];
 }
 
@@ -24,7 +24,7 @@ export function ImportsPage(props: ImportsPageProps) {
       <div class="page-head">
         <h1>Imports</h1>
         <form method="post" action={`${PAGE_PATH}trigger-job`}>
-          <CsrfField token={viewer.csrfToken} />
+          <CsrfField token={viewer.csrfToken ?? ''} />
           <button class="btn btn-primary" type="submit">
             Run now
           </button>
