@@ -47,7 +47,9 @@ export type ImportOutcome =
       rowsFailed: number;
     }
   | { status: 'failed'; importId: string; error: string }
-  | { status: 'skipped'; importId: string; reason: string };
+  | { status: 'skipped'; importId: string; reason: string }
+  /** Another worker holds the import's lease: try again once it may have expired. */
+  | { status: 'busy'; importId: string; reason: string };
 
 const DEFAULT_BATCH_RECORDS = 50_000;
 /** Batches also end at this many bytes of CSV, to bound memory whatever the rows' width. */
@@ -68,6 +70,7 @@ export async function runImport(
 ): Promise<ImportOutcome> {
   const claim = await claimImport(db, importId, options);
   if ('skipped' in claim) return { status: 'skipped', importId, reason: claim.skipped };
+  if ('busy' in claim) return { status: 'busy', importId, reason: claim.busy };
   const log = options.log.child({ importId });
   const tables = stageTables(importId);
   try {
@@ -98,7 +101,7 @@ async function claimImport(
   db: Db,
   importId: string,
   options: ImportOptions,
-): Promise<{ resume: Resume | null } | { skipped: string }> {
+): Promise<{ resume: Resume | null } | { skipped: string } | { busy: string }> {
   const { rows } = await db.query<{ resume: Resume | null }>(
     `update imports.imports
         set status = 'running', lease_until = now() + make_interval(secs => $2),
@@ -113,7 +116,8 @@ async function claimImport(
   ]);
   const status = current.rows[0]?.status;
   if (!status) return { skipped: `import ${importId} does not exist` };
-  if (status === 'running') return { skipped: `import ${importId} is already running` };
+  // Running elsewhere, or a crashed worker's lease that has not expired yet.
+  if (status === 'running') return { busy: `import ${importId} is running under another worker's lease` };
   return { skipped: `import ${importId} is ${status}` };
 }
 

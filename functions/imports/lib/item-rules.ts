@@ -77,7 +77,8 @@ export function checkPrice(price: string): RowFailure | undefined {
   if (price.startsWith('-') && /[1-9]/.test(price)) {
     return failure('price_negative', 'price', `price ${price} is negative`);
   }
-  const decimals = (match[2] ?? match[3] ?? '').replace(/0+$/, '');
+  // As written: `1.230` has three decimals too (the supplier's precision is not ours to guess).
+  const decimals = match[2] ?? match[3] ?? '';
   if (decimals.length > 2) {
     return failure('price_precision', 'price', `price ${price} has ${decimals.length} decimals; at most 2`);
   }

@@ -33,10 +33,8 @@ export async function runDaily(ctx: Ctx): Promise<DailySummary> {
   const stores = storesOf(ctx);
   const registered = await collectInboxes(ctx.db, stores, ctx.log);
   const imports: ImportOutcome[] = [];
-  for (const queued of await activeImports(ctx.db)) {
-    if (queued.status !== 'queued') continue;
-    imports.push(await importOne(ctx, queued.id));
-  }
+  // Queued ones, and running ones whose worker crashed (their lease expires: the claim decides).
+  for (const active of await activeImports(ctx.db)) imports.push(await importOne(ctx, active.id));
   return {
     registered: registered.length,
     duplicates: registered.filter((row) => row.status === 'duplicate').length,
@@ -44,7 +42,11 @@ export async function runDaily(ctx: Ctx): Promise<DailySummary> {
   };
 }
 
-/** Run one registered import (an upload, or a re-run of one that crashed). */
+/**
+ * Run one registered import (an upload, or a re-run of one that crashed). An import another
+ * worker holds comes back `busy`: the one-import task retries then (after a crash, the message
+ * is redelivered at once, before the dead worker's lease has expired).
+ */
 export async function importOne(ctx: Ctx, importId: string): Promise<ImportOutcome> {
   const row = await findImport(ctx.db, importId);
   if (!row) return { status: 'skipped', importId, reason: `import ${importId} does not exist` };

@@ -45,7 +45,7 @@ export interface KeptFile {
 export async function keepFile(
   files: ObjectStore,
   fileName: string,
-  body: AsyncIterable<Uint8Array>,
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   maxBytes?: number,
 ): Promise<KeptFile> {
   const hash = createHash('sha256');
