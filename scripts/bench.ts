@@ -10,9 +10,10 @@
  *   (d) task pipeline on SQS (fauxqs emulator)   scripts/bench/sqs-pipeline.ts
  *   (e) Lambda cold start of every bundle        scripts/bench/cold-start.ts
  *   (f) Notes listing, cache warm vs cache off   scripts/bench/notes-cache.ts
+ *   (g) Imports: a 1M-row file vs raw COPY       scripts/bench/imports.ts
  *
  * Sections by name run alone: `npx tsx scripts/bench.ts cold-start` (names: pipeline, enqueue,
- * sqs-pipeline, cold-start, notes-cache; (c) comes with (a) and (b)). No name runs them all.
+ * sqs-pipeline, cold-start, notes-cache, imports; (c) comes with (a) and (b)). No name runs them all.
  *
  * Knobs (env): BENCH_TASKS, BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_PREFETCH, BENCH_POOL,
  * BENCH_PUBLISH_CONCURRENCY, BENCH_SQS_TASKS, BENCH_SQS_PUBLISH_CONCURRENCY, BENCH_COLD_RUNS,
@@ -21,6 +22,7 @@
 import { loadavg } from 'node:os';
 import { benchColdStart } from './bench/cold-start.ts';
 import { benchEnqueue } from './bench/enqueue.ts';
+import { benchImports } from './bench/imports.ts';
 import { peakRssMb } from './bench/helpers.ts';
 import { benchNotesCache } from './bench/notes-cache.ts';
 import { benchPipeline } from './bench/pipeline.ts';
@@ -29,7 +31,7 @@ import { openBenchRun } from './bench/run.ts';
 import { readBenchSettings } from './bench/settings.ts';
 import { benchSqsPipeline } from './bench/sqs-pipeline.ts';
 
-const SECTIONS = ['pipeline', 'enqueue', 'sqs-pipeline', 'cold-start', 'notes-cache'] as const;
+const SECTIONS = ['pipeline', 'enqueue', 'sqs-pipeline', 'cold-start', 'notes-cache', 'imports'] as const;
 type Section = (typeof SECTIONS)[number];
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(SECTIONS as readonly string[]).includes(name));
@@ -58,7 +60,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  let pipeline, enqueue, sqsPipeline, coldStart, notesCache;
+  let pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports;
   if (runs('pipeline')) {
     console.log(`(a) task pipeline: ${settings.tasks} tasks, raw, ours, ours batched ...`);
     pipeline = await benchPipeline(run);
@@ -83,6 +85,12 @@ try {
     );
     notesCache = await benchNotesCache(run);
   }
+  if (runs('imports')) {
+    console.log(
+      '(g) Imports: generate a 1M-row file (5% bad), raw COPY of its clean rows, then the whole import ...',
+    );
+    imports = await benchImports(run);
+  }
   if (runs('cold-start')) {
     console.log(
       `(e) Lambda cold start: build every bundle, then ${settings.coldRuns} fresh processes each ...`,
@@ -98,6 +106,7 @@ try {
     sqsPipeline,
     coldStart,
     notesCache,
+    imports,
     benchProcessPeakRssMb,
     loadAverage1m,
   });

@@ -13,6 +13,8 @@ import {
 } from './notes-cache-report.ts';
 import type { NotesCacheResult } from './notes-cache.ts';
 import type { PipelineResult } from './pipeline.ts';
+import type { ImportsBenchResult } from './imports.ts';
+import { importsFigures, importsProblems } from './imports-report.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SqsPipelineResult, SqsPipelineSide } from './sqs-pipeline.ts';
 
@@ -45,6 +47,7 @@ export interface BenchResults {
   sqsPipeline?: SqsPipelineResult;
   coldStart?: ColdStartResult;
   notesCache?: NotesCacheResult;
+  imports?: ImportsBenchResult;
   benchProcessPeakRssMb: number;
 }
 
@@ -53,13 +56,20 @@ const RSS_LIMIT_MB = 200;
 /** The measured sections, as the results keep them. */
 type SectionResults = Pick<
   BenchResults,
-  'sections' | 'pipeline' | 'enqueue' | 'sqsPipeline' | 'coldStart' | 'notesCache' | 'benchProcessPeakRssMb'
+  | 'sections'
+  | 'pipeline'
+  | 'enqueue'
+  | 'sqsPipeline'
+  | 'coldStart'
+  | 'notesCache'
+  | 'imports'
+  | 'benchProcessPeakRssMb'
 >;
 
 export function buildResults(
   input: SectionResults & { startedAt: Date; settings: BenchSettings; loadAverage1m: number },
 ): BenchResults {
-  const { pipeline, enqueue, sqsPipeline, coldStart, notesCache } = input;
+  const { pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports } = input;
   const { postgresAdminUrl: _pg, rabbitmqUrl: _amqp, redisUrl: _redis, ...settings } = input.settings;
   const figures: Figure[] = [
     ...(pipeline ? pipelineFigures(pipeline) : []),
@@ -82,6 +92,7 @@ export function buildResults(
     ...(sqsPipeline ? [sqsPipelineFigure(sqsPipeline)] : []),
     ...(coldStart ? coldStartFigures(coldStart) : []),
     ...(notesCache ? notesCacheFigures(notesCache) : []),
+    ...(imports ? importsFigures(imports) : []),
   ];
   return {
     startedAt: input.startedAt.toISOString(),
@@ -95,6 +106,7 @@ export function buildResults(
       ...(sqsPipeline ? sqsPipelineProblems(sqsPipeline) : []),
       ...(coldStart ? coldStartProblems(coldStart) : []),
       ...(notesCache ? notesCacheProblems(notesCache) : []),
+      ...(imports ? importsProblems(imports) : []),
     ],
     sections: input.sections,
     ...(pipeline ? { pipeline } : {}),

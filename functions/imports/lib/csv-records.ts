@@ -55,36 +55,38 @@ export interface ScanPosition {
 }
 
 /**
- * Records of a CSV stream, each with the position after it (a resumable cursor).
+ * The records of a CSV stream, a chunk's worth at a time, each group with the position after its
+ * last record (a resumable cursor: a record boundary).
  *
  * @example
- *   for await (const { item, next } of scanCsv(fileStream, { columns: 6 })) {
- *     if ('problem' in item) fail(item.problem); else load(item.record);
+ *   for await (const { items, next } of scanCsv(fileStream, { columns: 6 })) {
+ *     for (const item of items) if ('problem' in item) fail(item.problem); else load(item.record);
+ *     saveCursor(next);
  *   }
  */
 export async function* scanCsv(
   chunks: AsyncIterable<Uint8Array>,
   options: { columns: number; start?: ScanPosition },
-): AsyncGenerator<{ item: ScanItem; next: ScanPosition }> {
+): AsyncGenerator<{ items: ScanItem[]; next: ScanPosition }> {
   let pending: Buffer = Buffer.alloc(0);
   let offset = options.start?.offset ?? 0;
   let line = options.start?.line ?? 1;
-  for await (const chunk of chunks) {
-    pending = pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([pending, chunk]);
-    const scan = scanBuffer(pending, line, options.columns, false);
-    for (const item of scan.items) {
+  const take = (scanned: Scanned[]) => {
+    for (const item of scanned) {
       offset += item.consumed;
       line += item.lines;
-      yield { item: item.item, next: { offset, line } };
     }
+    return { items: scanned.map((item) => item.item), next: { offset, line } };
+  };
+  for await (const chunk of chunks) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength); // a view, not a copy
+    pending = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
+    const scan = scanBuffer(pending, line, options.columns, false);
+    if (scan.items.length > 0) yield take(scan.items);
     pending = pending.subarray(scan.consumed);
   }
   const scan = scanBuffer(pending, line, options.columns, true);
-  for (const item of scan.items) {
-    offset += item.consumed;
-    line += item.lines;
-    yield { item: item.item, next: { offset, line } };
-  }
+  if (scan.items.length > 0) yield take(scan.items);
 }
 
 interface Scanned {

@@ -76,9 +76,13 @@ export async function runImport(
   try {
     const resume = await prepareStaging(db, tables, claim.resume);
     if (resume.offset > 0) log.info({ resume }, 'resuming the import from its staged rows');
+    const started = performance.now();
     await stageFile(db, importId, tables, await file.open(resume.offset), resume, options);
+    const staged = performance.now();
     const counts = await finishImport(db, importId, tables);
-    log.info(counts, 'import loaded');
+    const stageSeconds = (staged - started) / 1000;
+    const loadSeconds = (performance.now() - staged) / 1000;
+    log.info({ ...counts, stageSeconds, loadSeconds }, 'import loaded');
     return { status: 'loaded', importId, ...counts };
   } catch (err) {
     if (!(err instanceof CsvFileError || err instanceof HeaderError)) throw err;
@@ -144,7 +148,10 @@ async function prepareStaging(
   return { offset: 0, line: 1, staged: 0, failed: 0 };
 }
 
-/** Scan, check and stage the file from `resume`, one committed batch at a time. */
+/**
+ * Scan, check and stage the file from `resume`, one committed batch at a time. A batch is copied
+ * while the next one is scanned (at most one in flight), so Postgres and the scanner work at once.
+ */
 async function stageFile(
   db: Db,
   importId: string,
@@ -156,6 +163,15 @@ async function stageFile(
   const batchRecords = options.batchRecords ?? DEFAULT_BATCH_RECORDS;
   let batch = new Batch();
   let position: Resume = { ...resume };
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  const write = async (done: Batch, at: Resume): Promise<void> => {
+    await db.transaction(async (tx) => {
+      if (done.staged > 0) await tx.copyFromCsv(tables.staged, STAGE_COLUMNS, [done.csv()]);
+      if (done.failures.length > 0) await tx.copyFrom(tables.failed, FAILED_COLUMNS, done.failures);
+      await saveProgress(tx, importId, at, options.leaseSeconds);
+    });
+  };
   const commit = async (): Promise<void> => {
     const done = batch;
     batch = new Batch();
@@ -164,23 +180,26 @@ async function stageFile(
       staged: position.staged + done.staged,
       failed: position.failed + done.failures.length,
     };
-    await db.transaction(async (tx) => {
-      // One buffer per batch: chunks handed to COPY must end at a record's end.
-      if (done.csv.length > 0) await tx.copyFromCsv(tables.staged, STAGE_COLUMNS, [Buffer.concat(done.csv)]);
-      if (done.failures.length > 0) await tx.copyFrom(tables.failed, FAILED_COLUMNS, done.failures);
-      await saveProgress(tx, importId, position, options.leaseSeconds);
+    await inFlight;
+    if (failure) throw failure;
+    inFlight = write(done, position).catch((err: unknown) => {
+      failure = err;
     });
   };
-  for await (const { item, next } of scanCsv(chunks, { columns: COLUMNS.length, start: resume })) {
-    const line = 'record' in item ? item.record.line : item.problem.line;
-    if (line === 1) checkHeader(item);
-    else if ('problem' in item) batch.fail(item.problem);
-    else batch.add(item.record);
+  for await (const { items, next } of scanCsv(chunks, { columns: COLUMNS.length, start: resume })) {
+    for (const item of items) {
+      const line = 'record' in item ? item.record.line : item.problem.line;
+      if (line === 1) checkHeader(item);
+      else if ('problem' in item) batch.fail(item.problem);
+      else batch.add(item.record);
+    }
     position = { ...position, offset: next.offset, line: next.line };
     if (batch.records >= batchRecords || batch.bytes >= BATCH_BYTES) await commit();
   }
   if (position.line === 1) throw new HeaderError('the file is empty: expected a header line');
   await commit();
+  await inFlight;
+  if (failure) throw failure;
 }
 
 async function saveProgress(tx: Queryable, importId: string, position: Resume, leaseSeconds: number) {
@@ -204,15 +223,23 @@ function checkHeader(item: { record: CsvRecord } | { problem: CsvProblem }): voi
   }
 }
 
-/** One batch: CSV bytes for the staging table and rows for the failures table. */
+/** One batch: CSV bytes for the staging table (written into one growing buffer) and failed rows. */
 class Batch {
-  readonly csv: Buffer[] = [];
   readonly failures: (string | number | null)[][] = [];
   staged = 0;
-  bytes = 0;
+  #buffer = Buffer.allocUnsafe(1024 * 1024);
+  #length = 0;
 
   get records(): number {
     return this.staged + this.failures.length;
+  }
+
+  get bytes(): number {
+    return this.#length;
+  }
+
+  csv(): Buffer {
+    return this.#buffer.subarray(0, this.#length);
   }
 
   add(record: CsvRecord): void {
@@ -223,11 +250,10 @@ class Batch {
     }
     // The record's own bytes, after its line number; its raw text as a last column only when it
     // has quotes (otherwise the fields joined by commas are the raw text, rebuilt when needed).
-    const parts = [Buffer.from(`${record.line},`), record.bytes];
-    if (record.quoted) parts.push(Buffer.from(`,"${record.bytes.toString('utf8').replaceAll('"', '""')}"\n`));
-    else parts.push(NO_RAW);
-    for (const part of parts) this.bytes += part.length;
-    this.csv.push(...parts);
+    this.#text(`${record.line},`);
+    this.#bytes(record.bytes);
+    if (record.quoted) this.#text(`,"${record.bytes.toString('utf8').replaceAll('"', '""')}"\n`);
+    else this.#text(',\n');
     this.staged++;
   }
 
@@ -236,9 +262,24 @@ class Batch {
       failureRow(problem.line, problem.bytes, { rule: problem.rule, column: null, reason: problem.reason }),
     );
   }
-}
 
-const NO_RAW = Buffer.from(',\n');
+  #room(bytes: number): void {
+    if (this.#length + bytes <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#length + bytes));
+    this.#buffer.copy(grown, 0, 0, this.#length);
+    this.#buffer = grown;
+  }
+
+  #text(text: string): void {
+    this.#room(Buffer.byteLength(text));
+    this.#length += this.#buffer.write(text, this.#length);
+  }
+
+  #bytes(bytes: Buffer): void {
+    this.#room(bytes.length);
+    this.#length += bytes.copy(this.#buffer, this.#length);
+  }
+}
 
 function failureRow(line: number, bytes: Buffer, failure: RowFailure): (string | number | null)[] {
   return [line, rawText(bytes), failure.rule, failure.reason, failure.column];

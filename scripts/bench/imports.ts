@@ -1,0 +1,100 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import pg from 'pg';
+import pgCopyStreams from 'pg-copy-streams';
+import {
+  generateItems,
+  newManifest,
+  type ItemsManifest,
+} from '../../functions/imports/lib/items-generator.ts';
+import type { ImportOutcome } from '../../functions/imports/lib/importer.ts';
+import { spawnTsx, RUNNER_NODE_FLAGS } from './processes.ts';
+import type { BenchRun } from './run.ts';
+
+/**
+ * (g) The Imports app's whole import of a 1M-row file with 5% bad rows (scan, check, stage with
+ * COPY, then move to items and failed_rows), against a raw `COPY` of the clean rows of the same
+ * file into an unindexed table, on the same Postgres in the same run. The import runs in its own
+ * process, with the runner's heap flags, so its peak RSS is the import's.
+ */
+export interface ImportsBenchResult {
+  rows: number;
+  fileMb: number;
+  importSeconds: number;
+  importRowsPerSecond: number;
+  rawRows: number;
+  rawSeconds: number;
+  rawRowsPerSecond: number;
+  peakRssMb: number;
+  outcome: ImportOutcome;
+  manifest: Pick<ItemsManifest, 'rows' | 'loaded'> & { failed: number };
+}
+
+export async function benchImports(run: BenchRun): Promise<ImportsBenchResult> {
+  const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-imports-'));
+  run.defer(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'items.csv');
+  const manifest = newManifest();
+  await pipeline(
+    Readable.from(generateItems({ rows, badRatio: 0.05, seed: 42 }, manifest)),
+    createWriteStream(file),
+  );
+  const clean = path.join(dir, 'clean.csv');
+  const cleanManifest = newManifest();
+  await pipeline(
+    Readable.from(generateItems({ rows: manifest.loaded, badRatio: 0, seed: 42 }, cleanManifest)),
+    createWriteStream(clean),
+  );
+
+  const raw = await rawCopy(run.databaseUrl, clean);
+  const child = spawnTsx(
+    'scripts/bench/workers/import-file.ts',
+    [file],
+    { DATABASE_URL: run.databaseUrl },
+    RUNNER_NODE_FLAGS,
+  );
+  const [, json] = await child.waitForLine(/^result (.*)$/, 600_000);
+  const result = JSON.parse(json!) as { outcome: ImportOutcome; seconds: number; peakRssMb: number };
+  await child.stop();
+  const { size } = await import('node:fs/promises').then((fs) => fs.stat(file));
+  return {
+    rows,
+    fileMb: Math.round(size / 1024 / 1024),
+    importSeconds: result.seconds,
+    importRowsPerSecond: rows / result.seconds,
+    rawRows: raw.rows,
+    rawSeconds: raw.seconds,
+    rawRowsPerSecond: raw.rows / raw.seconds,
+    peakRssMb: result.peakRssMb,
+    outcome: result.outcome,
+    manifest: {
+      rows: manifest.rows,
+      loaded: manifest.loaded,
+      failed: Object.values(manifest.bad).reduce((n, lines) => n + lines.length, 0),
+    },
+  };
+}
+
+/** The baseline: the clean rows, streamed from the file by pg-copy-streams into a bare table. */
+async function rawCopy(databaseUrl: string, file: string): Promise<{ rows: number; seconds: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`create table bench_raw_items (sku text, name text, category text,
+      price numeric(12, 2), quantity integer, updated_at timestamptz)`);
+    const started = performance.now();
+    const copy = client.query(
+      pgCopyStreams.from(`copy bench_raw_items from stdin with (format csv, header true)`),
+    );
+    await pipeline(createReadStream(file, { highWaterMark: 256 * 1024 }), copy);
+    return { rows: copy.rowCount, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await client.end();
+  }
+}
