@@ -92,7 +92,9 @@ describe('an import whose worker is killed', () => {
     expect(killed).toMatchObject({ status: 'running' });
     expect(killed!.rowsRead).toBeLessThan(ROWS);
     expect(await countOf('select count(*) as n from imports.items where import_id = $1', row.id)).toBe(0);
-    expect(await countOf('select count(*) as n from imports.failed_rows where import_id = $1', row.id)).toBe(0);
+    expect(await countOf('select count(*) as n from imports.failed_rows where import_id = $1', row.id)).toBe(
+      0,
+    );
 
     const second = startWorker();
     const done = await waitFor(

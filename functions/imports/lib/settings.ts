@@ -7,6 +7,7 @@ export interface ImportsSettings {
   filesDir: string;
   bucket: string | undefined;
   s3Endpoint: string | undefined;
+  region: string;
   maxBytes: number;
   leaseSeconds: number;
 }
@@ -17,6 +18,7 @@ export function importsSettings(config: Config): ImportsSettings {
     filesDir: path.join(config.DATA_DIR, 'imports', 'files'),
     bucket: config.IMPORTS_BUCKET,
     s3Endpoint: config.S3_ENDPOINT,
+    region: config.AWS_REGION,
     maxBytes: config.IMPORTS_MAX_BYTES,
     leaseSeconds: config.IMPORTS_LEASE_S,
   };

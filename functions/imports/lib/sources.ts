@@ -24,9 +24,14 @@ export interface ImportStores {
 const SETTLE_MS = 5_000;
 
 export function importStores(settings: ImportsSettings): ImportStores {
-  const { s3Endpoint } = settings;
+  const { s3Endpoint, region } = settings;
   const bucket = (prefix: string) =>
-    createObjectStore({ bucket: settings.bucket!, prefix, ...(s3Endpoint ? { endpoint: s3Endpoint } : {}) });
+    createObjectStore({
+      bucket: settings.bucket!,
+      prefix,
+      region,
+      ...(s3Endpoint ? { endpoint: s3Endpoint } : {}),
+    });
   const inbox = { source: 'inbox' as const, store: createObjectStore({ dir: settings.inboxDir }) };
   if (!settings.bucket) return { inboxes: [inbox], files: createObjectStore({ dir: settings.filesDir }) };
   return { inboxes: [inbox, { source: 's3', store: bucket('inbox/') }], files: bucket('files/') };
@@ -89,7 +94,8 @@ export async function collectInboxes(
         log.warn({ key: object.key, inbox: store.description }, 'not a .csv file: left in the inbox');
         continue;
       }
-      if (Date.now() - object.modified.getTime() < SETTLE_MS) continue;
+      // An S3 object appears whole; a file in a folder may still be being written.
+      if (store.kind === 'folder' && Date.now() - object.modified.getTime() < SETTLE_MS) continue;
       const { body } = await store.read(object.key);
       const kept = await keepFile(stores.files, object.key, body);
       const { import: row } = await registerImport(db, {
