@@ -1,3 +1,5 @@
+import { loadAppGauges } from './app-gauges.ts';
+import { registerAppGauges } from '../observability/app-gauges.ts';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,6 +68,10 @@ export async function startRunner(platform: Platform, options: RunnerOptions): P
   const served: Manifest = roles.includes('web')
     ? manifest
     : { ...manifest, http: manifest.http.filter((h) => h.app === PLATFORM_APP) };
+  const apps = new Set(
+    [...manifest.http, ...manifest.tasks, ...manifest.schedules].map((entry) => entry.app),
+  );
+  const sampleAppGauges = registerAppGauges(metrics.registry, await loadAppGauges(apps), log);
   const app = createHttpApp({
     manifest: served,
     makeCtx: platform.httpCtx,
@@ -73,7 +79,10 @@ export async function startRunner(platform: Platform, options: RunnerOptions): P
     metrics,
     auth: platform.auth,
     config,
-    beforeMetrics: () => sampleGauges(platform),
+    beforeMetrics: async () => {
+      await sampleGauges(platform);
+      await sampleAppGauges(db);
+    },
   });
   const database = config.DATABASE_URL ? `Postgres ${redact(config.DATABASE_URL)}` : 'the embedded database';
   let waitingFor: string | undefined = `waiting for ${database}`;

@@ -235,5 +235,11 @@ describe.each(stacks.filter((s) => s.queue !== 'sqs'))('Imports end to end on $n
     const detail = await api(`/imports/runs/${id}`, { headers: { accept: 'text/html' } });
     expect(detail.status).toBe(200);
     expect(await detail.text()).toContain('Failed rows');
+
+    // The app's metrics, read from its tables at scrape time.
+    const metrics = await (await fetch(`${runner.url}/metrics`)).text();
+    expect(metrics).toMatch(/^fnstack_imports_last_rows\{outcome="loaded"\} 1$/m);
+    expect(metrics).toMatch(/^fnstack_imports\{status="duplicate"\} 1$/m);
+    expect(metrics).toMatch(/^fnstack_imports_last_success_timestamp_seconds \d+/m);
   });
 });

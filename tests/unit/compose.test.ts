@@ -4,6 +4,7 @@
  * construction — every name, host, port and path they share with the code is cross-checked here.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -11,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../shared/config.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
+import { registerAppGauges } from '../../shared/observability/app-gauges.ts';
+import { loadAppGauges } from '../../shared/runtime/app-gauges.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
@@ -417,8 +420,15 @@ describe('Grafana provisioning', () => {
     }
   });
 
-  it('queries only metrics the platform exports, and shows every platform metric', async () => {
-    const exported = await createMetrics().registry.getMetricsAsJSON();
+  it('queries only metrics the platform and the apps export, and shows every one of them', async () => {
+    const registry = createMetrics().registry;
+    const apps = new Set(
+      (await readdir(path.join(root, 'functions'), { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name),
+    );
+    registerAppGauges(registry, await loadAppGauges(apps), console);
+    const exported = await registry.getMetricsAsJSON();
     const selectable = new Set(['up']);
     for (const { name, type } of exported) {
       selectable.add(name);
@@ -435,6 +445,7 @@ describe('Grafana provisioning', () => {
       }
     }
     const platformMetrics = exported.map((m) => m.name).filter((n) => !/^(process|nodejs)_/.test(n));
+    expect(platformMetrics).toContain('fnstack_imports_last_rows');
     expect(platformMetrics.length).toBeGreaterThan(0);
     for (const name of platformMetrics) expect(used.has(name), `no panel shows ${name}`).toBe(true);
   });
