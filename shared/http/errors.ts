@@ -72,6 +72,8 @@ export function errorResponse(err: unknown, context: { correlationId: string; lo
     if (err instanceof TooManyRequestsError || err instanceof ServiceBusyError) {
       response.headers.set('retry-after', String(err.retryAfterSeconds));
     }
+    // The rest of a body too large was never read: the connection cannot carry another request.
+    if (err.status === 413) response.headers.set('connection', 'close');
     return response;
   }
   if (err instanceof HTTPException) {

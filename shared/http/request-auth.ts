@@ -177,6 +177,10 @@ export async function assertCsrf(
     }
     return;
   }
+  // The origin first: a request from another site is refused as such, whatever token it carries.
+  if (!sameOrigin(c.req.raw.headers, new URL(c.req.url), services.allowedOrigins)) {
+    throw new ForbiddenError('cross-origin request refused');
+  }
   const given =
     c.req.header(CSRF_HEADER) ??
     (options.headerOnly ? undefined : await formField(c, contentType, CSRF_FIELD));
@@ -189,9 +193,6 @@ export async function assertCsrf(
         : 'this call is signed in by a browser session and carries no CSRF token: send a bearer token ' +
             '(Authorize on /docs, or POST /api/auth/login) or the page’s x-csrf-token header',
     );
-  }
-  if (!sameOrigin(c.req.raw.headers, new URL(c.req.url), services.allowedOrigins)) {
-    throw new ForbiddenError('cross-origin request refused');
   }
 }
 

@@ -54,7 +54,7 @@ export type ImportOutcome =
 const DEFAULT_BATCH_RECORDS = 50_000;
 /** Batches also end at this many bytes of CSV, to bound memory whatever the rows' width. */
 const BATCH_BYTES = 8 * 1024 * 1024;
-const STAGE_COLUMNS = ['line_number', ...COLUMNS, 'raw_line'];
+const STAGE_COLUMNS = ['line_number', 'key', ...COLUMNS, 'raw_line'];
 const FAILED_COLUMNS = ['line_number', 'raw_line', 'rule', 'reason', 'column_name'];
 
 interface Resume extends ScanPosition {
@@ -77,9 +77,10 @@ export async function runImport(
     const resume = await prepareStaging(db, tables, claim.resume);
     if (resume.offset > 0) log.info({ resume }, 'resuming the import from its staged rows');
     const started = performance.now();
-    await stageFile(db, importId, tables, await file.open(resume.offset), resume, options);
+    const skus = new SkuTracker(resume.offset === 0);
+    await stageFile(db, importId, tables, await file.open(resume.offset), resume, { ...options, skus });
     const staged = performance.now();
-    const counts = await finishImport(db, importId, tables);
+    const counts = await finishImport(db, importId, tables, skus.candidates());
     const stageSeconds = (staged - started) / 1000;
     const loadSeconds = (performance.now() - staged) / 1000;
     log.info({ ...counts, stageSeconds, loadSeconds }, 'import loaded');
@@ -143,7 +144,7 @@ async function prepareStaging(
   }
   await db.query(`
     drop table if exists ${tables.staged}, ${tables.failed};
-    create unlogged table ${tables.staged} (line_number integer not null, ${COLUMNS.map((c) => `${c} text`).join(', ')}, raw_line text);
+    create unlogged table ${tables.staged} (line_number integer not null, key text collate "C" not null, ${COLUMNS.map((c) => `${c} text`).join(', ')}, raw_line text);
     create unlogged table ${tables.failed} (line_number integer not null, raw_line text not null, rule text not null, reason text not null, column_name text);`);
   return { offset: 0, line: 1, staged: 0, failed: 0 };
 }
@@ -158,10 +159,11 @@ async function stageFile(
   tables: ReturnType<typeof stageTables>,
   chunks: AsyncIterable<Uint8Array>,
   resume: Resume,
-  options: ImportOptions,
+  options: ImportOptions & { skus: SkuTracker },
 ): Promise<void> {
   const batchRecords = options.batchRecords ?? DEFAULT_BATCH_RECORDS;
-  let batch = new Batch();
+  const newBatch = () => new Batch(options.skus);
+  let batch = newBatch();
   let position: Resume = { ...resume };
   let inFlight: Promise<void> = Promise.resolve();
   let failure: unknown;
@@ -174,7 +176,7 @@ async function stageFile(
   };
   const commit = async (): Promise<void> => {
     const done = batch;
-    batch = new Batch();
+    batch = newBatch();
     position = {
       ...position,
       staged: position.staged + done.staged,
@@ -227,6 +229,9 @@ function checkHeader(item: { record: CsvRecord } | { problem: CsvProblem }): voi
 class Batch {
   readonly failures: (string | number | null)[][] = [];
   staged = 0;
+
+  constructor(private readonly skus: SkuTracker) {}
+
   #buffer = Buffer.allocUnsafe(1024 * 1024);
   #length = 0;
 
@@ -248,9 +253,11 @@ class Batch {
       this.failures.push(failureRow(record.line, record.bytes, checked.failure));
       return;
     }
-    // The record's own bytes, after its line number; its raw text as a last column only when it
-    // has quotes (otherwise the fields joined by commas are the raw text, rebuilt when needed).
-    this.#text(`${record.line},`);
+    // The line number and the clean sku (its characters need no quoting), the record's own bytes,
+    // and its raw text as a last column only when it has quotes (otherwise the fields joined by
+    // commas are the raw text, rebuilt when needed).
+    this.skus.see(checked.item.sku);
+    this.#text(`${record.line},${checked.item.sku},`);
     this.#bytes(record.bytes);
     if (record.quoted) this.#text(`,"${record.bytes.toString('utf8').replaceAll('"', '""')}"\n`);
     else this.#text(',\n');
@@ -278,6 +285,29 @@ class Batch {
   #bytes(bytes: Buffer): void {
     this.#room(bytes.length);
     this.#length += bytes.copy(this.#buffer, this.#length);
+  }
+}
+
+/**
+ * The skus seen so far, as 32-bit hashes (a million cost a few MB, not the strings): a sku whose
+ * hash was seen before may be a duplicate, and only those are checked in SQL. After a resume the
+ * skus staged before the crash were not seen here: then every sku is checked (undefined).
+ */
+class SkuTracker {
+  readonly #hashes = new Set<number>();
+  readonly #candidates = new Set<string>();
+
+  constructor(private readonly complete: boolean) {}
+
+  see(sku: string): void {
+    let hash = 0x811c9dc5; // FNV-1a
+    for (let i = 0; i < sku.length; i++) hash = Math.imul(hash ^ sku.charCodeAt(i), 0x01000193);
+    if (this.#hashes.has(hash)) this.#candidates.add(sku);
+    else this.#hashes.add(hash);
+  }
+
+  candidates(): string[] | undefined {
+    return this.complete ? [...this.#candidates] : undefined;
   }
 }
 
