@@ -211,6 +211,8 @@ export function samTemplate(
     if (resource.Type === 'AWS::Serverless::Function' && id !== migrate) resource.DependsOn = migrateOnDeploy;
   }
 
+  addImportsBucket(manifest, resources, claim);
+
   claimGenerated(resources, claim);
 
   return {
@@ -289,6 +291,54 @@ function claimGenerated(
       if (event.Type !== 'HttpApi') claim(`${id}${name}`, `SAM's ${event.Type} resource of ${id}`);
       if (event.Type !== 'SQS') claim(`${id}${name}Permission`, `SAM's invoke permission of ${id}`);
     }
+  }
+}
+
+/**
+ * The Imports app keeps its files in S3 on Lambda (there is no shared disk): the stack owns a
+ * private bucket, and only the app's functions get its name (IMPORTS_BUCKET) and access to it.
+ */
+const IMPORTS_BUCKET_ID = 'ImportsBucket';
+
+function addImportsBucket(
+  manifest: Manifest,
+  resources: Record<string, SamResource>,
+  claim: (id: string, what: string) => string,
+) {
+  const entries = [...manifest.http, ...manifest.tasks, ...manifest.schedules].filter(
+    (e) => e.app === 'imports',
+  );
+  if (entries.length === 0) return;
+  resources[claim(IMPORTS_BUCKET_ID, 'the Imports bucket')] = {
+    Type: 'AWS::S3::Bucket',
+    Properties: {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      // A multipart upload cut short (a killed function) leaves parts that cost money: drop them.
+      LifecycleConfiguration: {
+        Rules: [{ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }],
+      },
+    },
+  };
+  const policy = {
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        Resource: sub(`\${${IMPORTS_BUCKET_ID}.Arn}/*`),
+      },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: { 'Fn::GetAtt': [IMPORTS_BUCKET_ID, 'Arn'] } },
+    ],
+  };
+  for (const entry of entries) {
+    const fn = resources[logicalId(entry.id)]!;
+    const properties = fn.Properties as { Policies: unknown[]; Environment?: unknown };
+    properties.Policies = [...properties.Policies, policy];
+    properties.Environment = { Variables: { IMPORTS_BUCKET: ref(IMPORTS_BUCKET_ID) } };
   }
 }
 
