@@ -67,7 +67,7 @@ export function addVerifyCommand(program: Command): void {
               region: config.AWS_REGION,
               ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
             });
-            for await (const _ of store.list()) break;
+            await store.check();
           },
         ]);
       }

@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
  *   await store.write('2026-12-05/items.csv', fileStream, { maxBytes: 512 * 1024 * 1024 });
  *   for await (const object of store.list()) console.log(object.key, object.size);
  *   const { body } = await store.read('2026-12-05/items.csv');
+ *   await store.move('inbox/items.csv', 'done/items.csv');
  */
 export interface StoredObject {
   /** '/'-separated, relative to the store (its folder, or its bucket prefix). */
@@ -24,7 +25,7 @@ export interface ObjectStore {
   readonly kind: 'folder' | 's3';
   /** For logs and pages: `folder .data/imports/inbox`, `s3://bucket/inbox/`. */
   readonly description: string;
-  /** Every object whose key starts with `prefix`, sorted by key. */
+  /** Every object whose key starts with `prefix`, sorted by key (byte order, as S3 sorts). */
   list(prefix?: string): AsyncIterable<StoredObject>;
   /** An object's bytes as a stream; a missing key is an ObjectNotFoundError. */
   read(key: string): Promise<{ body: AsyncIterable<Uint8Array>; size: number }>;
@@ -33,7 +34,16 @@ export interface ObjectStore {
    * an object, and a body that fails (or passes `maxBytes`: ObjectTooLargeError) leaves nothing.
    */
   write(key: string, body: ObjectBody, options?: { maxBytes?: number }): Promise<StoredObject>;
+  /**
+   * Give an object another key (an inbox file to `done/`), replacing what was at `to`. A missing
+   * `from` is an ObjectNotFoundError. Atomic in a folder; on S3 a copy then a delete, so a crash
+   * between the two leaves the object under both keys, never under neither.
+   */
+  move(from: string, to: string): Promise<void>;
+  /** Remove an object; a key with no object is not an error (as on S3). */
   delete(key: string): Promise<void>;
+  /** Resolves when the store answers (the bucket exists and may be listed), for checks at start. */
+  check(): Promise<void>;
 }
 
 export class ObjectNotFoundError extends AppError {
@@ -52,28 +62,56 @@ export class InvalidKeyError extends AppError {
   readonly status = 400;
 }
 
+/**
+ * True when every '/'-separated part of `key` is a plain name; anything that could address a file
+ * outside the store (`..`, an absolute path) or an unnamed one (`a//b`, `a/`) is not.
+ *
+ * @example
+ *   isValidKey('inbox/items.csv'); // true
+ *   isValidKey('../etc/passwd'); // false
+ */
+export function isValidKey(key: string): boolean {
+  return (
+    key !== '' &&
+    key.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\0'))
+  );
+}
+
+/** The key itself if valid (see isValidKey), else an InvalidKeyError. */
 export function checkKey(key: string): string {
-  const parts = key.split('/');
-  if (!key || key.startsWith('/') || parts.some((part) => part === '' || part === '.' || part === '..')) {
-    throw new InvalidKeyError(`Not a valid object key: ${JSON.stringify(key)}`);
-  }
+  if (!isValidKey(key)) throw new InvalidKeyError(`Not a valid object key: ${JSON.stringify(key)}`);
   return key;
 }
 
-/** Counts the bytes of a body on its way through, failing once it passes `maxBytes`. */
-export async function* limitBytes(
-  body: ObjectBody,
-  maxBytes: number | undefined,
-): AsyncGenerator<Uint8Array> {
-  const chunks = typeof body === 'string' || body instanceof Uint8Array ? [toBytes(body)] : body;
+/** A body on its way into a store, counted as it passes. */
+export interface MeteredBody {
+  chunks: AsyncGenerator<Uint8Array>;
+  /** Bytes passed so far: the object's size once `chunks` is done. */
+  bytes(): number;
+}
+
+/**
+ * Count the bytes of a body on its way through, failing with ObjectTooLargeError as soon as they
+ * pass `maxBytes`, before the chunk that crosses the limit reaches the store.
+ *
+ * @example
+ *   const metered = meterBody(request.body, { maxBytes: 1024 });
+ *   await pipeline(Readable.from(metered.chunks), createWriteStream(file));
+ *   metered.bytes(); // the size written
+ */
+export function meterBody(body: ObjectBody, { maxBytes }: { maxBytes?: number | undefined }): MeteredBody {
   let size = 0;
-  for await (const chunk of chunks) {
-    size += chunk.byteLength;
-    if (maxBytes !== undefined && size > maxBytes) {
-      throw new ObjectTooLargeError(`The file is larger than ${maxBytes} bytes`);
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    const source = typeof body === 'string' || body instanceof Uint8Array ? [toBytes(body)] : body;
+    for await (const chunk of source) {
+      size += chunk.byteLength;
+      if (maxBytes !== undefined && size > maxBytes) {
+        throw new ObjectTooLargeError(`The file is larger than ${maxBytes} bytes`);
+      }
+      yield chunk;
     }
-    yield chunk;
   }
+  return { chunks: chunks(), bytes: () => size };
 }
 
 const toBytes = (body: string | Uint8Array): Uint8Array =>

@@ -1,15 +1,20 @@
 import { Readable } from 'node:stream';
 import type * as S3Sdk from '@aws-sdk/client-s3';
-import { checkKey, limitBytes, ObjectNotFoundError, type ObjectStore } from './port.ts';
+import { checkKey, meterBody, ObjectNotFoundError, type ObjectStore } from './port.ts';
 
 export interface S3StoreOptions {
   bucket: string;
   /** Keys live under this prefix in the bucket (`inbox/`); '' for the whole bucket. */
   prefix?: string;
-  /** LocalStack, fauxqs or another S3-compatible endpoint (S3_ENDPOINT); path-style URLs then. */
+  /** LocalStack, fauxqs or another S3-compatible endpoint (S3_ENDPOINT). */
   endpoint?: string;
   region?: string;
-  /** Objects per ListObjectsV2 page (S3's own maximum is 1000). */
+  /**
+   * Path-style URLs (`endpoint/bucket/key`) instead of `bucket.endpoint/key`. Default: on when an
+   * `endpoint` is given, since an emulator's host has no per-bucket subdomains.
+   */
+  forcePathStyle?: boolean;
+  /** Objects per ListObjectsV2 page (S3's own maximum and default is 1000); tests use a few. */
   pageSize?: number;
   /** Default: the SDK's chain (environment, the Lambda role). Tests on an emulator pass fixed ones. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
@@ -17,15 +22,25 @@ export interface S3StoreOptions {
 
 /** Bytes per multipart part: S3's minimum, so an upload holds at most a few parts in memory. */
 const PART_BYTES = 5 * 1024 * 1024;
+/** An unreachable endpoint fails within seconds, and a connection that goes quiet is dropped. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const IDLE_TIMEOUT_MS = 60_000;
+
+/** The SDK's error names for a key with no object (GetObject and CopyObject; HeadObject). */
+const MISSING = new Set(['NoSuchKey', 'NotFound']);
 
 /**
  * The object store on an S3 bucket (containers and Lambda). The SDK is loaded on first use, so
  * a process on the embedded defaults never loads it. Writes stream as a multipart upload
- * (@aws-sdk/lib-storage), which S3 only shows once it completes, and aborts on failure.
+ * (@aws-sdk/lib-storage), which S3 only shows once it completes, and which is aborted when the
+ * body fails. A process killed mid-upload leaves its parts pending (unlisted, but stored): give
+ * the bucket a lifecycle rule with AbortIncompleteMultipartUpload. A move is CopyObject, which
+ * S3 limits to objects of 5 GB.
  */
 export function createS3Store(options: S3StoreOptions): ObjectStore {
   const { bucket } = options;
   const prefix = options.prefix ?? '';
+  const forcePathStyle = options.forcePathStyle ?? Boolean(options.endpoint);
   let client: Promise<{ s3: S3Sdk.S3Client; sdk: typeof S3Sdk }> | undefined;
   const connect = () =>
     (client ??= import('@aws-sdk/client-s3').then((sdk) => ({
@@ -33,13 +48,21 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       s3: new sdk.S3Client({
         ...(options.region ? { region: options.region } : {}),
         ...(options.credentials ? { credentials: options.credentials } : {}),
-        ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        forcePathStyle,
+        requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: IDLE_TIMEOUT_MS },
       }),
     })));
+  const location = `s3://${bucket}/${prefix}`;
+  const objectKey = (key: string) => prefix + checkKey(key);
+  const notFound = (key: string) => (err: unknown) => {
+    if (!MISSING.has((err as { name?: string }).name ?? '')) throw err;
+    throw new ObjectNotFoundError(`No object ${key} in ${location}`, { cause: err });
+  };
 
   return {
     kind: 's3',
-    description: `s3://${bucket}/${prefix}`,
+    description: location,
 
     async *list(within = '') {
       const { s3, sdk } = await connect();
@@ -66,45 +89,60 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
     },
 
     async read(key) {
+      const Key = objectKey(key);
       const { s3, sdk } = await connect();
-      try {
-        const answer = await s3.send(
-          new sdk.GetObjectCommand({ Bucket: bucket, Key: prefix + checkKey(key) }),
-        );
-        return { body: answer.Body as AsyncIterable<Uint8Array>, size: answer.ContentLength ?? 0 };
-      } catch (err) {
-        if ((err as { name?: string }).name === 'NoSuchKey') {
-          throw new ObjectNotFoundError(`No object ${key} in s3://${bucket}/${prefix}`, { cause: err });
-        }
-        throw err;
-      }
+      const answer = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key })).catch(notFound(key));
+      // In Node the SDK's body is the HTTP response itself: bytes arrive as they are read.
+      return { body: answer.Body as AsyncIterable<Uint8Array>, size: answer.ContentLength ?? 0 };
     },
 
     async write(key, body, writeOptions = {}) {
+      const Key = objectKey(key);
       const { s3 } = await connect();
       const { Upload } = await import('@aws-sdk/lib-storage');
+      const metered = meterBody(body, writeOptions);
       const upload = new Upload({
         client: s3,
-        params: {
-          Bucket: bucket,
-          Key: prefix + checkKey(key),
-          Body: Readable.from(limitBytes(body, writeOptions.maxBytes)),
-        },
+        params: { Bucket: bucket, Key, Body: Readable.from(metered.chunks) },
         partSize: PART_BYTES,
         queueSize: 2,
         leavePartsOnError: false,
       });
-      let size = 0;
-      upload.on('httpUploadProgress', (progress) => {
-        size = Math.max(size, progress.loaded ?? 0);
-      });
       await upload.done();
-      return { key, size, modified: new Date() };
+      return { key, size: metered.bytes(), modified: new Date() };
+    },
+
+    async move(from, to) {
+      const source = objectKey(from);
+      const target = objectKey(to);
+      const { s3, sdk } = await connect();
+      if (source === target) {
+        // S3 refuses a copy onto itself, and the delete that follows would lose the object.
+        await s3.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: source })).catch(notFound(from));
+        return;
+      }
+      await s3
+        .send(
+          new sdk.CopyObjectCommand({
+            Bucket: bucket,
+            Key: target,
+            // The one parameter the SDK does not encode: `bucket/key`, URL-encoded but for the slashes.
+            CopySource: `${bucket}/${encodeURIComponent(source).replaceAll('%2F', '/')}`,
+          }),
+        )
+        .catch(notFound(from));
+      await s3.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: source }));
     },
 
     async delete(key) {
+      const Key = objectKey(key);
       const { s3, sdk } = await connect();
-      await s3.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: prefix + checkKey(key) }));
+      await s3.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key }));
+    },
+
+    async check() {
+      const { s3, sdk } = await connect();
+      await s3.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }));
     },
   };
 }

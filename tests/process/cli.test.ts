@@ -7,6 +7,8 @@ import { loadManifest, topologyOf } from '../../shared/runtime/manifest.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { createTestDriver, type TestDriver } from '../helpers/platform.ts';
 import { testProcesses } from '../helpers/processes.ts';
+import { startS3Emulator } from '../helpers/s3.ts';
+import { SQS_TEST_CREDENTIALS } from '../helpers/sqs.ts';
 
 /** `npm run cli`: the management commands, as real processes on real Postgres and RabbitMQ. */
 const processes = testProcesses();
@@ -86,6 +88,26 @@ describe('npm run cli', () => {
     const down = await run(['verify'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:9/none' });
     expect(down.code).toBe(1);
     expect(down.output).toMatch(/^FAIL database \(DATABASE_URL\).*ECONNREFUSED/m);
+  });
+
+  it('verifies the imports bucket when one is configured', async () => {
+    const s3 = await startS3Emulator();
+    try {
+      const env = {
+        S3_ENDPOINT: s3.endpoint,
+        AWS_ACCESS_KEY_ID: SQS_TEST_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: SQS_TEST_CREDENTIALS.secretAccessKey,
+      };
+      const bucket = await s3.createBucket();
+      const ok = await run(['verify'], { ...env, IMPORTS_BUCKET: bucket });
+      expect(ok.code).toBe(0);
+      expect(ok.output).toMatch(new RegExp(`^ok +imports bucket \\(s3://${bucket}\\)`, 'm'));
+      const missing = await run(['verify'], { ...env, IMPORTS_BUCKET: 'no-such-bucket' });
+      expect(missing.code).toBe(1);
+      expect(missing.output).toMatch(/^FAIL imports bucket \(s3:\/\/no-such-bucket\).*bucket/im);
+    } finally {
+      await s3.stop();
+    }
   });
 
   it('explains why there is no psql shell on the embedded database', async () => {
