@@ -4,6 +4,7 @@ export { defineTask } from './task.ts';
 export type { TaskDefinition } from './task.ts';
 export { defineSchedule } from './schedule.ts';
 export type { ScheduleDefinition } from './schedule.ts';
+export type { LambdaOptions } from './lambda.ts';
 export type {
   HttpCtx,
   TaskCtx,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { RetryPolicy } from '../queue/port.ts';
 import type { TaskCtx } from './context.ts';
+import { lambdaSize, type LambdaOptions } from './lambda.ts';
 
 export interface TaskDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
   type: 'task';
@@ -13,7 +14,7 @@ export interface TaskDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
   /** Messages that arrive together share one transaction (see TaskOptions.batch). */
   batch?: BatchPolicy;
   /** Size of this function's Lambda (see TaskOptions.lambda). */
-  lambda?: { memoryMb?: number; timeoutSeconds?: number };
+  lambda?: LambdaOptions;
   /**
    * Runs inside a DB transaction (`ctx.db`) that also records the message id in the inbox,
    * so a redelivered message never repeats its effects. Throw to roll back and retry.
@@ -47,7 +48,7 @@ export interface TaskOptions<S extends z.ZodType, R> {
    * function's SQS queue gets six times the timeout as its visibility timeout (AWS's advice for
    * a queue that feeds a Lambda), so a longer timeout also delays redeliveries.
    */
-  lambda?: { memoryMb?: number; timeoutSeconds?: number };
+  lambda?: LambdaOptions;
   handler: (payload: z.infer<S>, ctx: TaskCtx) => Promise<R>;
 }
 
@@ -55,7 +56,8 @@ export const DEFAULT_TASK_CONCURRENCY = 4;
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
 
 /**
- * Declare a task function.
+ * Declare a task function. The options are checked here, so a mistake fails when the module
+ * loads with a TypeError naming the task by the kinds it consumes.
  *
  * @example
  *   export default defineTask({
@@ -68,13 +70,14 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxD
 export function defineTask<S extends z.ZodType, R>(options: TaskOptions<S, R>): TaskDefinition<S, R> {
   const consumes = Array.isArray(options.consumes) ? options.consumes : [options.consumes];
   if (consumes.length === 0) throw new TypeError('defineTask: consumes needs at least one kind');
+  const owner = `defineTask ${consumes.join(', ')}`;
   const concurrency = options.concurrency ?? DEFAULT_TASK_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new TypeError(`defineTask: concurrency must be a positive integer, got ${concurrency}`);
+    throw new TypeError(`${owner}: concurrency must be a positive integer, got ${concurrency}`);
   }
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
-    throw new TypeError(`defineTask: retry.attempts must be a positive integer, got ${retry.attempts}`);
+    throw new TypeError(`${owner}: retry.attempts must be a positive integer, got ${retry.attempts}`);
   }
   const batch = options.batch
     ? { maxSize: concurrency, parallel: 4, ...(options.batch === true ? {} : options.batch) }
@@ -88,8 +91,9 @@ export function defineTask<S extends z.ZodType, R>(options: TaskOptions<S, R>): 
       batch.parallel >= 1
     )
   ) {
-    throw new TypeError(`defineTask: batch.maxSize and batch.parallel must be positive integers`);
+    throw new TypeError(`${owner}: batch.maxSize and batch.parallel must be positive integers`);
   }
+  lambdaSize('task', options.lambda, owner);
   return {
     type: 'task',
     consumes,
