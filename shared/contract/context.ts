@@ -86,8 +86,12 @@ export interface MessageInfo {
 export interface PublishOptions {
   correlationId?: string;
   jobId?: string;
-  /** Publishing twice with one message id delivers at most one run (the inbox drops the copy). */
-  messageId?: string;
+  /**
+   * The same key (for the same kind) always gives the same message id, and publishing twice with
+   * one message id delivers at most one run (the inbox drops the copy). A task that announces its
+   * result keys the announcement on its own message id, so a retried attempt announces once.
+   */
+  idempotencyKey?: string;
 }
 
 export interface Publisher {
