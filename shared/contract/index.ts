@@ -10,6 +10,7 @@ export type {
   TaskCtx,
   BaseCtx,
   AuthCtx,
+  TaskAuthCtx,
   Job,
   JobStatus,
   Jobs,

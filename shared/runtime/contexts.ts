@@ -82,7 +82,17 @@ export function createContexts(parts: ContextParts): ContextFactories {
       // Not tied to the task's commit yet: a message published here goes out at once, even if
       // the task then rolls back (and again on each retry). A transactional outbox will fix that.
       const jobs = createJobs({ db: tx, publisher: queue, correlationId: message.correlationId, log });
-      return { db: tx, queue, jobs, log, config, metrics, cache, message };
+      return {
+        db: tx,
+        queue,
+        jobs,
+        log,
+        config,
+        metrics,
+        cache,
+        message,
+        auth: { prune: () => auth.prune(tx) },
+      };
     },
   };
 }

@@ -9,6 +9,7 @@ import type {
   PublishOptions,
   Publisher,
   QueueAdmin,
+  TaskAuthCtx,
 } from '../../shared/contract/context.ts';
 import type { AuthServices } from '../../shared/auth/services.ts';
 import { createCache, type Cache } from '../../shared/cache/index.ts';
@@ -324,6 +325,13 @@ export function createFakeAuth(): AuthServices {
   };
   return fake as unknown as AuthServices;
 }
+
+/** A task's `ctx.auth` for task tests that never prune (the prune test runs the real one). */
+export const fakeTaskAuth: TaskAuthCtx = {
+  prune: async () => {
+    throw new Error('fake auth: no pruning in task tests');
+  },
+};
 
 const fakeAuthCtx: HttpCtx['auth'] = {
   users: { byId: async () => undefined },
