@@ -17,7 +17,7 @@ await runScript(async () => {
   const db = await createDb(config);
   try {
     await migrate(db, await loadMigrations(), log);
-    await runSeeds(db, log);
+    await runSeeds(db, log, config);
   } finally {
     await db.close();
   }

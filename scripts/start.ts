@@ -76,7 +76,7 @@ const runner = await startRunner(platform, {
     // Printed at once, not only in the banner: whatever fails after this, the password was shown.
     if (bootstrapped?.generatedPassword) process.stdout.write(`  admin      ${admin}\n`);
     // After the admin exists: the Notes demo tasks belong to the first admin.
-    if (config.embeddedDb) await runSeeds(db, log);
+    if (config.embeddedDb) await runSeeds(db, log, config);
   },
 }).catch((err: unknown) => {
   if (starting.signal.aborted) return new Promise<never>(() => {}); // exiting (shutdown handler)

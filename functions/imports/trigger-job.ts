@@ -1,7 +1,5 @@
-import { defineHttp, navigate } from '../../shared/contract/index.ts';
+import { defineHttp, jobAcceptedResponses, navigate, triggerJob } from '../../shared/contract/index.ts';
 import { ConflictError } from '../../shared/errors.ts';
-import { jobAcceptedResponses } from '../../shared/http/job-accepted.ts';
-import { triggerJob } from '../../shared/http/trigger-job.ts';
 import { PAGE_PATH } from './lib/paths.ts';
 import { DAILY_KIND } from './lib/run-imports.ts';
 

@@ -1,7 +1,12 @@
 import * as z from 'zod';
-import { accepted, defineHttp, json, navigate } from '../../shared/contract/index.ts';
-import { jobAcceptedSchema } from '../../shared/http/job-accepted.ts';
-import { multipartFile } from '../../shared/http/multipart.ts';
+import {
+  accepted,
+  defineHttp,
+  jobAcceptedSchema,
+  json,
+  multipartFile,
+  navigate,
+} from '../../shared/contract/index.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { registerImport } from './lib/imports-store.ts';
 import { importPath } from './lib/paths.ts';

@@ -1,6 +1,4 @@
 import * as z from 'zod';
-import { createSessions } from '../../shared/auth/sessions.ts';
-import { createThrottle } from '../../shared/auth/throttle.ts';
 import { defineTask } from '../../shared/contract/index.ts';
 
 /**
@@ -22,17 +20,10 @@ export default defineTask({
        where status in ('succeeded', 'failed', 'dead') and finished_at < now() - make_interval(days => $1)`,
       [ctx.config.JOBS_RETENTION_DAYS],
     );
-    const { config } = ctx;
-    const sessions = createSessions(ctx.db, {
-      idleSeconds: config.SESSION_IDLE_S,
-      absoluteSeconds: config.SESSION_ABSOLUTE_S,
-    });
-    const throttle = createThrottle(ctx.db);
     return {
       inboxDeleted: inbox.rowCount,
       jobsDeleted: jobs.rowCount,
-      sessionsDeleted: await sessions.prune(),
-      throttleRowsDeleted: await throttle.prune(Math.max(config.LOGIN_WINDOW_S, config.SIGNUP_WINDOW_S)),
+      ...(await ctx.auth.prune()),
     };
   },
 });

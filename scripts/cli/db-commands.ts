@@ -24,7 +24,7 @@ export function addDbCommands(program: Command): void {
     .description("migrate, then run every app's seed (sample data; idempotent)")
     .action(() =>
       withDb(async (db, config) => {
-        await runSeeds(db, createLogger(config.LOG_LEVEL));
+        await runSeeds(db, createLogger(config.LOG_LEVEL), config);
         console.log('seeds done');
       }),
     );

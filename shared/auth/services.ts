@@ -33,6 +33,19 @@ export interface AuthServices {
   transport: TransportPolicy;
   /** Secrets generated for this run because unset (development, test): say so at start. */
   generatedSecrets: readonly string[];
+  /**
+   * Delete sessions past their idle or absolute deadline and failed logins and sign-ups that no
+   * window counts any more (the platform's prune task). Runs on `db` when given (a task's
+   * transaction: on the embedded database a query beside an open transaction would wait for it
+   * forever), else on the services' own connection.
+   */
+  prune(db?: Queryable): Promise<AuthPruned>;
+}
+
+/** What `prune()` deleted. */
+export interface AuthPruned {
+  sessionsDeleted: number;
+  throttleRowsDeleted: number;
 }
 
 /**
@@ -40,6 +53,7 @@ export interface AuthServices {
  *   const auth = createAuthServices({ db, config });
  *   const user = await auth.login({ email, password, clientIp });
  *   const token = await auth.tokens.issue(user);
+ *   await auth.prune(tx); // { sessionsDeleted, throttleRowsDeleted }
  */
 export function createAuthServices(parts: {
   db: Queryable;
@@ -50,6 +64,9 @@ export function createAuthServices(parts: {
   const { db, config } = parts;
   const secrets = resolveAuthSecrets(config);
   const users = createUsers(db, parts.passwordParams ? { passwordParams: parts.passwordParams } : {});
+  const sessionLifetime = { idleSeconds: config.SESSION_IDLE_S, absoluteSeconds: config.SESSION_ABSOLUTE_S };
+  // The longest window any throttle rule counts back over: older rows decide nothing.
+  const throttleWindowSeconds = Math.max(config.LOGIN_WINDOW_S, config.SIGNUP_WINDOW_S);
   const throttle = createThrottle(db);
   const login = createLogin({
     users,
@@ -60,10 +77,7 @@ export function createAuthServices(parts: {
   });
   return {
     users,
-    sessions: createSessions(db, {
-      idleSeconds: config.SESSION_IDLE_S,
-      absoluteSeconds: config.SESSION_ABSOLUTE_S,
-    }),
+    sessions: createSessions(db, sessionLifetime),
     throttle,
     tokens: createTokens({
       secret: secrets.jwtSecret,
@@ -89,5 +103,11 @@ export function createAuthServices(parts: {
       production: !allowsGeneratedSecrets(config.NODE_ENV),
     },
     generatedSecrets: secrets.generated,
+    async prune(on = db) {
+      return {
+        sessionsDeleted: await createSessions(on, sessionLifetime).prune(),
+        throttleRowsDeleted: await createThrottle(on).prune(throttleWindowSeconds),
+      };
+    },
   };
 }

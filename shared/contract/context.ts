@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
 import type { Cache } from '../cache/port.ts';
+import type { AuthPruned } from '../auth/services.ts';
 import type { IssuedToken } from '../auth/tokens.ts';
 import type { User, Users } from '../auth/users.ts';
 import type { AuthUser } from './http.ts';
@@ -71,6 +72,16 @@ export interface TaskCtx extends BaseCtx {
   /** The transaction the handler runs in; it commits together with the inbox record. */
   db: Tx;
   message: MessageInfo;
+  /** The platform's housekeeping of sign-in state. */
+  auth: TaskAuthCtx;
+}
+
+export interface TaskAuthCtx {
+  /**
+   * Delete expired sessions and failed logins and sign-ups that no longer count, in the task's
+   * transaction; how many of each. The platform's prune task runs it once a day.
+   */
+  prune(): Promise<AuthPruned>;
 }
 
 export interface MessageInfo {
@@ -86,8 +97,12 @@ export interface MessageInfo {
 export interface PublishOptions {
   correlationId?: string;
   jobId?: string;
-  /** Publishing twice with one message id delivers at most one run (the inbox drops the copy). */
-  messageId?: string;
+  /**
+   * The same key (for the same kind) always gives the same message id, and publishing twice with
+   * one message id delivers at most one run (the inbox drops the copy). A task that announces its
+   * result keys the announcement on its own message id, so a retried attempt announces once.
+   */
+  idempotencyKey?: string;
 }
 
 export interface Publisher {

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { HttpCtx } from './context.ts';
+import { lambdaSize, type LambdaOptions } from './lambda.ts';
+import { routePathProblem } from './route-path.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -113,7 +115,7 @@ export interface HttpDefinition<
    * Size of this function's Lambda (the SAM template reads it). Defaults: 512 MB, 29 s; the
    * timeout may be at most 30 s, where API Gateway's HTTP API stops waiting for an answer.
    */
-  lambda?: { memoryMb?: number; timeoutSeconds?: number };
+  lambda?: LambdaOptions;
   handler(req: HttpRequest<Infer<P>, Infer<Q>, Infer<B>, A>, ctx: HttpCtx): Promise<Response> | Response;
 }
 
@@ -121,6 +123,10 @@ export interface HttpDefinition<
  * Declare an HTTP function. Input is validated before the handler runs; invalid input is
  * answered with 400 and a JSON error naming the fields. `auth` is checked first: on a route that
  * is not public, the handler only ever sees a signed-in user of the right role.
+ *
+ * The definition itself is checked here, so a mistake fails when the module loads with a
+ * TypeError naming the route: `auth`, the path (routePathProblem: a leading `/`, plain `:name`
+ * params, no query string) and the Lambda size.
  *
  * @example
  *   export default defineHttp({
@@ -135,12 +141,16 @@ export function defineHttp<
   B extends z.ZodType | undefined = undefined,
   A extends Access = Access,
 >(definition: Omit<HttpDefinition<P, Q, B, A>, 'type'>): HttpDefinition<P, Q, B, A> {
+  const owner = `defineHttp ${definition.method} ${definition.path}`;
   // Also at run time: a JavaScript caller or a cast must not get an open route by leaving it out.
   if (!ACCESS_LEVELS.includes(definition.auth)) {
     throw new TypeError(
-      `defineHttp ${definition.method} ${definition.path}: auth must be one of ${ACCESS_LEVELS.join(', ')} ` +
+      `${owner}: auth must be one of ${ACCESS_LEVELS.join(', ')} ` +
         `(got ${String(definition.auth)}); write auth: 'public' for a route anyone may call`,
     );
   }
+  const pathProblem = routePathProblem(definition.path);
+  if (pathProblem) throw new TypeError(`${owner}: ${pathProblem}`);
+  lambdaSize('http', definition.lambda, owner);
   return { type: 'http', ...definition };
 }

@@ -4,11 +4,13 @@ export { defineTask } from './task.ts';
 export type { OwnTransactionsTaskCtx, TaskDefinition } from './task.ts';
 export { defineSchedule } from './schedule.ts';
 export type { ScheduleDefinition } from './schedule.ts';
+export type { LambdaOptions } from './lambda.ts';
 export type {
   HttpCtx,
   TaskCtx,
   BaseCtx,
   AuthCtx,
+  TaskAuthCtx,
   Job,
   JobStatus,
   Jobs,
@@ -17,6 +19,12 @@ export type {
 } from './context.ts';
 export { json, html, navigate, redirect } from '../http/responses.ts';
 export { accepted, jobAcceptedResponses, jobAcceptedSchema, type JobAccepted } from '../http/job-accepted.ts';
+export { triggerJob, type JobTrigger } from '../http/trigger-job.ts';
+export { multipartFile, type UploadedFile } from '../http/multipart.ts';
+// Files an app keeps (an inbox, uploads): a folder or an S3 bucket, built from the app's settings.
+export { createObjectStore, ObjectNotFoundError, ObjectTooLargeError } from '../storage/index.ts';
+export type { ObjectStore, StoredObject } from '../storage/index.ts';
+export type { AppGauge } from '../observability/app-gauges.ts';
 
 import type { HttpDefinition } from './http.ts';
 import type { ScheduleDefinition } from './schedule.ts';

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { RetryPolicy } from '../queue/port.ts';
 import type { Db } from '../db/port.ts';
 import type { TaskCtx } from './context.ts';
+import { lambdaSize, type LambdaOptions } from './lambda.ts';
 
 /**
  * The ctx of a task that manages its own transactions (`ownTransactions: true`): `db` is the
@@ -50,7 +51,7 @@ interface TaskDefinitionBase<S extends z.ZodType> {
   /** Messages that arrive together share one transaction (see TaskOptions.batch). */
   batch?: BatchPolicy;
   /** Size of this function's Lambda (see TaskOptions.lambda). */
-  lambda?: { memoryMb?: number; timeoutSeconds?: number };
+  lambda?: LambdaOptions;
 }
 
 export interface BatchPolicy {
@@ -80,14 +81,15 @@ interface TaskOptionsBase<S extends z.ZodType> {
    * function's SQS queue gets six times the timeout as its visibility timeout (AWS's advice for
    * a queue that feeds a Lambda), so a longer timeout also delays redeliveries.
    */
-  lambda?: { memoryMb?: number; timeoutSeconds?: number };
+  lambda?: LambdaOptions;
 }
 
 export const DEFAULT_TASK_CONCURRENCY = 4;
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
 
 /**
- * Declare a task function.
+ * Declare a task function. The options are checked here, so a mistake fails when the module
+ * loads with a TypeError naming the task by the kinds it consumes.
  *
  * @example
  *   export default defineTask({
@@ -106,13 +108,14 @@ export function defineTask<S extends z.ZodType, R>(
 export function defineTask<S extends z.ZodType, R>(options: TaskOptions<S, R>): TaskDefinition<S, R> {
   const consumes = Array.isArray(options.consumes) ? options.consumes : [options.consumes];
   if (consumes.length === 0) throw new TypeError('defineTask: consumes needs at least one kind');
+  const owner = `defineTask ${consumes.join(', ')}`;
   const concurrency = options.concurrency ?? DEFAULT_TASK_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new TypeError(`defineTask: concurrency must be a positive integer, got ${concurrency}`);
+    throw new TypeError(`${owner}: concurrency must be a positive integer, got ${concurrency}`);
   }
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
-    throw new TypeError(`defineTask: retry.attempts must be a positive integer, got ${retry.attempts}`);
+    throw new TypeError(`${owner}: retry.attempts must be a positive integer, got ${retry.attempts}`);
   }
   const batch = options.batch
     ? { maxSize: concurrency, parallel: 4, ...(options.batch === true ? {} : options.batch) }
@@ -126,13 +129,14 @@ export function defineTask<S extends z.ZodType, R>(options: TaskOptions<S, R>): 
       batch.parallel >= 1
     )
   ) {
-    throw new TypeError(`defineTask: batch.maxSize and batch.parallel must be positive integers`);
+    throw new TypeError(`${owner}: batch.maxSize and batch.parallel must be positive integers`);
   }
   if (batch && options.ownTransactions) {
     throw new TypeError(
-      'defineTask: a task with ownTransactions cannot be batched (a batch shares one transaction)',
+      `${owner}: a task with ownTransactions cannot be batched (a batch shares one transaction)`,
     );
   }
+  lambdaSize('task', options.lambda, owner);
   const base = {
     type: 'task' as const,
     consumes,

@@ -86,7 +86,17 @@ export function createContexts(parts: ContextParts): ContextFactories {
       // Not tied to the task's commit yet: a message published here goes out at once, even if
       // the task then rolls back (and again on each retry). A transactional outbox will fix that.
       const jobs = createJobs({ db: taskDb, publisher: queue, correlationId: message.correlationId, log });
-      return { db: taskDb, queue, jobs, log, config, metrics, cache, message };
+      return {
+        db: taskDb,
+        queue,
+        jobs,
+        log,
+        config,
+        metrics,
+        cache,
+        message,
+        auth: { prune: () => auth.prune(taskDb) },
+      };
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Job, JobStatus, Jobs, Publisher } from '../contract/context.ts';
 import type { Queryable } from '../db/port.ts';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { uuidFromName } from './uuid-from-name.ts';
 
 /**
  * Job rows: every triggered job is recorded (queued → running → succeeded | retrying | dead,
@@ -90,13 +91,16 @@ export function createJobs(options: JobsOptions): Jobs {
     async trigger(kind, payload, triggerOptions = {}) {
       const key = triggerOptions.idempotencyKey;
       const jobId = key === undefined ? randomUUID() : uuidFromName(`job:${key}`);
-      const messageId = key === undefined ? undefined : uuidFromName(`message:${key}`);
       const correlationId = triggerOptions.correlationId ?? options.correlationId ?? jobId;
       // Recording and publishing run side by side: a worker faster than the insert creates
       // the row itself (jobState.running), so neither has to wait for the other.
       const [recorded, published] = await Promise.allSettled([
         insert({ id: jobId, kind, payload, correlationId, ...(triggeredBy ? { triggeredBy } : {}) }),
-        publisher.publish(kind, payload, { correlationId, jobId, ...(messageId ? { messageId } : {}) }),
+        publisher.publish(kind, payload, {
+          correlationId,
+          jobId,
+          ...(key === undefined ? {} : { idempotencyKey: key }),
+        }),
       ]);
       if (published.status === 'rejected') {
         const reason = published.reason as Error;
@@ -204,12 +208,3 @@ export const jobState = {
     );
   },
 };
-
-/** A UUID derived from a name (RFC 9562 version 8, SHA-256): the same name, the same id. */
-export function uuidFromName(name: string): string {
-  const bytes = createHash('sha256').update(name).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80; // version 8
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC variant
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}

@@ -2,6 +2,7 @@ import type { Publisher } from '../contract/context.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createEnvelope } from '../queue/envelope.ts';
 import type { QueueDriver } from '../queue/port.ts';
+import { uuidFromName } from './uuid-from-name.ts';
 
 /** `ctx.queue`: wraps a driver's publish in an envelope, counting what was published. */
 export function createPublisher(
@@ -17,11 +18,22 @@ export function createPublisher(
         payload,
         ...(correlationId ? { correlationId } : {}),
         ...(options.jobId ? { jobId: options.jobId } : {}),
-        ...(options.messageId ? { id: options.messageId } : {}),
+        ...(options.idempotencyKey !== undefined ? { id: messageIdFor(kind, options.idempotencyKey) } : {}),
       });
       await driver.publish(envelope);
       metrics.published.inc({ kind });
       return { messageId: envelope.id };
     },
   };
+}
+
+/**
+ * The message id of an idempotent publish: derived from the kind and the key, so the same
+ * announcement gets the same id however often it is published.
+ *
+ * @example
+ *   messageIdFor('notes_report_finished', message.id) === messageIdFor('notes_report_finished', message.id); // true
+ */
+export function messageIdFor(kind: string, idempotencyKey: string): string {
+  return uuidFromName(`${kind}:${idempotencyKey}`);
 }

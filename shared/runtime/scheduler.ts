@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { ScheduleDefinition } from '../contract/schedule.ts';
+import { activeCron, type ScheduleDefinition } from '../contract/schedule.ts';
 import type { Platform } from './platform.ts';
 import { createJobs } from './jobs.ts';
 import { createPublisher } from './publisher.ts';
@@ -14,9 +14,9 @@ export function startScheduler(platform: Platform): { stop(): Promise<void>; des
   const described: string[] = [];
   const ticking = new Set<Promise<void>>();
   for (const entry of manifest.schedules) {
-    const { cron, publishes } = entry.definition;
-    const pattern = cron(config)?.trim();
-    if (!pattern || pattern === 'off') {
+    const { publishes } = entry.definition;
+    const pattern = activeCron(entry.definition, config);
+    if (pattern === undefined) {
       described.push(`${entry.id}: disabled`);
       continue;
     }

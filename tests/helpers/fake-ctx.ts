@@ -2,7 +2,15 @@ import { isHtmx } from '../../shared/http/wants-html.ts';
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../shared/config.ts';
-import type { HttpCtx, Job, Jobs, Publisher, QueueAdmin } from '../../shared/contract/context.ts';
+import type {
+  HttpCtx,
+  Job,
+  Jobs,
+  PublishOptions,
+  Publisher,
+  QueueAdmin,
+  TaskAuthCtx,
+} from '../../shared/contract/context.ts';
 import type { AuthServices } from '../../shared/auth/services.ts';
 import { createCache, type Cache } from '../../shared/cache/index.ts';
 import type { AuthUser, FunctionDefinition, HttpRequest } from '../../shared/contract/index.ts';
@@ -12,6 +20,7 @@ import { createHttpApp, type HttpApp, type HttpAppOptions } from '../../shared/h
 import { createMetrics, type Metrics } from '../../shared/observability/metrics.ts';
 import type { DeadMessage, QueueDepth } from '../../shared/queue/port.ts';
 import { buildManifest } from '../../shared/runtime/manifest.ts';
+import { messageIdFor } from '../../shared/runtime/publisher.ts';
 
 /**
  * In-memory stand-ins for the parts of an HTTP `ctx`, for route tests that need no services.
@@ -86,14 +95,17 @@ export class FakeJobs implements Jobs {
 }
 
 export class FakePublisher implements Publisher {
-  readonly published: { kind: string; payload: unknown; correlationId?: string; jobId?: string }[] = [];
+  readonly published: ({ kind: string; payload: unknown; messageId: string } & PublishOptions)[] = [];
   /** Set to make every publish fail (a broker outage). */
   failWith: Error | undefined;
 
-  async publish(kind: string, payload: unknown, options: { correlationId?: string; jobId?: string } = {}) {
+  async publish(kind: string, payload: unknown, options: PublishOptions = {}) {
     if (this.failWith) throw this.failWith;
-    this.published.push({ kind, payload, ...options });
-    return { messageId: randomUUID() };
+    // Ids as the real publisher makes them, so a test can see two publishes share one.
+    const { idempotencyKey } = options;
+    const messageId = idempotencyKey === undefined ? randomUUID() : messageIdFor(kind, idempotencyKey);
+    this.published.push({ kind, payload, ...options, messageId });
+    return { messageId };
   }
 }
 
@@ -314,6 +326,13 @@ export function createFakeAuth(): AuthServices {
   };
   return fake as unknown as AuthServices;
 }
+
+/** A task's `ctx.auth` for task tests that never prune (the prune test runs the real one). */
+export const fakeTaskAuth: TaskAuthCtx = {
+  prune: async () => {
+    throw new Error('fake auth: no pruning in task tests');
+  },
+};
 
 const fakeAuthCtx: HttpCtx['auth'] = {
   users: { byId: async () => undefined },

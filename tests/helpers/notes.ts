@@ -20,7 +20,7 @@ import { createMetrics, type Metrics } from '../../shared/observability/metrics.
 import { buildManifest } from '../../shared/runtime/manifest.ts';
 import { describeIssues } from '../../shared/validation.ts';
 import type { FakePublisher } from './fake-ctx.ts';
-import { createFakeAuth, createFakeCtx, fakeRequest, type FakeCtxParts } from './fake-ctx.ts';
+import { createFakeAuth, createFakeCtx, fakeRequest, type FakeCtxParts, fakeTaskAuth } from './fake-ctx.ts';
 import { REDIS_TEST_URL, uniqueRedisPrefix } from './redis.ts';
 
 /**
@@ -134,6 +134,7 @@ export async function runTask<R>(
       metrics: base.metrics,
       cache: options.cache ?? base.cache,
       db: tx,
+      auth: fakeTaskAuth,
       message: {
         id: options.messageId ?? randomUUID(),
         kind: definition.consumes[0]!,

@@ -10,7 +10,7 @@ import recomputeTask from '../../functions/gradcafe/recompute-analytics.ts';
 import type { HttpCtx, HttpRequest, TaskCtx } from '../../shared/contract/index.ts';
 import type { Db, Tx } from '../../shared/db/port.ts';
 import { NotFoundError } from '../../shared/errors.ts';
-import { createFakeCtx, fakeRequest } from '../helpers/fake-ctx.ts';
+import { createFakeCtx, fakeRequest, fakeTaskAuth } from '../helpers/fake-ctx.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
 
 const log = pino({ level: 'silent' });
@@ -111,6 +111,7 @@ function taskCtx(tx: Tx, jobId: string): TaskCtx {
     cache: base.cache,
     db: tx,
     message,
+    auth: fakeTaskAuth,
   };
 }
 

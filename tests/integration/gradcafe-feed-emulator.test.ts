@@ -14,7 +14,7 @@ import type { TaskCtx } from '../../shared/contract/index.ts';
 import type { Db } from '../../shared/db/port.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { buildManifest } from '../../shared/runtime/manifest.ts';
-import { createFakeAuth, createFakeCtx, FAKE_USERS, fakeBearer } from '../helpers/fake-ctx.ts';
+import { createFakeAuth, createFakeCtx, FAKE_USERS, fakeBearer, fakeTaskAuth } from '../helpers/fake-ctx.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
 
 const log = pino({ level: 'silent' });
@@ -100,7 +100,17 @@ describe.each(dbBackends)('feed emulator on %s', (backend) => {
         maxAttempts: 5,
         correlationId: 't',
       };
-      const ctx: TaskCtx = { db: tx, queue, jobs, log, config: loadConfig(env), metrics, cache, message };
+      const ctx: TaskCtx = {
+        db: tx,
+        queue,
+        jobs,
+        log,
+        config: loadConfig(env),
+        metrics,
+        cache,
+        message,
+        auth: fakeTaskAuth,
+      };
       return scrapeTask.handler({}, ctx);
     });
 

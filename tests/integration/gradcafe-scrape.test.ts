@@ -8,7 +8,7 @@ import type { TaskCtx } from '../../shared/contract/index.ts';
 import type { Db, Tx } from '../../shared/db/port.ts';
 import { UpstreamError } from '../../shared/errors.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
-import { createFakeCtx, type FakePublisher } from '../helpers/fake-ctx.ts';
+import { createFakeCtx, type FakePublisher, fakeTaskAuth } from '../helpers/fake-ctx.ts';
 import { createTestDb, dbBackends } from '../helpers/db.ts';
 
 const FEED_URL = 'http://feed.test/gradcafe/entries';
@@ -29,7 +29,7 @@ function taskCtx(tx: Tx): TaskCtx {
     maxAttempts: 5,
     correlationId: 'test',
   };
-  return { db: tx, queue, jobs, log, config, metrics, cache, message };
+  return { db: tx, queue, jobs, log, config, metrics, cache, message, auth: fakeTaskAuth };
 }
 
 /**

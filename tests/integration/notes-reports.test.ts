@@ -140,7 +140,7 @@ describe.each(dbBackends)('task reports through the handlers on %s', (backend) =
     await runTask(taskReport, db, { ownerId: owner.id }, { publisher, messageId });
     await runTask(taskReport, db, { ownerId: owner.id }, { publisher, messageId });
     await runTask(taskReport, db, { ownerId: owner.id }, { publisher });
-    const ids = publisher.published.map((p) => (p as { messageId?: string }).messageId);
+    const ids = publisher.published.map((p) => p.messageId);
     expect(ids[0]).toBeDefined();
     expect(ids[1]).toBe(ids[0]);
     expect(ids[2]).not.toBe(ids[0]);

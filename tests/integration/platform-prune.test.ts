@@ -15,7 +15,7 @@ describe.each(dbBackends)('platform prune on %s', (backend) => {
   beforeAll(async () => ({ db, drop } = await createTestDb(backend)));
   afterAll(() => drop?.());
 
-  it('deletes inbox rows and finished jobs past their retention, and nothing else', async () => {
+  it('deletes inbox rows, finished jobs, sessions and throttle rows past their time, and nothing else', async () => {
     const inboxRow = (daysAgo: number) =>
       db.query(
         `insert into inbox (message_id, queue, kind, processed_at) values ($1, 'q', 'k', now() - make_interval(days => $2))`,
@@ -34,8 +34,30 @@ describe.each(dbBackends)('platform prune on %s', (backend) => {
     await jobRow('succeeded', 5);
     await jobRow('queued', null);
     await jobRow('running', null);
+    const sessionRow = (lastSeenMinutesAgo: number, expiresInMinutes: number) =>
+      db.query(
+        `insert into auth.sessions (token_hash, csrf_token, created_at, last_seen_at, expires_at)
+         values ($1, 'csrf', now() - interval '1 day', now() - make_interval(mins => $2), now() + make_interval(mins => $3))`,
+        [randomUUID(), lastSeenMinutesAgo, expiresInMinutes],
+      );
+    await sessionRow(5, 60); // live
+    await sessionRow(120, 60); // idle past SESSION_IDLE_S
+    await sessionRow(5, -1); // past its absolute deadline
+    const throttleRow = (minutesAgo: number) =>
+      db.query(
+        `insert into auth.throttle_log (key, at) values ('ip:203.0.113.9', now() - make_interval(mins => $1))`,
+        [minutesAgo],
+      );
+    await throttleRow(5); // still counted by the login window
+    await throttleRow(90); // older than every window
 
-    const config = loadConfig({ INBOX_RETENTION_DAYS: '7', JOBS_RETENTION_DAYS: '30' });
+    const config = loadConfig({
+      INBOX_RETENTION_DAYS: '7',
+      JOBS_RETENTION_DAYS: '30',
+      SESSION_IDLE_S: '3600',
+      LOGIN_WINDOW_S: '900',
+      SIGNUP_WINDOW_S: '3600',
+    });
     const manifest = buildManifest([{ file: 'functions/platform/prune.ts', module: { default: prune } }]);
     const platform = createPlatform({ config, log: testLog, db, driver: createMemoryDriver(), manifest });
     const message = {
@@ -47,9 +69,11 @@ describe.each(dbBackends)('platform prune on %s', (backend) => {
     };
     const result = await db.transaction((tx) => prune.handler({}, platform.taskCtx(tx, message, testLog)));
 
-    expect(result).toEqual({ inboxDeleted: 1, jobsDeleted: 2, sessionsDeleted: 0, throttleRowsDeleted: 0 });
+    expect(result).toEqual({ inboxDeleted: 1, jobsDeleted: 2, sessionsDeleted: 2, throttleRowsDeleted: 1 });
     const { rows } = await db.query<{ status: string }>('select status from jobs order by status');
     expect(rows.map((r) => r.status)).toEqual(['queued', 'running', 'succeeded']);
     expect((await db.query('select 1 from inbox')).rowCount).toBe(1);
+    expect((await db.query('select 1 from auth.sessions')).rowCount).toBe(1);
+    expect((await db.query('select 1 from auth.throttle_log')).rowCount).toBe(1);
   });
 });

@@ -552,10 +552,7 @@ let taskId: string;
 
 beforeAll(async () => {
   stack = await createLambdaStack({ GRADCAFE_EMULATOR_RELEASE_S: '0' });
-  // Seeds read the environment: the Imports demo keeps its files in the stack's DATA_DIR.
-  process.env.DATA_DIR = stack.env.DATA_DIR;
-  await runSeeds(stack.testDb.db, testLog);
-  delete process.env.DATA_DIR;
+  await runSeeds(stack.testDb.db, testLog, stack.platform.config);
   const { user: admin } = await stack.platform.auth.users.ensureAdmin({
     email: 'lambda-admin@example.com',
     password: 'lambda-admin-password',

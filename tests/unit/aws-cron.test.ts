@@ -6,7 +6,7 @@
  */
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
-import { AwsCronError, toAwsCron } from '../../scripts/lambda/sam/cron.ts';
+import { AwsCronError, toAwsCron } from '../../shared/contract/aws-cron.ts';
 
 const CONVERSIONS: [string, string][] = [
   // The project's own schedules (GRADCAFE_PULL_CRON, PRUNE_CRON defaults).

@@ -16,7 +16,7 @@ const page = defineHttp({
 
 const search = defineHttp({
   method: 'GET',
-  path: '/items/:year{[0-9]{4}}',
+  path: '/items/:year',
   auth: 'public',
   summary: 'Search items',
   query: z.object({

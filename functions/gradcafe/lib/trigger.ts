@@ -1,5 +1,9 @@
-import type { HttpCtx, HttpRequest } from '../../../shared/contract/index.ts';
-import { triggerJob as triggerPlatformJob, type JobTrigger } from '../../../shared/http/trigger-job.ts';
+import {
+  triggerJob as triggerPlatformJob,
+  type HttpCtx,
+  type HttpRequest,
+  type JobTrigger,
+} from '../../../shared/contract/index.ts';
 
 /** Where the app's page is mounted; form posts come back here. */
 export const PAGE_PATH = '/gradcafe/';

@@ -1,4 +1,4 @@
-import type { AppGauge } from '../../../shared/observability/app-gauges.ts';
+import type { AppGauge } from '../../../shared/contract/index.ts';
 
 /** The Imports app's metrics, read from imports.imports at scrape time (Grafana row "Imports"). */
 export const gauges: AppGauge[] = [

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { loadConfig } from '../../../shared/config.ts';
+import type { Config } from '../../../shared/config.ts';
 import type { Db } from '../../../shared/db/port.ts';
 import { runImport } from './importer.ts';
 import { registerImport } from './imports-store.ts';
@@ -17,12 +17,12 @@ const INBOX_SAMPLE = new URL('../data/sample-unclosed-quote.csv', import.meta.ur
  * inbox, for "Run now" to pick up. Idempotent: nothing happens once any import exists.
  *
  * @example
- *   await seed(db, log); // { imported: 3000 } the first time, { imported: 0 } afterwards
+ *   await seed(db, log, config); // { imported: 3000 } the first time, { imported: 0 } afterwards
  */
-export async function seed(db: Db, log: Logger): Promise<{ imported: number }> {
+export async function seed(db: Db, log: Logger, config: Config): Promise<{ imported: number }> {
   const { rows } = await db.query<{ any: boolean }>(`select exists (select 1 from imports.imports) as any`);
   if (rows[0]!.any) return { imported: 0 };
-  const settings = importsSettings(loadConfig());
+  const settings = importsSettings(config);
   const stores = importStores(settings);
   const kept = await keepFile(stores.files, 'sample-items.csv', [await readFile(SAMPLE)]);
   const { import: row } = await registerImport(db, {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Queryable } from '../../../shared/db/port.ts';
-import { createObjectStore, type ObjectStore } from '../../../shared/storage/index.ts';
+import { createObjectStore, type ObjectStore } from '../../../shared/contract/index.ts';
 import type { ImportFile } from './importer.ts';
 import { registerImport, type ImportRecord, type ImportSource } from './imports-store.ts';
 import type { ImportsSettings } from './settings.ts';

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import type { TaskCtx } from '../../../shared/contract/index.ts';
 import { NotFoundError } from '../../../shared/errors.ts';
-import { uuidFromName } from '../../../shared/runtime/jobs.ts';
 import { computeReport, ownerExists, saveReport } from './reports.ts';
 
 /**
@@ -37,12 +36,12 @@ export async function generateTaskReport(
   // was queued shows up as a dead job with this message.
   if (!(await ownerExists(ctx.db, ownerId))) throw new NotFoundError(`No owner with id ${ownerId}`);
   const report = await saveReport(ctx.db, await computeReport(ctx.db, ownerId), ctx.message.jobId ?? null);
-  // One id per report message, so a retried attempt re-announces with the same id and the
-  // sink's inbox runs the announcement once.
+  // Keyed on the report message, so a retried attempt re-announces with the same message id and
+  // the sink's inbox runs the announcement once.
   await ctx.queue.publish(
     REPORT_FINISHED_KIND,
     { ownerId, generatedAt: report.generatedAt },
-    { messageId: uuidFromName(`${REPORT_FINISHED_KIND}:${ctx.message.id}`) },
+    { idempotencyKey: ctx.message.id },
   );
   ctx.log.info({ ownerId, total: report.total, jobId: report.jobId }, 'Notes task report generated');
   return {

@@ -12,12 +12,15 @@ import type { BundleKind } from './entries.ts';
  * htmx, base64). Each budget leaves ~20–30% of room: normal growth passes, a dependency pulled
  * into the cold path by mistake (the AWS SDK or the Redis client imported statically, PGlite) does
  * not. `npm run build -- <id> --analyze` shows what a bundle holds.
+ *
+ * Schedules since: ~375 KB, because defineSchedule checks its cron when the module loads (croner,
+ * ~33 KB, and the EventBridge conversion), so a schedule that cannot run fails before it deploys.
  */
 export const SIZE_BUDGETS_KB: {
   byKind: Record<Exclude<BundleKind, 'synthetic'>, number>;
   byId: Record<string, number>;
 } = {
-  byKind: { http: 500, task: 450, schedule: 400 },
+  byKind: { http: 500, task: 450, schedule: 450 },
   byId: { 'platform-migrate': 400, 'platform-assets': 4_000 },
 };
 

@@ -5,16 +5,16 @@ import { FAVICON_PATH } from '../../../shared/http/favicon.ts';
 import { HTMX_PATH, OPENAPI_PATH } from '../../../shared/http/platform-routes.ts';
 import { MAX_QUEUE_NAME_LENGTH, sqsQueueNames } from '../../../shared/queue/sqs/names.ts';
 import { mountPath, queueName, type FunctionEntry, type Manifest } from '../../../shared/runtime/manifest.ts';
-import type { ScheduleDefinition } from '../../../shared/contract/schedule.ts';
+import { DEFAULT_LAMBDA_SIZES, lambdaSize, type LambdaSize } from '../../../shared/contract/lambda.ts';
+import { activeCron, type ScheduleDefinition } from '../../../shared/contract/schedule.ts';
 import type { TaskDefinition } from '../../../shared/contract/task.ts';
 import { ASSETS_ID, MIGRATE_ID } from '../build/entries.ts';
 import { taskBatching } from '../../../shared/lambda/task-batching.ts';
-import { toAwsCron } from './cron.ts';
+import { toAwsCron } from '../../../shared/contract/aws-cron.ts';
 import { createHash } from 'node:crypto';
 import type { Migration } from '../../../shared/db/migrate.ts';
 import { logicalId, logicalIdRegistry } from './names.ts';
 import { httpApiPath } from './routes.ts';
-import { DEFAULT_SIZES, lambdaSize, type LambdaSize } from './sizing.ts';
 
 /**
  * The AWS SAM template of a manifest: one Lambda per function (plus the synthetic
@@ -140,7 +140,7 @@ export function samTemplate(
   for (const entry of manifest.http) {
     const { method } = entry.definition;
     const path = mountPath(entry);
-    resources[claim(logicalId(entry.id), entry.file)] = lambda(entry.id, lambdaSize(entry), {
+    resources[claim(logicalId(entry.id), entry.file)] = lambda(entry.id, sizeOf(entry), {
       Description: `${method} ${path} (${entry.file})`,
       Events: Object.fromEntries([httpEvent(method, path, entry.file)]),
     });
@@ -148,7 +148,7 @@ export function samTemplate(
 
   const names = sqsQueueNames('');
   for (const entry of manifest.tasks) {
-    const size = lambdaSize(entry);
+    const size = sizeOf(entry);
     const fn = claim(logicalId(entry.id), entry.file);
     const queue = claim(`${fn}Queue`, `${entry.file} (queue)`);
     const dlq = claim(`${fn}DeadLetterQueue`, `${entry.file} (dead-letter queue)`);
@@ -184,7 +184,7 @@ export function samTemplate(
   for (const entry of manifest.schedules) {
     resources[claim(logicalId(entry.id), entry.file)] = lambda(
       entry.id,
-      lambdaSize(entry),
+      sizeOf(entry),
       scheduleProperties(entry, config),
     );
   }
@@ -202,7 +202,7 @@ export function samTemplate(
     Properties: { ServiceToken: arnOf(migrate), Migrations: migrationsDigest(migrations) },
   };
   const assets = claim(logicalId(ASSETS_ID), 'the assets function');
-  resources[assets] = lambda(ASSETS_ID, DEFAULT_SIZES.http, {
+  resources[assets] = lambda(ASSETS_ID, DEFAULT_LAMBDA_SIZES.http, {
     Description: 'Serves the OpenAPI document, Swagger UI and htmx',
     Events: Object.fromEntries(ASSET_ROUTES.map((path) => httpEvent('GET', path, 'the assets function'))),
   });
@@ -342,6 +342,11 @@ function addImportsBucket(
   }
 }
 
+/** A function's size: its definition's `lambda` over its trigger's defaults (checked again here for a definition built by hand). */
+function sizeOf(entry: FunctionEntry): LambdaSize {
+  return lambdaSize(entry.definition.type, entry.definition.lambda, entry.file);
+}
+
 function lambda(id: string, size: LambdaSize, properties: Record<string, unknown>): SamResource {
   const { Description, ...rest } = properties;
   return {
@@ -388,8 +393,8 @@ function scheduleProperties(
   config: Config,
 ): Record<string, unknown> {
   const { publishes } = entry.definition;
-  const cron = entry.definition.cron(config)?.trim();
-  if (!cron || cron === 'off') {
+  const cron = activeCron(entry.definition, config);
+  if (cron === undefined) {
     return { Description: `schedule disabled; would publish ${publishes} (${entry.file})` };
   }
   let expression: string;
