@@ -1,8 +1,9 @@
 import { accepted, redirect, type HttpCtx, type HttpRequest } from '../../../shared/contract/index.ts';
 import { QueueUnavailableError } from '../../../shared/errors.ts';
+import gradcafe from '../app.ts';
 
 /** Where the app's page is mounted; form posts come back here. */
-export const PAGE_PATH = '/gradcafe/';
+export const PAGE_PATH = gradcafe.url();
 
 export interface JobTrigger {
   kind: string;

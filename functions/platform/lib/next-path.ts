@@ -1,3 +1,5 @@
+import notes from '../../notes/app.ts';
+
 /**
  * Where to send a browser after signing in: the `next` it came with when that is a path of this
  * site, else the default. Anything else (`//evil.example`, `https://…`, `/\evil`) would turn the
@@ -7,7 +9,7 @@
  *   nextPath('/notes/?page=2'); // '/notes/?page=2'
  *   nextPath('//evil.example'); // '/notes/'
  */
-export const AFTER_SIGN_IN = '/notes/';
+export const AFTER_SIGN_IN = notes.url();
 
 export function nextPath(next: string | undefined, fallback: string = AFTER_SIGN_IN): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
