@@ -20,6 +20,18 @@ export function appMount(app: string): string {
 /** A path inside an app, from its mount point: `/`, `/items/42`, `/?page=2`. */
 export type AppPath = `/${string}`;
 
+/**
+ * A path of an app as a site path. An app's own code says `notes.url('/items')`; this form is for
+ * code that must name another app without importing it (the platform's sign-in redirect).
+ *
+ * @example
+ *   appUrl('notes'); // '/notes/'
+ *   appUrl('notes', '/items'); // '/notes/items'
+ */
+export function appUrl(app: string, path: AppPath = '/'): string {
+  return appMount(app) + path;
+}
+
 /** One link of the site's navigation bar. */
 export interface NavEntry {
   label: string;
@@ -86,7 +98,7 @@ export function defineApp<S extends z.ZodObject>(options: AppOptions<S>): AppMod
   const { name, title, config: schema } = options;
   assertValidApp(name, schema);
   const mount = appMount(name);
-  const url = (path: AppPath = '/') => mount + path;
+  const url = (path: AppPath = '/') => appUrl(name, path);
   const nav = (options.nav ?? [{ label: title, path: '/' }]).map((link) => ({
     label: link.label,
     href: url(link.path),

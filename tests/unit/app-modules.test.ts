@@ -7,7 +7,7 @@ import * as z from 'zod';
 import gradcafe from '../../functions/gradcafe/app.ts';
 import notes from '../../functions/notes/app.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
-import { cronSetting, defineApp } from '../../shared/contract/index.ts';
+import { appUrl, cronSetting, defineApp } from '../../shared/contract/index.ts';
 import { loadApps } from '../../shared/runtime/apps.ts';
 import { loadManifest } from '../../shared/runtime/manifest.ts';
 
@@ -33,6 +33,11 @@ describe('defineApp', () => {
       { label: 'Shop', href: '/shop/' },
       { label: 'Basket', href: '/shop/basket' },
     ]);
+  });
+
+  it('makes the same links as appUrl, which names an app without importing it', () => {
+    expect(appUrl('shop', '/basket')).toBe(shop.url('/basket'));
+    expect(appUrl('notes')).toBe(notes.url());
   });
 
   it('links its title to its root page unless told otherwise', () => {
