@@ -53,6 +53,14 @@ describe.each(['.env.example', 'README.md'])('%s', (file) => {
   });
 });
 
+describe('the settings schemas', () => {
+  it("describe every setting, the platform's as well as the apps' (defineApp insists on it)", async () => {
+    for (const group of settingGroups(await loadApps())) {
+      for (const setting of group.settings) expect(setting.description, setting.key).not.toBe('');
+    }
+  });
+});
+
 describe('the generated .env.example', () => {
   const text = renderEnvExample(settingGroups([imports]));
 
