@@ -13,6 +13,7 @@ import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import { createLogger } from '../shared/observability/logger.ts';
 import { createQueueDriver, describeDriver, redact } from '../shared/queue/index.ts';
 import { metricsAccessOf, type MetricsAccess } from '../shared/http/platform-routes.ts';
+import { loadApps } from '../shared/runtime/apps.ts';
 import { loadManifest } from '../shared/runtime/manifest.ts';
 import { bootstrapAdmin, describeAdmin } from '../shared/runtime/admin.ts';
 import { createPlatform } from '../shared/runtime/platform.ts';
@@ -30,7 +31,9 @@ if (role !== 'all' && !ROLES.includes(role as Role)) {
 }
 const roles: Role[] = role === 'all' ? [...ROLES] : [role as Role];
 
-const settings = loadOrExit(() => loadConfig());
+// Every app's settings are checked with the platform's: a bad one stops the start here, in one line.
+const apps = await loadApps();
+const settings = loadOrExit(() => loadConfig(process.env, apps));
 if (role !== 'all' && (settings.embeddedDb || settings.queueDriver === 'memory')) {
   // The embedded database and the memory queue live inside one process: a web process would
   // queue jobs that no other process can ever see.
@@ -44,7 +47,7 @@ if (role !== 'all' && (settings.embeddedDb || settings.queueDriver === 'memory')
 if (await portInUse(settings.PORT, settings.HOST)) exitWith(1, portTakenMessage(settings.PORT));
 // In development, signing secrets that survive restarts (kept in DATA_DIR), unless configured.
 const devSecrets = await useDevSecrets(process.env);
-const config = devSecrets ? loadOrExit(() => loadConfig()) : settings;
+const config = devSecrets ? loadOrExit(() => loadConfig(process.env, apps)) : settings;
 const log = createLogger(config.LOG_LEVEL, {
   destination: logDestination(process.stdout, config.LOG_FORMAT),
 });
@@ -91,7 +94,8 @@ const database = config.DATABASE_URL
 const banner = [
   '',
   `  fnstack is running (${roles.join(', ')}) in ${Date.now() - startedAt} ms`,
-  `  url        ${runner.url}   (GradCafe: ${runner.url}/gradcafe/  API docs: ${runner.url}/docs)`,
+  `  url        ${runner.url}   (API docs: ${runner.url}/docs)`,
+  `  apps       ${apps.map((app) => `${app.title} ${runner.url}${app.url()}`).join('   ')}`,
   `  database   ${database}`,
   `  queue      ${describeDriver(config)}`,
   `  metrics    ${describeMetricsAccess(metricsAccessOf(config))}`,

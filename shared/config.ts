@@ -1,6 +1,279 @@
 import { existsSync } from 'node:fs';
 import * as z from 'zod';
+import { cronSetting } from './contract/cron-setting.ts';
+import type { AppModule } from './contract/app.ts';
 import { describeIssues } from './validation.ts';
+
+/**
+ * The platform's settings, by topic (the order the generated docs follow). Each key's
+ * `.describe()` is its documentation: `npm run apps:generate` writes it into .env.example and the
+ * README. An app's own settings live in its `functions/<app>/app.ts` (see defineApp).
+ */
+const server = z.object({
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(8080)
+    .describe('HTTP port; every role serves at least /healthz, /readyz and /metrics on it.'),
+  HOST: z
+    .string()
+    .default('0.0.0.0')
+    .describe('Interface to listen on; 0.0.0.0 so the server is reachable from outside a container.'),
+  NODE_ENV: z
+    .string()
+    .default('development')
+    .describe('Runtime mode; the container image sets `production`.'),
+  SHUTDOWN_TIMEOUT_S: z.coerce
+    .number()
+    .positive()
+    .default(25)
+    .describe('Seconds a SIGTERM waits for in-flight requests and messages before the process gives up.'),
+});
+
+const database = z.object({
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('Postgres connection string. Unset: an embedded Postgres (PGlite) keeps its data in DATA_DIR.')
+    .meta({ examples: ['postgres://postgres@127.0.0.1:5432/fnstack'] }),
+  DATA_DIR: z
+    .string()
+    .default('.data')
+    .describe(
+      'Folder of the embedded database (used only when DATABASE_URL is unset) and of the development secrets.',
+    ),
+});
+
+const queue = z.object({
+  QUEUE_DRIVER: z
+    .enum(['memory', 'rabbitmq', 'sqs'])
+    .optional()
+    .describe(
+      '`memory`, `rabbitmq` or `sqs`. Unset: `rabbitmq` when RABBITMQ_URL is set, else the in-process memory driver.',
+    )
+    .meta({ examples: ['rabbitmq'] }),
+  RABBITMQ_URL: z
+    .string()
+    .optional()
+    .describe('AMQP URL of the RabbitMQ broker.')
+    .meta({ examples: ['amqp://guest:guest@127.0.0.1:5672'] }),
+  QUEUE_PREFIX: z
+    .string()
+    .default('')
+    .describe(
+      'Prefix for exchange and queue names, so several deployments (or test files) can share one broker.',
+    ),
+  SQS_ENDPOINT: z
+    .string()
+    .optional()
+    .describe(
+      'SQS endpoint of an emulator (LocalStack, ElasticMQ, fauxqs) for QUEUE_DRIVER=sqs; unset uses the real AWS endpoint of AWS_REGION.',
+    )
+    .meta({ examples: ['http://127.0.0.1:4566'] }),
+  S3_ENDPOINT: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      "S3 endpoint of an emulator (LocalStack, fauxqs) for the apps' object stores, with path-style URLs; unset uses AWS.",
+    )
+    .meta({ examples: ['http://127.0.0.1:4566'] }),
+  AWS_REGION: z
+    .string()
+    .default('us-east-1')
+    .describe(
+      "AWS region of the SQS queues and S3 buckets; credentials come from the AWS SDK's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, a role).",
+    ),
+});
+
+const cache = z.object({
+  REDIS_URL: z
+    .string()
+    .optional()
+    .describe(
+      'Redis of the cache, shared by every process. Unset: an in-memory cache per process (none on Lambda).',
+    )
+    .meta({ examples: ['redis://127.0.0.1:6379'] }),
+  CACHE_ENABLED: z
+    .stringbool()
+    .default(true)
+    .describe('`false` turns the cache off: every read goes to the database (benchmarks, debugging).'),
+  CACHE_PREFIX: z
+    .string()
+    .default('fnstack:')
+    .describe("Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis."),
+});
+
+const housekeeping = z.object({
+  PRUNE_CRON: cronSetting('17 3 * * *').describe(
+    "Cron (UTC) of the platform's clean-up of old inbox rows and finished jobs; `off` disables it.",
+  ),
+  INBOX_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7)
+    .describe(
+      'Days an inbox row (a processed message id) is kept; redeliveries come within minutes, not days.',
+    ),
+  JOBS_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('Days a finished job (succeeded, failed, dead) stays readable at GET /jobs/:id.'),
+});
+
+const observability = z.object({
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent` (JSON logs via pino).'),
+  LOG_FORMAT: z
+    .enum(['auto', 'json', 'pretty'])
+    .default('auto')
+    .describe("The runner's log lines: `auto` (readable at a terminal, JSON otherwise), `json`, `pretty`."),
+  METRICS_TOKEN: z
+    .string()
+    .min(16)
+    .optional()
+    .describe(
+      'Bearer token Prometheus must send to scrape /metrics (`Authorization: Bearer <token>`, 16+ characters). ' +
+        'Unset: /metrics is open in development and test, refused (403) in production.',
+    ),
+  DOCS_ENABLED: z
+    .stringbool()
+    .default(true)
+    .describe('`false` takes the API docs (/docs) and the OpenAPI document (/openapi.json) offline.'),
+});
+
+const auth = z.object({
+  JWT_SECRET: z
+    .string()
+    .optional()
+    .describe(
+      'Key that signs API bearer tokens (JWT, HS256): at least 32 bytes, e.g. `openssl rand -base64 48`. ' +
+        'Required (and refused when guessable) unless NODE_ENV is development or test; there `npm start` ' +
+        'makes one and keeps it in DATA_DIR/secrets.json, other processes generate one per start.',
+    ),
+  SESSION_SECRET: z
+    .string()
+    .optional()
+    .describe(
+      'Key for session-related signing (at least 32 bytes, different from JWT_SECRET); required and generated like JWT_SECRET.',
+    ),
+  JWT_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .default(900)
+    .describe('Seconds an API bearer token stays valid; short, since a token cannot be revoked before then.'),
+  SESSION_IDLE_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(1800)
+    .describe('Seconds without a request after which a page session ends.'),
+  SESSION_ABSOLUTE_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(43200)
+    .describe('Seconds after sign-in after which a page session ends, however active it is.'),
+  LOGIN_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe(
+      'Failed logins for one account from one client within LOGIN_WINDOW_S before that client is refused ' +
+        'for that account (429). A client gets ten times as many across accounts; an account, from anywhere, ' +
+        'twice as many before it is slowed to one try per LOGIN_SLOWDOWN_S (never locked).',
+    ),
+  LOGIN_WINDOW_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(900)
+    .describe('Seconds over which failed logins are counted, and so the longest a refusal lasts.'),
+  LOGIN_SLOWDOWN_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(300)
+    .default(10)
+    .describe('Seconds between two password checks of an account under attack from many addresses.'),
+  SIGNUP_MAX_PER_CLIENT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('Sign-ups (attempts, made or not) per client within SIGNUP_WINDOW_S before 429.'),
+  SIGNUP_WINDOW_S: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(3600)
+    .describe('Seconds over which sign-ups per client are counted.'),
+  ADMIN_EMAIL: z
+    .email()
+    .optional()
+    .describe(
+      'Email of the first admin, created (or an existing account promoted) at start and by `npm run migrate`; ' +
+        'without ADMIN_PASSWORD it gets a generated password, printed once. Unset: admin@example.com on the ' +
+        'embedded database, no admin on a shared one.',
+    )
+    .meta({ examples: ['admin@example.com'] }),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(8)
+    .max(128)
+    .optional()
+    .describe(
+      'Password of the first admin (8 to 128 characters; needs ADMIN_EMAIL). An existing admin keeps its ' +
+        'password unless this names another, which is then set.',
+    )
+    .meta({ examples: ['change-me-to-something-long'] }),
+});
+
+const http = z.object({
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .describe(
+      'Public origins of the app (comma-separated, e.g. `https://app.example.com`), accepted by the CSRF ' +
+        "origin check besides the request's own: needed behind a proxy or API Gateway, where the app sees " +
+        'an internal address.',
+    ),
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(0)
+    .describe(
+      "Proxies in front of the app that append the client's address to X-Forwarded-For and set " +
+        'X-Forwarded-Proto (a load balancer, API Gateway: 1). The client (login throttling keys on it) is ' +
+        'that many entries from the right and the forwarded scheme is believed (Secure cookies, HSTS); 0 ' +
+        "ignores both headers and takes the connection's address. On Lambda, API Gateway's own view of the " +
+        'caller is the peer and is not counted.',
+    ),
+});
+
+/** The platform's settings by topic, in the order the docs list them. */
+export const platformSettingGroups: readonly { title: string; schema: z.ZodObject }[] = [
+  { title: 'Server', schema: server },
+  { title: 'Database', schema: database },
+  { title: 'Queue', schema: queue },
+  { title: 'Cache', schema: cache },
+  { title: 'Housekeeping', schema: housekeeping },
+  { title: 'Observability', schema: observability },
+  { title: 'Auth', schema: auth },
+  { title: 'HTTP', schema: http },
+];
 
 /**
  * Every setting the platform reads, parsed once from the environment.
@@ -8,141 +281,70 @@ import { describeIssues } from './validation.ts';
  *
  * @example
  *   const config = loadConfig({ PORT: '9000' });
- *   config.port; // 9000
+ *   config.PORT; // 9000
  */
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z.string().url().optional(),
-  DATA_DIR: z.string().default('.data'),
-  QUEUE_DRIVER: z.enum(['memory', 'rabbitmq', 'sqs']).optional(),
-  RABBITMQ_URL: z.string().optional(),
-  /** Prefix for exchange and queue names, so several deployments (or test files) can share one broker. */
-  QUEUE_PREFIX: z.string().default(''),
-  SQS_ENDPOINT: z.string().optional(),
-  /** An S3-compatible endpoint (LocalStack, fauxqs) for the object store; path-style URLs when set. */
-  S3_ENDPOINT: z.string().url().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
-  REDIS_URL: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** The runner's log lines: `auto` (readable at a terminal, JSON otherwise), `json`, `pretty`. */
-  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
-  NODE_ENV: z.string().default('development'),
-  /** Seconds a SIGTERM waits for in-flight work before giving up. */
-  SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().default(25),
-  /** Cron (UTC) of the platform's clean-up of old inbox rows and finished jobs; `off` disables it. */
-  PRUNE_CRON: z.string().default('17 3 * * *'),
-  /** Days an inbox row (a processed message id) is kept; redeliveries come within minutes, not days. */
-  INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
-  /** Days a finished job (succeeded, failed, dead) stays readable at GET /jobs/:id. */
-  JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  /**
-   * Key that signs API bearer tokens (JWT, HS256): at least 32 bytes. Required unless NODE_ENV is
-   * development or test, where an unset one is generated at start (tokens then die with the process).
-   */
-  JWT_SECRET: z.string().optional(),
-  /** Key for session-related signing (at least 32 bytes); required and generated like JWT_SECRET. */
-  SESSION_SECRET: z.string().optional(),
-  /** Seconds an API bearer token stays valid; short, since a token cannot be revoked before then. */
-  JWT_TTL_S: z.coerce.number().int().min(30).default(900),
-  /** Seconds without a request after which a page session ends. */
-  SESSION_IDLE_S: z.coerce.number().int().min(60).default(1800),
-  /** Seconds after login after which a page session ends however active it is. */
-  SESSION_ABSOLUTE_S: z.coerce.number().int().min(60).default(43200),
-  /**
-   * Failed logins for one account from one client within LOGIN_WINDOW_S before that client is
-   * refused for that account. A client gets ten times as many across accounts; an account, from
-   * anywhere, twice as many before it is slowed to one try per LOGIN_SLOWDOWN_S (never locked).
-   */
-  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-  /** Seconds over which failed logins are counted, and so the longest a refusal lasts. */
-  LOGIN_WINDOW_S: z.coerce.number().int().min(1).default(900),
-  /** Seconds between two password checks of an account under attack from many addresses. */
-  LOGIN_SLOWDOWN_S: z.coerce.number().int().min(1).max(300).default(10),
-  /** Sign-ups (attempts, made or not) per client within SIGNUP_WINDOW_S. */
-  SIGNUP_MAX_PER_CLIENT: z.coerce.number().int().min(1).default(10),
-  /** Seconds over which sign-ups per client are counted. */
-  SIGNUP_WINDOW_S: z.coerce.number().int().min(1).default(3600),
-  /** Email of the first admin, created (or promoted) at start together with ADMIN_PASSWORD. */
-  ADMIN_EMAIL: z.email().optional(),
-  /** Password of the first admin, used only when the account is created or promoted (8 to 128 characters). */
-  ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
-  /**
-   * Public origins of the app (comma-separated, e.g. `https://app.example.com`), accepted by the
-   * CSRF origin check besides the request's own: needed behind a proxy or API Gateway, where the
-   * app sees an internal address.
-   */
-  ALLOWED_ORIGINS: z.string().default(''),
-  /**
-   * Proxies in front of the app that append the client's address to X-Forwarded-For (a load
-   * balancer, API Gateway: 1). The client is that many entries from the right; 0 ignores the
-   * header (the client writes it) and takes the connection's address. Login throttling keys on it.
-   */
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  /**
-   * Bearer token Prometheus must send to scrape `/metrics` (`Authorization: Bearer <token>`). Without
-   * one, `/metrics` is open in development and test and refused (403) in production.
-   */
-  METRICS_TOKEN: z.string().min(16).optional(),
-  /** `false` takes the API docs (`/docs`) and the OpenAPI document (`/openapi.json`) offline. */
-  DOCS_ENABLED: z.stringbool().default(true),
-  /** `false` turns the cache off: every read goes to the database (benchmarks, debugging). */
-  CACHE_ENABLED: z.stringbool().default(true),
-  /** Prefix of the cache's Redis keys, so deployments (or test runs) can share one Redis. */
-  CACHE_PREFIX: z.string().default('fnstack:'),
-  /**
-   * Attempts of a Notes report job before it is dead-lettered. Read when the task module loads
-   * (functions/notes/lib/settings.ts, which validates it the same way); listed here for the docs.
-   */
-  NOTES_REPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-  /** Delay before a report job's second attempt (ms), doubling up to a minute. */
-  NOTES_REPORT_RETRY_BASE_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
-  GRADCAFE_SOURCE_URL: z.string().url().optional(),
-  /**
-   * Serve the GradCafe feed emulator (`/gradcafe/feed/*`). Default: only when GRADCAFE_SOURCE_URL is
-   * unset (the emulator is the source); set `true` where the source URL points at this deployment's
-   * own emulator (docker-compose), `false` to never serve it.
-   */
-  GRADCAFE_FEED_EMULATOR: z.stringbool().optional(),
-  /** Cron (UTC) for the scheduled GradCafe pull; `off` disables it. */
-  GRADCAFE_PULL_CRON: z.string().default('*/15 * * * *'),
-  /** Seconds between two entries released by the bundled feed emulator (0 = only on demand). */
-  GRADCAFE_EMULATOR_RELEASE_S: z.coerce.number().min(0).default(30),
-  /** Folder whose new .csv files the daily import picks up (default <DATA_DIR>/imports/inbox). */
-  IMPORTS_INBOX_DIR: z.string().optional(),
-  /** S3 bucket (containers, Lambda): files kept under files/, new files under inbox/ picked up too. */
-  IMPORTS_BUCKET: z.string().min(3).optional(),
-  /** Largest upload, in bytes (512 MiB). */
-  IMPORTS_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(512 * 1024 * 1024),
-  /** Cron (UTC) of the daily import; `off` disables it. */
-  IMPORTS_CRON: z.string().default('0 5 * * *'),
-  /** Seconds a running import's claim lasts without renewal; a crashed import is taken over after it. */
-  IMPORTS_LEASE_S: z.coerce.number().int().min(2).max(3600).default(60),
+  ...server.shape,
+  ...database.shape,
+  ...queue.shape,
+  ...cache.shape,
+  ...housekeeping.shape,
+  ...observability.shape,
+  ...auth.shape,
+  ...http.shape,
 });
 
 export type Env = z.infer<typeof envSchema>;
 
-/** Every variable name the platform reads (for docs and config checks). */
+/** Every variable name the platform reads (for docs and config checks); apps add their own. */
 export const configKeys = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/**
+ * Environment variables as given. A missing and an empty value (`NAME=` in a .env file) both
+ * mean unset.
+ */
+export type EnvVars = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The variables that are set: empty values dropped, as in a .env file with `NAME=`.
+ *
+ * @example
+ *   presentVariables({ PORT: '', HOST: 'localhost' }); // { HOST: 'localhost' }
+ */
+export function presentVariables(env: EnvVars): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+}
 
 export interface Config extends Env {
   queueDriver: 'memory' | 'rabbitmq' | 'sqs';
   /** True when no DATABASE_URL is set: the embedded Postgres (PGlite) in DATA_DIR is used. */
   embeddedDb: boolean;
+  /**
+   * The variables this config was read from (empty ones dropped). An app reads its own settings
+   * from them: `gradcafe.config(ctx.config)` (see defineApp).
+   */
+  env: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // Empty strings mean "unset", as in a .env file with `NAME=`.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
+/**
+ * Parse and check the platform's settings, and those of the given apps: the runner passes every
+ * app (see loadApps), so a bad app setting stops it at start as a bad platform setting does. A
+ * Lambda function passes none; its app parses its own settings on first use.
+ *
+ * @example
+ *   const config = loadConfig(process.env, await loadApps()); // throws ConfigError naming the variable
+ */
+export function loadConfig(env: EnvVars = process.env, apps: readonly AppModule[] = []): Config {
+  const present = presentVariables(env);
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`, { cause: parsed.error });
   }
@@ -152,7 +354,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('QUEUE_DRIVER=rabbitmq needs RABBITMQ_URL');
   }
   assertAuthSettings(e);
-  return { ...e, queueDriver, embeddedDb: !e.DATABASE_URL };
+  const config: Config = { ...e, queueDriver, embeddedDb: !e.DATABASE_URL, env: present };
+  for (const app of apps) app.config(config);
+  return config;
 }
 
 /** Modes in which unset signing secrets are generated at start instead of being an error. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { defineHttp, html } from '../../shared/contract/index.ts';
 import { pageQueryFields } from '../../shared/contract/pagination.ts';
 import { pageViewer } from '../../shared/http/views/index.ts';
+import imports from './app.ts';
 import { countItems, listImports } from './lib/imports-store.ts';
 import { storesOf } from './lib/run-imports.ts';
 import { ImportsPage } from './views/imports-page.tsx';
@@ -24,7 +25,7 @@ export default defineHttp({
       <ImportsPage
         history={history}
         inbox={inboxes.join(' or ')}
-        maxBytes={ctx.config.IMPORTS_MAX_BYTES}
+        maxBytes={imports.config(ctx.config).IMPORTS_MAX_BYTES}
         itemCount={itemCount}
         viewer={viewer}
         flash={req.flash}

@@ -8,6 +8,7 @@ import {
   navigate,
 } from '../../shared/contract/index.ts';
 import { ValidationError } from '../../shared/errors.ts';
+import imports from './app.ts';
 import { registerImport } from './lib/imports-store.ts';
 import { importPath } from './lib/paths.ts';
 import { FILE_KIND, storesOf } from './lib/run-imports.ts';
@@ -33,7 +34,7 @@ export default defineHttp({
   auth: 'admin',
   query: z.object({ name: z.string().min(1).max(200).optional() }),
   streamBody: true,
-  maxBodyBytes: (config) => config.IMPORTS_MAX_BYTES,
+  maxBodyBytes: (config) => imports.config(config).IMPORTS_MAX_BYTES,
   responses: {
     202: {
       description: 'Stored, import queued: follow it at GET /imports/api/imports/{importId}',
@@ -61,7 +62,12 @@ export default defineHttp({
     if (!upload.fileName) throw new ValidationError('Give the file a name: ?name=items.csv');
     const fileName = safeFileName(upload.fileName);
     const stores = storesOf(ctx);
-    const kept = await keepFile(stores.files, fileName, upload.body, ctx.config.IMPORTS_MAX_BYTES);
+    const kept = await keepFile(
+      stores.files,
+      fileName,
+      upload.body,
+      imports.config(ctx.config).IMPORTS_MAX_BYTES,
+    );
     const { import: row, duplicateOf } = await registerImport(ctx.db, {
       fileName,
       source: 'upload',

@@ -58,12 +58,14 @@ export function addVerifyCommand(program: Command): void {
           },
         ]);
       }
-      if (config.IMPORTS_BUCKET) {
+      // The Imports app's bucket, read from the environment (a script does not import an app).
+      const bucket = config.env.IMPORTS_BUCKET;
+      if (bucket) {
         checks.push([
-          `imports bucket (s3://${config.IMPORTS_BUCKET})`,
+          `imports bucket (s3://${bucket})`,
           async () => {
             const store = createObjectStore({
-              bucket: config.IMPORTS_BUCKET!,
+              bucket,
               region: config.AWS_REGION,
               ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
             });

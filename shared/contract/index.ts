@@ -3,6 +3,9 @@ export type { HttpDefinition, HttpRequest, HttpMethod, FlashMessage, AuthUser, A
 export { defineTask } from './task.ts';
 export type { OwnTransactionsTaskCtx, TaskDefinition } from './task.ts';
 export { defineSchedule } from './schedule.ts';
+export { defineApp, appMount, appUrl, PLATFORM_APP } from './app.ts';
+export type { AppModule, AppOptions, AppPath, NavEntry, SettingsSource } from './app.ts';
+export { cronSetting } from './cron-setting.ts';
 export type { ScheduleDefinition } from './schedule.ts';
 export type { LambdaOptions } from './lambda.ts';
 export type {

@@ -4,7 +4,7 @@ import { lambdaSize, type LambdaOptions } from './lambda.ts';
 
 export interface ScheduleDefinition {
   type: 'schedule';
-  /** Cron expression (5 or 6 fields, UTC), or read from config; `off` or undefined disables the schedule. */
+  /** Cron expression (5 or 6 fields, UTC), or read from the config (an app's settings too); `off` or undefined disables the schedule. */
   cron: (config: Config) => string | undefined;
   /** Kind of the message each tick publishes; the work itself is a task. */
   publishes: string;
@@ -30,7 +30,12 @@ export interface ScheduleOptions {
  * template deploys; the local scheduler checks the configured value when it starts.
  *
  * @example
- *   export default defineSchedule({ cron: (c) => c.GRADCAFE_PULL_CRON, publishes: 'scrape_new_data' });
+ *   export default defineSchedule({ cron: '0 * * * *', publishes: 'hourly_report' });
+ *   // From a setting: the platform's config, or an app's (`functions/<app>/app.ts`) read from it.
+ *   export default defineSchedule({
+ *     cron: (config) => gradcafe.config(config).GRADCAFE_PULL_CRON,
+ *     publishes: 'scrape_new_data',
+ *   });
  */
 export function defineSchedule(options: ScheduleOptions): ScheduleDefinition {
   const { cron, payload } = options;

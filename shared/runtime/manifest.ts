@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { appMount } from '../contract/app.ts';
 import type { FunctionDefinition } from '../contract/index.ts';
 import type { HttpDefinition } from '../contract/http.ts';
 import type { ScheduleDefinition } from '../contract/schedule.ts';
@@ -11,8 +12,9 @@ import type { QueueSpec, Topology } from '../queue/port.ts';
  * The manifest: every function in `functions/`, derived from the files themselves.
  *
  * Rule: each `functions/<app>/<name>.ts` file is one function and must default-export a
- * definition; helpers live in subfolders (`functions/<app>/lib/`, `views/`, `data/`) and are
- * not functions. The `platform` app mounts at `/`, every other app at `/<app>`.
+ * definition, except `app.ts`, the app's module (name, settings, navigation: see defineApp);
+ * helpers live in subfolders (`functions/<app>/lib/`, `views/`, `data/`) and are not functions.
+ * The `platform` app mounts at `/`, every other app at `/<app>` (appMount).
  */
 export interface FunctionEntry<D extends FunctionDefinition = FunctionDefinition> {
   /** Unique id, `<app>-<name>`; used for Lambda function names and logs. */
@@ -30,7 +32,6 @@ export interface Manifest {
   schedules: FunctionEntry<ScheduleDefinition>[];
 }
 
-export const PLATFORM_APP = 'platform';
 export const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
 
 export class ManifestError extends Error {
@@ -39,8 +40,7 @@ export class ManifestError extends Error {
 
 /** Where an HTTP function is served: `/gradcafe` + `/api/analysis`. */
 export function mountPath(entry: Pick<FunctionEntry<HttpDefinition>, 'app' | 'definition'>): string {
-  const base = entry.app === PLATFORM_APP ? '' : `/${entry.app}`;
-  return base + entry.definition.path || '/';
+  return appMount(entry.app) + entry.definition.path || '/';
 }
 
 /** The queue a task function owns: `gradcafe.scrape-new-data`. */
@@ -57,6 +57,9 @@ export function topologyOf(manifest: Manifest): Topology {
   }));
   return { queues };
 }
+
+/** The file of an app that is its module, not a function (see defineApp). */
+export const APP_MODULE_FILE = 'app.ts';
 
 /** Build a manifest from already-imported modules (the Lambda build and tests use this). */
 export function buildManifest(modules: { file: string; module: { default?: unknown } }[]): Manifest {
@@ -110,7 +113,7 @@ export async function loadManifest(dir: string = functionsDir): Promise<Manifest
   const modules: { file: string; module: { default?: unknown } }[] = [];
   for (const app of apps.sort((a, b) => a.name.localeCompare(b.name))) {
     const files = (await readdir(path.join(dir, app.name), { withFileTypes: true }))
-      .filter((f) => f.isFile() && /\.tsx?$/.test(f.name) && !/\.(test|spec)\.tsx?$/.test(f.name))
+      .filter((f) => f.isFile() && isFunctionFile(f.name))
       .map((f) => f.name)
       .sort();
     for (const name of files) {
@@ -120,4 +123,15 @@ export async function loadManifest(dir: string = functionsDir): Promise<Manifest
     }
   }
   return buildManifest(modules);
+}
+
+/**
+ * Whether a file directly in `functions/<app>/` is a function: `pull-data.ts`, `page.tsx`; not the
+ * app module (`app.ts`), not a test.
+ *
+ * @example
+ *   isFunctionFile('app.ts'); // false
+ */
+export function isFunctionFile(name: string): boolean {
+  return /\.tsx?$/.test(name) && !/\.(test|spec)\.tsx?$/.test(name) && name !== APP_MODULE_FILE;
 }

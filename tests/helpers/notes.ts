@@ -17,7 +17,7 @@ import type { Db, QueryResult, Tx } from '../../shared/db/port.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { createHttpApp, type HttpApp } from '../../shared/http/app.ts';
 import { createMetrics, type Metrics } from '../../shared/observability/metrics.ts';
-import { buildManifest } from '../../shared/runtime/manifest.ts';
+import { buildManifest, isFunctionFile } from '../../shared/runtime/manifest.ts';
 import { describeIssues } from '../../shared/validation.ts';
 import type { FakePublisher } from './fake-ctx.ts';
 import { createFakeAuth, createFakeCtx, fakeRequest, type FakeCtxParts, fakeTaskAuth } from './fake-ctx.ts';
@@ -170,7 +170,7 @@ export function countingDb(db: Db): Db & { statements: string[]; count(fragment:
 /** The Notes functions, imported as the manifest loader would. */
 export async function notesModules(): Promise<{ file: string; module: { default?: unknown } }[]> {
   const dir = new URL('../../functions/notes/', import.meta.url);
-  const files = (await readdir(dir)).filter((file) => /\.tsx?$/.test(file)).sort();
+  const files = (await readdir(dir)).filter(isFunctionFile).sort();
   return Promise.all(
     files.map(async (file) => ({
       file: `functions/notes/${file}`,

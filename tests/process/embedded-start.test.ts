@@ -132,6 +132,9 @@ describe('embedded start', () => {
       { ADMIN_PASSWORD: 'a long password' },
       /^Invalid configuration: ADMIN_PASSWORD is set but ADMIN_EMAIL is not/,
     ],
+    // An app's setting (functions/<app>/app.ts) is checked at start like the platform's.
+    [{ GRADCAFE_PULL_CRON: '*/15 * * *x' }, /^Invalid gradcafe configuration: GRADCAFE_PULL_CRON/],
+    [{ NOTES_REPORT_MAX_ATTEMPTS: 'five' }, /^Invalid notes configuration: NOTES_REPORT_MAX_ATTEMPTS/],
   ])(
     'answers a configuration error (%j) with one line and exit code 2, not a stack trace',
     async (env, message) => {

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig } from '../../shared/config.ts';
+import { configKeys as platformKeys, loadConfig, type Config } from '../../shared/config.ts';
+import { loadApps } from '../../shared/runtime/apps.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
 import { registerAppGauges } from '../../shared/observability/app-gauges.ts';
 import { loadAppGauges } from '../../shared/runtime/app-gauges.ts';
@@ -122,21 +123,23 @@ function rabbitmqConf(): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-/**
- * The env names shared/config.ts parses. Its zod schema is not exported, so they are read from the
- * `z.object({ ... })` source; a test below checks the result against what loadConfig really returns.
- */
+const apps = await loadApps();
+
+/** The env names the project reads: the platform's (shared/config.ts) and every app's (functions/<app>/app.ts). */
 function configKeys(): string[] {
-  const source = read('shared/config.ts');
-  const body = /const envSchema = z\.object\(\{([\s\S]*?)\n\}\);/.exec(source)?.[1];
-  if (!body) throw new Error('shared/config.ts: could not find `const envSchema = z.object({ ... });`');
-  return [...body.matchAll(/^\s+([A-Z][A-Z0-9_]*)\s*:/gm)].map((m) => m[1] ?? '');
+  return [...platformKeys, ...apps.flatMap((app) => Object.keys(app.schema.shape))];
 }
 
-describe('config schema keys, read from shared/config.ts', () => {
+/** A config and every app's settings, without the variables they were read from. */
+function settingsOf(config: Config) {
+  const { env: _env, ...platform } = config;
+  return { platform, apps: apps.map((app) => app.config(config)) };
+}
+
+describe('config schema keys', () => {
   it('include every setting loadConfig returns, and the optional connection URLs', () => {
     const keys = configKeys();
-    const derived = ['queueDriver', 'embeddedDb'];
+    const derived = ['queueDriver', 'embeddedDb', 'env'];
     const defaulted = Object.keys(loadConfig({})).filter((k) => !derived.includes(k));
     expect(keys).toEqual(
       expect.arrayContaining([...defaulted, 'DATABASE_URL', 'RABBITMQ_URL', 'QUEUE_DRIVER']),
@@ -195,7 +198,7 @@ describe('docker-compose.yml', () => {
     expect(source.pathname).toBe('/gradcafe/feed/entries');
   });
 
-  it('sets only environment variables that shared/config.ts (or the AWS SDK) knows', () => {
+  it('sets only environment variables that the settings schemas (or the AWS SDK) know', () => {
     // The AWS SDK reads its credentials from the environment itself.
     const known = [...configKeys(), 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
     for (const name of APP_SERVICES) {
@@ -206,7 +209,7 @@ describe('docker-compose.yml', () => {
 
   it('gives every app service an environment that loadConfig accepts, on real services', () => {
     for (const name of APP_SERVICES) {
-      const config = loadConfig(environmentOf(service(name)));
+      const config = loadConfig(environmentOf(service(name)), apps);
       expect(config.queueDriver, name).toBe('rabbitmq');
       expect(config.embeddedDb, name).toBe(false);
       expect(config.PORT, name).toBe(8080);
@@ -473,7 +476,7 @@ describe('.env.example', () => {
   });
 
   it('changes nothing when copied untouched to .env: active lines are the defaults', () => {
-    expect(loadConfig(parseEnv(text))).toEqual(loadConfig({}));
+    expect(settingsOf(loadConfig(parseEnv(text), apps))).toEqual(settingsOf(loadConfig({}, apps)));
   });
 });
 

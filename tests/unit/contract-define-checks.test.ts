@@ -90,7 +90,7 @@ describe('defineSchedule crons', () => {
   });
 
   it('checks a cron read from the configuration with the default settings (what the template deploys)', () => {
-    expect(() => schedule((c) => c.GRADCAFE_PULL_CRON)).not.toThrow();
+    expect(() => schedule((c) => c.env.GRADCAFE_PULL_CRON ?? '*/15 * * * *')).not.toThrow();
     expect(() => schedule(() => undefined)).not.toThrow();
     expect(() => schedule((c) => (c.NODE_ENV === 'development' ? '30 * * * * *' : 'off'))).toThrow(
       /defineSchedule tick: cron '30 \* \* \* \* \*' cannot be an EventBridge schedule/,
@@ -98,7 +98,7 @@ describe('defineSchedule crons', () => {
   });
 
   it('reads the active cron through one rule: trimmed, and off when off, empty or unset', () => {
-    const pull = schedule((c) => c.GRADCAFE_PULL_CRON);
+    const pull = schedule((c) => c.env.GRADCAFE_PULL_CRON ?? '*/15 * * * *');
     expect(activeCron(pull, loadConfig({ GRADCAFE_PULL_CRON: ' 5 * * * * ' }))).toBe('5 * * * *');
     expect(activeCron(pull, loadConfig({ GRADCAFE_PULL_CRON: 'off' }))).toBeUndefined();
     expect(activeCron(schedule(' '), loadConfig({}))).toBeUndefined();

@@ -27,9 +27,9 @@ describe('feedSource', () => {
   const db = { query: vi.fn(), copyFrom: vi.fn(), copyFromCsv: vi.fn() };
   it('uses the configured feed url, else the emulator in-process', () => {
     expect(
-      feedSource({ config: { GRADCAFE_SOURCE_URL: FEED_URL, GRADCAFE_EMULATOR_RELEASE_S: 30 }, db }).url,
+      feedSource({ settings: { GRADCAFE_SOURCE_URL: FEED_URL, GRADCAFE_EMULATOR_RELEASE_S: 30 }, db }).url,
     ).toBe(FEED_URL);
-    expect(feedSource({ config: { GRADCAFE_EMULATOR_RELEASE_S: 30 }, db }).url).toMatch(/emulator/);
+    expect(feedSource({ settings: { GRADCAFE_EMULATOR_RELEASE_S: 30 }, db }).url).toMatch(/emulator/);
   });
 });
 

@@ -316,9 +316,9 @@ describe('samTemplate on other manifests', () => {
     const template = samTemplate(
       build({
         'functions/shop/work.ts': defineTask({ consumes: 'tick', payload, handler: async () => {} }),
-        'functions/shop/ticker.ts': defineSchedule({ cron: (c) => c.GRADCAFE_PULL_CRON, publishes: 'tick' }),
+        'functions/shop/ticker.ts': defineSchedule({ cron: (c) => c.PRUNE_CRON, publishes: 'tick' }),
       }),
-      loadConfig({ GRADCAFE_PULL_CRON: 'off' }),
+      loadConfig({ PRUNE_CRON: 'off' }),
     );
     const ticker = template.Resources.ShopTicker!;
     expect(ticker.Properties.Events).toBeUndefined();

@@ -1,6 +1,6 @@
-import type { Config } from '../../../shared/config.ts';
 import type { Queryable } from '../../../shared/db/port.ts';
 import { BUNDLED_FIRST_ID, BUNDLED_LAST_ID, entryFor } from './entry-generator.ts';
+import type { GradcafeSettings } from '../app.ts';
 import type { EntrySource, FeedPage } from './source.ts';
 
 /**
@@ -19,8 +19,10 @@ export const MAX_RELEASED = 10_000_000;
  * GRADCAFE_SOURCE_URL), or where GRADCAFE_FEED_EMULATOR says so (compose points the source URL at
  * the web role's own emulator). A deployment reading the real feed has no emulator to poke at.
  */
-export function feedEmulatorServed(config: Pick<Config, 'GRADCAFE_SOURCE_URL' | 'GRADCAFE_FEED_EMULATOR'>) {
-  return config.GRADCAFE_FEED_EMULATOR ?? config.GRADCAFE_SOURCE_URL === undefined;
+export function feedEmulatorServed(
+  settings: Pick<GradcafeSettings, 'GRADCAFE_SOURCE_URL' | 'GRADCAFE_FEED_EMULATOR'>,
+): boolean {
+  return settings.GRADCAFE_FEED_EMULATOR ?? settings.GRADCAFE_SOURCE_URL === undefined;
 }
 
 /** Start the emulator's clock if it has not started yet. Idempotent. */

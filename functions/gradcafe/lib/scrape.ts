@@ -1,4 +1,5 @@
 import type { TaskCtx } from '../../../shared/contract/index.ts';
+import gradcafe from '../app.ts';
 import { insertApplicants } from './applicants-store.ts';
 import { normalizeEntries } from './normalize.ts';
 import {
@@ -36,7 +37,7 @@ export interface ScrapeResult {
 export async function scrapeNewData(
   payload: { since?: number | undefined },
   ctx: Pick<TaskCtx, 'db' | 'log' | 'config'>,
-  source: EntrySource = feedSource(ctx),
+  source: EntrySource = feedSource({ settings: gradcafe.config(ctx.config), db: ctx.db }),
   limits: PullLimits = DEFAULT_PULL_LIMITS,
 ): Promise<ScrapeResult> {
   const stored = await readWatermark(ctx.db);

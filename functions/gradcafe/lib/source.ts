@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import * as z from 'zod';
-import type { Config } from '../../../shared/config.ts';
 import type { Queryable } from '../../../shared/db/port.ts';
 import { UpstreamError } from '../../../shared/errors.ts';
+import type { GradcafeSettings } from '../app.ts';
 import { emulatorSource } from './feed-emulator.ts';
 
 /**
@@ -19,7 +19,7 @@ import { emulatorSource } from './feed-emulator.ts';
  *   also works in a worker-only container or on Lambda, where no local web server runs.
  *
  * @example
- *   const source = feedSource(ctx);                          // from config
+ *   const source = feedSource({ settings: gradcafe.config(ctx.config), db: ctx.db }); // configured
  *   const source = httpSource(url, { fetch: fakeFetch });    // tests
  *   const page = await source.fetchPage(900000, 500);
  */
@@ -48,12 +48,12 @@ export interface HttpSourceOptions {
   timeoutMs?: number;
 }
 
-export function feedSource(ctx: {
-  config: Pick<Config, 'GRADCAFE_SOURCE_URL' | 'GRADCAFE_EMULATOR_RELEASE_S'>;
+export function feedSource(from: {
+  settings: Pick<GradcafeSettings, 'GRADCAFE_SOURCE_URL' | 'GRADCAFE_EMULATOR_RELEASE_S'>;
   db: Queryable;
 }): EntrySource {
-  const url = ctx.config.GRADCAFE_SOURCE_URL;
-  return url ? httpSource(url) : emulatorSource(ctx.db, ctx.config.GRADCAFE_EMULATOR_RELEASE_S);
+  const url = from.settings.GRADCAFE_SOURCE_URL;
+  return url ? httpSource(url) : emulatorSource(from.db, from.settings.GRADCAFE_EMULATOR_RELEASE_S);
 }
 
 export function httpSource(url: string, options: HttpSourceOptions = {}): EntrySource {

@@ -4,9 +4,10 @@ import {
   type HttpRequest,
   type JobTrigger,
 } from '../../../shared/contract/index.ts';
+import gradcafe from '../app.ts';
 
 /** Where the app's page is mounted; form posts come back here. */
-export const PAGE_PATH = '/gradcafe/';
+export const PAGE_PATH = gradcafe.url();
 
 /** The platform's job trigger, coming back to the GradCafe page. */
 export function triggerJob(

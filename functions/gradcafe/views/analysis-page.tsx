@@ -1,4 +1,5 @@
 import type { FlashMessage, Job } from '../../../shared/contract/index.ts';
+import gradcafe from '../app.ts';
 import { Layout, type PageViewer } from '../../../shared/http/views/index.ts';
 import type { AnalysisSnapshot } from '../lib/analysis-snapshots.ts';
 import { AnalysisParamsForm, type AnalysisParamsFormProps } from './analysis-params-form.tsx';
@@ -31,12 +32,7 @@ export function AnalysisPage({
   // Triggering jobs needs an admin; everyone else reads.
   const adminCsrf = viewer.user?.role === 'admin' ? viewer.csrfToken : undefined;
   return (
-    <Layout
-      title="GradCafe analysis"
-      flash={flash}
-      viewer={viewer}
-      nav={[{ href: '/gradcafe/', label: 'GradCafe', current: true }]}
-    >
+    <Layout title="GradCafe analysis" flash={flash} viewer={viewer} current={gradcafe.url()}>
       <div class="page-head">
         <div>
           <h1>GradCafe analysis</h1>

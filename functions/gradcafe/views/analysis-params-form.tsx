@@ -1,6 +1,7 @@
 import type { AnalysisParams } from '../lib/analysis.ts';
 import { CsrfField } from '../../../shared/http/views/index.ts';
 import { DEGREES } from '../lib/model.ts';
+import gradcafe from '../app.ts';
 
 /** Update the analysis for another term / school / program / degree (admins: it triggers a job). */
 export interface AnalysisParamsFormProps {
@@ -17,7 +18,7 @@ export function AnalysisParamsForm({ params, terms, names, csrfToken }: Analysis
     <section class="card" aria-labelledby="params-title">
       <details>
         <summary id="params-title">Ask about another term or program</summary>
-        <form method="post" action="/gradcafe/update-analysis">
+        <form method="post" action={gradcafe.url('/update-analysis')}>
           <CsrfField token={csrfToken} />
           <div class="form-row">
             <label>

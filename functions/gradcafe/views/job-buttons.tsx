@@ -1,4 +1,5 @@
 import { CsrfField, SignOutForm, signInHref, type PageViewer } from '../../../shared/http/views/index.ts';
+import gradcafe from '../app.ts';
 
 /**
  * The two actions as plain HTML forms: they work without JavaScript (303 back + flash). Only an
@@ -25,13 +26,13 @@ export function JobButtons({ viewer }: { viewer: PageViewer }) {
   }
   return (
     <div class="actions">
-      <form method="post" action="/gradcafe/pull-data">
+      <form method="post" action={gradcafe.url('/pull-data')}>
         <CsrfField token={csrfToken} />
         <button class="btn" type="submit">
           Pull Data
         </button>
       </form>
-      <form method="post" action="/gradcafe/update-analysis">
+      <form method="post" action={gradcafe.url('/update-analysis')}>
         <CsrfField token={csrfToken} />
         <button class="btn btn-primary" type="submit">
           Update Analysis

@@ -3,8 +3,9 @@ import type { Job } from '../../../shared/contract/index.ts';
 import { formatDateTime } from './format.ts';
 import { describeJob, isActive, JOB_LABELS } from './job-summary.ts';
 import { questionPath } from './question-notice.tsx';
+import gradcafe from '../app.ts';
 
-export const JOBS_PANEL_PATH = '/gradcafe/jobs-panel';
+export const JOBS_PANEL_PATH = gradcafe.url('/jobs-panel');
 
 /**
  * The last GradCafe jobs. While one is queued or running the panel asks htmx to re-fetch

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../../../shared/config.ts';
+import imports from '../app.ts';
 
 /** Where the Imports app keeps its files, from the configuration (IMPORTS_* and DATA_DIR). */
 export interface ImportsSettings {
@@ -13,13 +14,14 @@ export interface ImportsSettings {
 }
 
 export function importsSettings(config: Config): ImportsSettings {
+  const own = imports.config(config);
   return {
-    inboxDir: config.IMPORTS_INBOX_DIR ?? path.join(config.DATA_DIR, 'imports', 'inbox'),
+    inboxDir: own.IMPORTS_INBOX_DIR ?? path.join(config.DATA_DIR, 'imports', 'inbox'),
     filesDir: path.join(config.DATA_DIR, 'imports', 'files'),
-    bucket: config.IMPORTS_BUCKET,
+    bucket: own.IMPORTS_BUCKET,
     s3Endpoint: config.S3_ENDPOINT,
     region: config.AWS_REGION,
-    maxBytes: config.IMPORTS_MAX_BYTES,
-    leaseSeconds: config.IMPORTS_LEASE_S,
+    maxBytes: own.IMPORTS_MAX_BYTES,
+    leaseSeconds: own.IMPORTS_LEASE_S,
   };
 }

@@ -15,12 +15,7 @@ export function ImportsLayout(props: {
   children?: Child;
 }) {
   return (
-    <Layout
-      title={props.title}
-      flash={props.flash ?? []}
-      nav={[{ href: PAGE_PATH, label: 'Imports', current: true }]}
-      viewer={props.viewer}
-    >
+    <Layout title={props.title} flash={props.flash ?? []} current={PAGE_PATH} viewer={props.viewer}>
       <ImportsStyles />
       {props.children}
     </Layout>

@@ -1,9 +1,11 @@
+import notes from '../app.ts';
+
 /** Where the Notes pages live; forms post to these and plain form posts come back to the dashboard. */
-export const DASHBOARD_PATH = '/notes/';
-export const ITEMS_PATH = '/notes/items';
-export const REPORT_PATH = '/notes/report';
-export const REPORT_PANEL_PATH = '/notes/report-panel';
-export const STATS_PANEL_PATH = '/notes/stats-panel';
+export const DASHBOARD_PATH = notes.url();
+export const ITEMS_PATH = notes.url('/items');
+export const REPORT_PATH = notes.url('/report');
+export const REPORT_PANEL_PATH = notes.url('/report-panel');
+export const STATS_PANEL_PATH = notes.url('/stats-panel');
 
 export const itemPath = (id: string, action?: 'edit' | 'toggle' | 'delete') =>
   `${ITEMS_PATH}/${id}${action ? `/${action}` : ''}`;

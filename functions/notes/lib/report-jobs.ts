@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { jobAcceptedSchema, type HttpCtx } from '../../../shared/contract/index.ts';
 import { REPORT_KIND } from './report-task.ts';
+import notes from '../app.ts';
 
 /**
  * Queue an owner's report (a recorded job, `GET /jobs/:id`) and describe where to follow it.
@@ -17,7 +18,7 @@ export interface ReportJobAccepted {
   links: { job: string; report: string };
 }
 
-export const reportPath = (ownerId: string) => `/notes/api/jobs/task-report/${ownerId}`;
+export const reportPath = (ownerId: string) => notes.url(`/api/jobs/task-report/${ownerId}`);
 
 export async function triggerReport(
   ctx: Pick<HttpCtx, 'jobs'>,

@@ -1,7 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { AuthUser, FlashMessage } from '../../../shared/contract/index.ts';
 import { inlineStyle, Layout } from '../../../shared/http/views/index.ts';
-import { DASHBOARD_PATH } from '../lib/paths.ts';
+import notes from '../app.ts';
 import { notesCss } from './styles.ts';
 
 // Registered at load, so its hash is in the CSP of every answer (shared/http/views/inline-style.tsx).
@@ -24,12 +24,7 @@ export interface NotesLayoutProps {
  */
 export function NotesLayout({ title, user, csrfToken, flash = [], children }: NotesLayoutProps) {
   return (
-    <Layout
-      title={title}
-      flash={flash}
-      nav={[{ href: DASHBOARD_PATH, label: 'Notes', current: true }]}
-      viewer={{ user, csrfToken }}
-    >
+    <Layout title={title} flash={flash} current={notes.url()} viewer={{ user, csrfToken }}>
       {/* Layout takes no page styles; a style element in the body works in every browser. */}
       <NotesStyles />
       {children}

@@ -1,5 +1,5 @@
 export { Layout, SITE_NAME } from './layout.tsx';
-export type { LayoutProps, NavLink } from './layout.tsx';
+export type { LayoutProps } from './layout.tsx';
 export { FlashMessages } from './flash-messages.tsx';
 export { partial } from './partial.ts';
 export { baseCss } from './styles.ts';

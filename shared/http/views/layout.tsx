@@ -1,22 +1,18 @@
 import type { Child } from 'hono/jsx';
 import type { FlashMessage } from '../../contract/http.ts';
 import { DRAFTS_PATH } from '../drafts.ts';
+import { APP_NAV } from './app-nav.ts';
 import { FlashMessages } from './flash-messages.tsx';
 import { inlineStyle } from './inline-style.tsx';
 import { baseCss } from './styles.ts';
 import { htmxCsrfHeaders, SignOutForm, signInHref, type PageViewer } from './viewer.tsx';
 
-export interface NavLink {
-  href: string;
-  label: string;
-  current?: boolean;
-}
-
 export interface LayoutProps {
   /** Document title; the site name is appended. */
   title: string;
   flash?: readonly FlashMessage[];
-  nav?: readonly NavLink[];
+  /** The href of this page's entry in the navigation bar (every app's, see app-nav.ts), marked current. */
+  current?: string;
   /** Who is signed in: the header shows them (and a sign-out form), htmx gets the CSRF header. */
   viewer?: PageViewer;
   children?: Child;
@@ -33,18 +29,18 @@ const BaseStyles = inlineStyle(baseCss);
 export const HTMX_CONFIG = JSON.stringify({ allowEval: false, includeIndicatorStyles: false });
 
 /**
- * The shared page shell: header with navigation, flash messages, main content. Loads htmx
+ * The shared page shell: header with every app's link, flash messages, main content. Loads htmx
  * from `/static/htmx.min.js` (served by the platform, no CDN) and the inlined stylesheet (allowed by
  * its hash in the Content-Security-Policy, see inline-style.tsx).
  *
  * @example
  *   return html(
- *     <Layout title="GradCafe" flash={req.flash} nav={[{ href: '/gradcafe/', label: 'GradCafe', current: true }]}>
+ *     <Layout title="GradCafe" flash={req.flash} current={gradcafe.url()}>
  *       <h1>Hello</h1>
  *     </Layout>,
  *   );
  */
-export function Layout({ title, flash = [], nav = [], viewer, children }: LayoutProps) {
+export function Layout({ title, flash = [], current, viewer, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -66,10 +62,10 @@ export function Layout({ title, flash = [], nav = [], viewer, children }: Layout
             <a class="brand" href="/">
               {SITE_NAME}
             </a>
-            {nav.length > 0 && (
+            {APP_NAV.length > 0 && (
               <nav aria-label="Main">
-                {nav.map((link) => (
-                  <a href={link.href} aria-current={link.current ? 'page' : undefined}>
+                {APP_NAV.map((link) => (
+                  <a href={link.href} aria-current={link.href === current ? 'page' : undefined}>
                     {link.label}
                   </a>
                 ))}
