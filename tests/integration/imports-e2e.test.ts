@@ -3,16 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.ts';
-import type { Job } from '../../shared/contract/index.ts';
-import { createAuthServices } from '../../shared/auth/services.ts';
 import { loadManifest, topologyOf, type Manifest } from '../../shared/runtime/manifest.ts';
-import { createPlatform } from '../../shared/runtime/platform.ts';
 import { insertJobs } from '../../shared/runtime/jobs.ts';
-import { startRunner, type Runner } from '../../shared/runtime/runner.ts';
-import { FAST_PASSWORDS } from '../helpers/auth.ts';
+import type { Runner } from '../../shared/runtime/runner.ts';
+import { startAdminRunner, type AdminRunner } from '../helpers/imports.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { createTestDriver, stacks, testLog, type TestDriver } from '../helpers/platform.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { createTestDriver, stacks, type TestDriver } from '../helpers/platform.ts';
 
 /**
  * The Imports app through the whole runner (HTTP → file store → job → broker → task → Postgres),
@@ -39,7 +35,8 @@ describe.each(stacks.filter((s) => s.queue !== 'sqs'))('Imports end to end on $n
   let runner: Runner;
   let testDb: TestDb;
   let testDriver: TestDriver;
-  let admin: { authorization: string };
+  let api: AdminRunner['api'];
+  let finished: AdminRunner['finished'];
   let inbox: string;
 
   beforeAll(async () => {
@@ -53,21 +50,12 @@ describe.each(stacks.filter((s) => s.queue !== 'sqs'))('Imports end to end on $n
       DATA_DIR: stackData,
       IMPORTS_MAX_BYTES: String(MAX_BYTES),
     });
-    const auth = createAuthServices({ db: testDb.db, config, passwordParams: FAST_PASSWORDS });
-    const platform = createPlatform({
-      config,
-      log: testLog,
+    ({ runner, api, finished } = await startAdminRunner({
       db: testDb.db,
       driver: testDriver.driver,
+      config,
       manifest,
-      auth,
-    });
-    const { user } = await auth.users.ensureAdmin({
-      email: 'imports-admin@example.com',
-      password: 'imports-pass',
-    });
-    admin = { authorization: `Bearer ${(await auth.tokens.issue(user)).access_token}` };
-    runner = await startRunner(platform, { roles: ['web', 'worker'], port: 0, host: '127.0.0.1' });
+    }));
   });
 
   afterAll(async () => {
@@ -76,20 +64,7 @@ describe.each(stacks.filter((s) => s.queue !== 'sqs'))('Imports end to end on $n
     await testDb?.drop();
   });
 
-  const api = (urlPath: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
-    fetch(runner.url + urlPath, {
-      ...init,
-      headers: { accept: 'application/json', ...admin, ...init.headers },
-    });
   const json = async <T>(urlPath: string): Promise<T> => (await (await api(urlPath)).json()) as T;
-  const finished = (jobId: string) =>
-    waitFor(
-      async () => {
-        const job = await json<Job>(`/jobs/${jobId}`);
-        return ['succeeded', 'failed', 'dead'].includes(job.status) && job;
-      },
-      { timeoutMs: 20_000, message: `job ${jobId} to finish` },
-    );
   const upload = (name: string, body: string) =>
     api(`/imports/files?name=${encodeURIComponent(name)}`, {
       method: 'POST',

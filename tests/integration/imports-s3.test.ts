@@ -3,18 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.ts';
-import type { Job } from '../../shared/contract/index.ts';
-import { createAuthServices } from '../../shared/auth/services.ts';
 import { loadManifest, topologyOf, type Manifest } from '../../shared/runtime/manifest.ts';
-import { createPlatform } from '../../shared/runtime/platform.ts';
-import { startRunner, type Runner } from '../../shared/runtime/runner.ts';
+import type { Runner } from '../../shared/runtime/runner.ts';
+import { startAdminRunner, type AdminRunner } from '../helpers/imports.ts';
 import { createObjectStore, type ObjectStore } from '../../shared/storage/index.ts';
-import { FAST_PASSWORDS } from '../helpers/auth.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { createTestDriver, testLog, testSqsEmulator, type TestDriver } from '../helpers/platform.ts';
+import { createTestDriver, testSqsEmulator, type TestDriver } from '../helpers/platform.ts';
 import { startS3Emulator, type S3Emulator } from '../helpers/s3.ts';
 import { SQS_TEST_CREDENTIALS } from '../helpers/sqs.ts';
-import { waitFor } from '../helpers/wait.ts';
 
 /**
  * The Imports app as it runs in containers and on Lambda: Postgres, SQS, and its files in an S3
@@ -33,7 +29,8 @@ describe('Imports with an S3 bucket on Postgres + SQS', () => {
   let testDb: TestDb;
   let testDriver: TestDriver;
   let dataDir: string;
-  let admin: { authorization: string };
+  let api: AdminRunner['api'];
+  let finished: AdminRunner['finished'];
 
   beforeAll(async () => {
     // The bucket's stores use the SDK's credential chain, as on Lambda: here, the environment.
@@ -56,21 +53,12 @@ describe('Imports with an S3 bucket on Postgres + SQS', () => {
       S3_ENDPOINT: s3.endpoint,
       AWS_REGION: s3.storeOptions.region,
     });
-    const auth = createAuthServices({ db: testDb.db, config, passwordParams: FAST_PASSWORDS });
-    const platform = createPlatform({
-      config,
-      log: testLog,
+    ({ runner, api, finished } = await startAdminRunner({
       db: testDb.db,
       driver: testDriver.driver,
+      config,
       manifest,
-      auth,
-    });
-    const { user } = await auth.users.ensureAdmin({
-      email: 's3-admin@example.com',
-      password: 's3-admin-pass',
-    });
-    admin = { authorization: `Bearer ${(await auth.tokens.issue(user)).access_token}` };
-    runner = await startRunner(platform, { roles: ['web', 'worker'], port: 0, host: '127.0.0.1' });
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -81,19 +69,6 @@ describe('Imports with an S3 bucket on Postgres + SQS', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const api = (urlPath: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
-    fetch(runner.url + urlPath, {
-      ...init,
-      headers: { accept: 'application/json', ...admin, ...init.headers },
-    });
-  const finished = (jobId: string) =>
-    waitFor(
-      async () => {
-        const job = (await (await api(`/jobs/${jobId}`)).json()) as Job;
-        return ['succeeded', 'failed', 'dead'].includes(job.status) && job;
-      },
-      { timeoutMs: 30_000, message: `job ${jobId} to finish` },
-    );
   const keys = async (store: ObjectStore) => {
     const found: string[] = [];
     for await (const object of store.list()) found.push(object.key);
