@@ -100,7 +100,13 @@ describe.each(dbBackends)('scrape_new_data on %s', (backend) => {
     });
     // New entries queue the standard analysis, under the pull's correlation id.
     expect(published).toEqual([
-      { kind: 'recompute_analytics', payload: {}, correlationId: 'test', jobId: result.analysisJobId },
+      {
+        kind: 'recompute_analytics',
+        payload: {},
+        correlationId: 'test',
+        jobId: result.analysisJobId,
+        messageId: expect.any(String),
+      },
     ]);
     expect(feed.calls).toEqual([0, BUNDLED_FIRST_ID + 9, BUNDLED_FIRST_ID + 19]);
     expect(await count()).toBe(24);
