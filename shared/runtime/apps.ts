@@ -1,8 +1,6 @@
-import { access, readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { configKeys } from '../config.ts';
 import type { AppModule } from '../contract/app.ts';
+import { importAppFiles } from './app-files.ts';
 import { APP_MODULE_FILE, functionsDir, ManifestError } from './manifest.ts';
 
 /**
@@ -16,21 +14,10 @@ import { APP_MODULE_FILE, functionsDir, ManifestError } from './manifest.ts';
  *   const config = loadConfig(process.env, apps);
  */
 export async function loadApps(dir: string = functionsDir): Promise<AppModule[]> {
-  const folders = (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-  const apps: AppModule[] = [];
-  for (const folder of folders) {
-    const file = path.join(dir, folder, APP_MODULE_FILE);
-    const exists = await access(file).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) continue;
-    const module = (await import(pathToFileURL(file).href)) as { default?: Partial<AppModule> };
-    apps.push(appModuleOf(module.default, `functions/${folder}/${APP_MODULE_FILE}`, folder));
-  }
+  const found = await importAppFiles<{ default?: Partial<AppModule> }>(APP_MODULE_FILE, { dir });
+  const apps = found.map(({ app, module }) =>
+    appModuleOf(module.default, `functions/${app}/${APP_MODULE_FILE}`, app),
+  );
   assertDistinctSettings(apps);
   return apps;
 }

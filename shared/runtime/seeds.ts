@@ -1,9 +1,7 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { access, readdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/port.ts';
+import { importAppFiles } from './app-files.ts';
 import { functionsDir } from './manifest.ts';
 
 /**
@@ -18,17 +16,7 @@ export async function runSeeds(
   config: Config,
   dir: string = functionsDir,
 ): Promise<void> {
-  const apps = (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name);
-  for (const app of apps.sort()) {
-    const file = path.join(dir, app, 'lib', 'seed.ts');
-    const exists = await access(file).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) continue;
-    const module = (await import(pathToFileURL(file).href)) as SeedModule;
+  for (const { app, module } of await importAppFiles<SeedModule>('lib/seed.ts', { dir })) {
     const result = await module.seed(db, log.child({ app }), config);
     log.info({ app, result }, 'seed done');
   }
