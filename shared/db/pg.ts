@@ -63,9 +63,10 @@ const typeParsers = {
 export function createPgDb(url: string, options: PgDbOptions = {}): Db {
   const where = describeServer(url);
   const log = options.log ?? createLogger();
+  const connections = options.max ?? 10;
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 10,
+    max: connections,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? 'fnstack',
@@ -116,6 +117,7 @@ export function createPgDb(url: string, options: PgDbOptions = {}): Db {
 
   const db: Db = {
     kind: 'postgres',
+    connections,
 
     async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
       const lease = await checkout();

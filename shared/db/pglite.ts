@@ -104,6 +104,7 @@ export async function createPgliteDb(
 
   const db: PgliteDb = {
     kind: 'pglite',
+    connections: 1,
 
     async query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
       ensureNotInsideTransaction('query');

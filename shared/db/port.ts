@@ -45,6 +45,11 @@ export interface Tx extends Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * How many connections can be open at once (1 on PGlite): work that holds one transaction open
+   * while it commits others on the side needs at least 2, or it would wait for itself.
+   */
+  readonly connections: number;
   /** Run `fn` in one transaction: commit when it resolves, roll back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Cheap round trip for readiness checks. */

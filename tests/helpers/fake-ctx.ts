@@ -174,6 +174,7 @@ export function createFakeDb(): Db & { pingError: Error | undefined; queryError:
   };
   const db = {
     kind: 'postgres' as const,
+    connections: 1,
     pingError: undefined as Error | undefined,
     queryError: undefined as Error | undefined,
     query: refuse,

@@ -153,6 +153,7 @@ export function countingDb(db: Db): Db & { statements: string[]; count(fragment:
   const statements: string[] = [];
   return {
     kind: db.kind,
+    connections: db.connections,
     statements,
     count: (fragment) => statements.filter((sql) => sql.includes(fragment)).length,
     query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
