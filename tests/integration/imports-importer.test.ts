@@ -166,6 +166,49 @@ describe.each(dbBackends)('the importer on %s', (backend) => {
     },
   );
 
+  it('loads a sku that shares a hash with an earlier one as itself, not as its duplicate', async () => {
+    // C-129599 and C-732382 have the same 32-bit FNV-1a hash (the importer's duplicate filter).
+    const text = HEADER + 'C-129599,First,Toys,1,1,2026-12-04\n' + 'C-732382,Second,Toys,2,2,2026-12-04\n';
+    const { outcome } = await importText(db, text);
+    expect(outcome).toMatchObject({ status: 'loaded', rowsLoaded: 2, rowsFailed: 0 });
+    const items = await db.query('select sku, name from imports.items order by sku');
+    expect(items.rows).toEqual([
+      { sku: 'C-129599', name: 'First' },
+      { sku: 'C-732382', name: 'Second' },
+    ]);
+  });
+
+  it('loads a file into empty items exactly as into items that hold rows', async () => {
+    // Into empty items, Postgres copies first rows straight into items while staging (the direct
+    // lane); with a row already there, everything goes through the staged rows. Same result.
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const sku = `S${i % 100}`; // skus 0-19 come twice: the later row wins
+      const name = i % 7 === 0 ? `"Name, ${i}"` : ` Name ${i} `;
+      return `${sku},${name},Toys,${i}.5,${i},2026-12-04T08:${String(i % 60).padStart(2, '0')}:00+01:00`;
+    });
+    const load = async (lineEnd: string) => {
+      const { outcome } = await importText(db, HEADER + rows.join(lineEnd) + lineEnd, { batchRecords: 25 });
+      const items = await db.query(
+        `select sku, name, price::text, quantity, updated_at from imports.items where sku <> 'SENTINEL' order by sku`,
+      );
+      return { outcome, items: items.rows };
+    };
+    const intoEmpty = await load('\n');
+    await db.query('truncate imports.items, imports.imports cascade');
+    await db.query(
+      `insert into imports.items (sku, name, category, price, quantity, updated_at, import_id)
+       values ('SENTINEL', 'kept', 'Toys', 1, 1, now(), 0)`,
+    );
+    const intoFull = await load('\r\n');
+    expect(intoEmpty.outcome).toMatchObject({ status: 'loaded', rowsLoaded: 100, rowsFailed: 20 });
+    expect(intoFull.outcome).toMatchObject({ status: 'loaded', rowsLoaded: 100, rowsFailed: 20 });
+    expect(intoFull.items).toEqual(intoEmpty.items);
+    expect(intoEmpty.items.find((item) => item.sku === 'S5')).toMatchObject({
+      name: 'Name, 105',
+      quantity: 105,
+    });
+  });
+
   it('commits in batches and shows the rows read', async () => {
     const rows = Array.from({ length: 250 }, (_, i) => `S${i},Name ${i},Toys,1.5,${i},2026-12-04\n`).join('');
     const { id, outcome } = await importText(db, HEADER + rows, { batchRecords: 40 });

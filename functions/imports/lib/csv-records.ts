@@ -109,6 +109,7 @@ export function scanBuffer(
 ): { items: Scanned[]; consumed: number } {
   const items: Scanned[] = [];
   const quotes = new QuoteFinder(buffer);
+  const bytes = new ByteChecks(buffer, final);
   let start = 0;
   let line = firstLine;
   const push = (item: Scanned): void => {
@@ -119,9 +120,8 @@ export function scanBuffer(
   while (start < buffer.length) {
     const found = findRecordEnd(buffer, start, quotes);
     if (found.end !== -1) {
-      push(
-        recordOrStrayQuote(buffer, start, found.end, found.end + 1 - start, found.newlines, line, columns),
-      );
+      const shape = { newlines: found.newlines, quoted: found.quoted, checks: bytes.cover(found.end) };
+      push(recordOrStrayQuote(buffer, start, found.end, found.end + 1 - start, shape, line, columns));
       continue;
     }
     const length = buffer.length - start;
@@ -139,7 +139,8 @@ export function scanBuffer(
     }
     if (!found.inQuote) {
       // The last record, without a final newline.
-      push(recordOrStrayQuote(buffer, start, buffer.length, length, found.newlines, line, columns));
+      const shape = { newlines: found.newlines, quoted: found.quoted, checks: bytes.cover(buffer.length) };
+      push(recordOrStrayQuote(buffer, start, buffer.length, length, shape, line, columns));
     } else if (found.newlines > 0) {
       push(strayQuote(buffer, start, line));
     } else {
@@ -170,6 +171,45 @@ class QuoteFinder {
 }
 
 /**
+ * Whole-buffer checks, done once natively instead of once per record: whether the bytes up to the
+ * last complete line are valid UTF-8 without NUL, and whether they hold a carriage return at all.
+ * A record inside that stretch needs no check of its own (a newline cannot be part of a UTF-8
+ * sequence, so valid lines make a valid stretch and the other way round).
+ */
+class ByteChecks {
+  readonly #end: number;
+  readonly #valid: boolean;
+  readonly #noCr: boolean;
+
+  constructor(buffer: Buffer, final: boolean) {
+    this.#end = final ? buffer.length : buffer.lastIndexOf(LF) + 1;
+    const stretch = buffer.subarray(0, this.#end);
+    this.#valid = isUtf8(stretch) && !stretch.includes(0);
+    this.#noCr = !stretch.includes(CR);
+  }
+
+  /** What is known of the bytes before `end` (undefined: nothing, check them). */
+  cover(end: number): KnownBytes {
+    return end <= this.#end ? { valid: this.#valid, noCr: this.#noCr } : { valid: false, noCr: false };
+  }
+}
+
+interface KnownBytes {
+  /** Valid UTF-8 without NUL (false: not known). */
+  valid: boolean;
+  /** No carriage return (false: not known). */
+  noCr: boolean;
+}
+
+interface RecordShape {
+  /** Newlines inside quotes. */
+  newlines: number;
+  /** A quote is in the record. */
+  quoted: boolean;
+  checks: KnownBytes;
+}
+
+/**
  * The record from `start` to `end`, unless it spans lines and cannot be read (wrong field count,
  * bad bytes): then a stray quote swallowed the lines after it, and only its first line is reported.
  */
@@ -178,12 +218,12 @@ function recordOrStrayQuote(
   start: number,
   end: number,
   consumed: number,
-  newlines: number,
+  shape: RecordShape,
   line: number,
   columns: number,
 ): Scanned {
-  const record = finish(buffer.subarray(start, end), line, columns, consumed, newlines + 1);
-  return newlines > 0 && 'problem' in record.item ? strayQuote(buffer, start, line) : record;
+  const record = finish(buffer.subarray(start, end), line, columns, consumed, shape);
+  return shape.newlines > 0 && 'problem' in record.item ? strayQuote(buffer, start, line) : record;
 }
 
 /** The first line of a record that a stray quote spoiled, reported alone. */
@@ -207,22 +247,23 @@ function findRecordEnd(
   buffer: Buffer,
   start: number,
   quotes: QuoteFinder,
-): { end: number; newlines: number; inQuote: boolean } {
+): { end: number; newlines: number; inQuote: boolean; quoted: boolean } {
   const lf = buffer.indexOf(LF, start);
   const quote = quotes.from(start);
   // The common case, at native speed: no quote before the line ends.
-  if (quote === -1 || (lf !== -1 && quote > lf)) return { end: lf, newlines: 0, inQuote: false };
+  if (quote === -1 || (lf !== -1 && quote > lf))
+    return { end: lf, newlines: 0, inQuote: false, quoted: false };
   let inQuote = false;
   let newlines = 0;
   for (let i = quote; i < buffer.length; i++) {
     const byte = buffer[i];
     if (byte === QUOTE) inQuote = !inQuote;
     else if (byte === LF) {
-      if (!inQuote) return { end: i, newlines, inQuote };
+      if (!inQuote) return { end: i, newlines, inQuote, quoted: true };
       newlines++;
     }
   }
-  return { end: -1, newlines, inQuote };
+  return { end: -1, newlines, inQuote, quoted: true };
 }
 
 function trimCr(bytes: Buffer): Buffer {
@@ -241,22 +282,12 @@ function problem(
 }
 
 /** Split one complete record into fields, or say why it is not one. */
-function finish(raw: Buffer, line: number, columns: number, consumed: number, lines: number): Scanned {
-  const bytes = trimCr(raw);
-  if (!isUtf8(bytes)) {
-    return problem(bytes, line, 'invalid_utf8', `not valid UTF-8 (${invalidUtf8At(bytes)})`, consumed, lines);
-  }
-  if (bytes.includes(0)) {
-    return problem(
-      bytes,
-      line,
-      'invalid_utf8',
-      'contains a NUL byte, which text cannot hold',
-      consumed,
-      lines,
-    );
-  }
-  const split = splitFields(bytes);
+function finish(raw: Buffer, line: number, columns: number, consumed: number, shape: RecordShape): Scanned {
+  const lines = shape.newlines + 1;
+  const bytes = shape.checks.noCr ? raw : trimCr(raw);
+  const unreadable = shape.checks.valid ? undefined : badBytes(bytes);
+  if (unreadable) return problem(bytes, line, 'invalid_utf8', unreadable, consumed, lines);
+  const split = splitFields(bytes, shape);
   if (split === undefined) {
     return problem(
       bytes,
@@ -267,26 +298,32 @@ function finish(raw: Buffer, line: number, columns: number, consumed: number, li
       lines,
     );
   }
-  if (split.fields.length !== columns) {
+  if (split.length !== columns) {
     return problem(
       bytes,
       line,
       'column_count',
-      `has ${split.fields.length} field${split.fields.length === 1 ? '' : 's'}; expected ${columns}`,
+      `has ${split.length} field${split.length === 1 ? '' : 's'}; expected ${columns}`,
       consumed,
       lines,
     );
   }
-  return { item: { record: { line, bytes, fields: split.fields, quoted: split.quoted } }, consumed, lines };
+  return { item: { record: { line, bytes, fields: split, quoted: shape.quoted } }, consumed, lines };
+}
+
+/** Why a record's bytes cannot be text, if they cannot. */
+function badBytes(bytes: Buffer): string | undefined {
+  if (!isUtf8(bytes)) return `not valid UTF-8 (${invalidUtf8At(bytes)})`;
+  if (bytes.includes(0)) return 'contains a NUL byte, which text cannot hold';
+  return undefined;
 }
 
 /** Fields of a record (quotes resolved), or undefined when a bare carriage return is in it. */
-function splitFields(bytes: Buffer): { fields: string[]; quoted: boolean } | undefined {
-  if (!bytes.includes(QUOTE)) {
-    return bytes.includes(CR) ? undefined : { fields: bytes.toString('utf8').split(','), quoted: false };
+function splitFields(bytes: Buffer, shape: RecordShape): string[] | undefined {
+  if (!shape.quoted) {
+    return shape.checks.noCr || !bytes.includes(CR) ? bytes.toString('utf8').split(',') : undefined;
   }
   const fields: string[] = [];
-  let quoted = false;
   let inQuote = false;
   let fieldStart = 0;
   let fieldQuoted = false;
@@ -294,7 +331,7 @@ function splitFields(bytes: Buffer): { fields: string[]; quoted: boolean } | und
     const byte = i < bytes.length ? bytes[i] : COMMA;
     if (byte === QUOTE) {
       inQuote = !inQuote;
-      fieldQuoted = quoted = true;
+      fieldQuoted = true;
     } else if (byte === CR && !inQuote) {
       return undefined;
     } else if (byte === COMMA && !inQuote) {
@@ -303,7 +340,7 @@ function splitFields(bytes: Buffer): { fields: string[]; quoted: boolean } | und
       fieldQuoted = false;
     }
   }
-  return { fields, quoted };
+  return fields;
 }
 
 /** A field's value with Postgres's rule: quotes toggle quoting, `""` inside quotes is one quote. */

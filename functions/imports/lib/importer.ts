@@ -1,8 +1,18 @@
 import type { Logger } from 'pino';
-import type { Db, Queryable } from '../../../shared/db/port.ts';
+import type { Db, Queryable, Tx } from '../../../shared/db/port.ts';
 import { CsvFileError, scanCsv, type CsvProblem, type CsvRecord, type ScanPosition } from './csv-records.ts';
-import { checkItem, COLUMNS, type RowFailure } from './item-rules.ts';
-import { finishImport, stageTables } from './staging.ts';
+import { COLUMNS } from './item-rules.ts';
+import { SkuTracker } from './sku-tracker.ts';
+import {
+  Batch,
+  DIRECT_COLUMNS,
+  FAILED_COLUMNS,
+  rawText,
+  STAGE_COLUMNS,
+  STAGE_TABLE,
+  type BatchBuffers,
+} from './staging-batch.ts';
+import { finishImport, itemsAreEmpty, lockItems, stageTables, utcTimestamps } from './staging.ts';
 
 /**
  * One import, from the file to imports.items, in committed steps that a re-run resumes:
@@ -21,6 +31,14 @@ import { finishImport, stageTables } from './staging.ts';
  * Why committed batches rather than one transaction: a million-row file takes seconds to
  * minutes, and one transaction would show no progress, start again from zero after a crash, and
  * on the embedded database hold its single connection (every page) for the whole time.
+ *
+ * The direct lane (Postgres, when imports.items is empty as the import starts: a first load or a
+ * backfill). Step 3's insert costs as much as staging, so on Postgres it overlaps with step 2:
+ * the transaction of step 3 opens first, on a connection of its own, and as each batch is staged
+ * the rows of skus seen for the first time are also copied straight into items inside it. Step 3
+ * then only deals with the rest (later rows of a sku, which replace the first). Nothing changes for
+ * what others see: until that transaction commits, items holds nothing of the import, and a crash
+ * rolls it back (the re-run resumes from the staged rows, without the lane).
  */
 
 export interface ImportFile {
@@ -54,13 +72,18 @@ export type ImportOutcome =
 const DEFAULT_BATCH_RECORDS = 50_000;
 /** Batches also end at this many bytes of CSV, to bound memory whatever the rows' width. */
 const BATCH_BYTES = 8 * 1024 * 1024;
-const STAGE_COLUMNS = ['line_number', 'key', ...COLUMNS, 'raw_line'];
-const FAILED_COLUMNS = ['line_number', 'raw_line', 'rule', 'reason', 'column_name'];
+/** Room past BATCH_BYTES for the record that crosses it (a longer one grows the buffer). */
+const BATCH_SLACK = 256 * 1024;
 
 interface Resume extends ScanPosition {
   staged: number;
   failed: number;
+  /** STAGE_LAYOUT when the rows were staged: a cursor into tables of another layout starts over. */
+  layout?: number;
 }
+
+/** The staging tables' layout: raise it when STAGE_TABLE changes. */
+const STAGE_LAYOUT = 3;
 
 export async function runImport(
   db: Db,
@@ -77,10 +100,26 @@ export async function runImport(
     const resume = await prepareStaging(db, tables, claim.resume);
     if (resume.offset > 0) log.info({ resume }, 'resuming the import from its staged rows');
     const started = performance.now();
-    const skus = new SkuTracker(resume.offset === 0);
-    await stageFile(db, importId, tables, await file.open(resume.offset), resume, { ...options, skus });
-    const staged = performance.now();
-    const counts = await finishImport(db, importId, tables, skus.candidates());
+    const fresh = resume.offset === 0;
+    const skus = new SkuTracker(fresh);
+    const stage = async (lane: Tx | undefined) =>
+      stageFile(db, importId, tables, await file.open(resume.offset), resume, { ...options, skus, lane });
+    let staged = 0;
+    const finish = async (tx: Tx, direct: { loaded: number } | undefined) => {
+      staged = performance.now();
+      return finishImport(tx, importId, tables, skus.candidates(), direct);
+    };
+    // The lane holds one connection while the batches commit on another.
+    const counts =
+      fresh && db.connections >= 2 && (await itemsAreEmpty(db))
+        ? await db.transaction(async (tx) => {
+            await lockItems(tx);
+            // Asked again under the lock: another import may have loaded items meanwhile.
+            const lane = (await itemsAreEmpty(tx)) ? tx : undefined;
+            const loaded = await stage(lane);
+            return finish(tx, lane ? { loaded } : undefined);
+          })
+        : await stage(undefined).then(() => db.transaction((tx) => finish(tx, undefined)));
     const stageSeconds = (staged - started) / 1000;
     const loadSeconds = (performance.now() - staged) / 1000;
     log.info({ ...counts, stageSeconds, loadSeconds }, 'import loaded');
@@ -132,7 +171,7 @@ async function prepareStaging(
   tables: ReturnType<typeof stageTables>,
   resume: Resume | null,
 ): Promise<Resume> {
-  if (resume) {
+  if (resume?.layout === STAGE_LAYOUT) {
     const counts = await db
       .query<{ staged: number; failed: number }>(
         `select (select count(*)::int from ${tables.staged}) as staged, (select count(*)::int from ${tables.failed}) as failed`,
@@ -140,18 +179,25 @@ async function prepareStaging(
       .catch(() => undefined); // a table is missing
     // Unlogged staging tables are emptied by a server crash: then the cursor is ahead of them.
     const row = counts?.rows[0];
-    if (row && row.staged === resume.staged && row.failed === resume.failed) return resume;
+    if (row && row.staged === resume.staged && row.failed === resume.failed) {
+      // What the crashed run copied straight into items was rolled back with its transaction.
+      await db.query(`update ${tables.staged} set direct = false where direct`);
+      return resume;
+    }
   }
   await db.query(`
     drop table if exists ${tables.staged}, ${tables.failed};
-    create unlogged table ${tables.staged} (line_number integer not null, key text collate "C" not null, ${COLUMNS.map((c) => `${c} text`).join(', ')}, raw_line text);
+    create unlogged table ${tables.staged} (${STAGE_TABLE});
     create unlogged table ${tables.failed} (line_number integer not null, raw_line text not null, rule text not null, reason text not null, column_name text);`);
-  return { offset: 0, line: 1, staged: 0, failed: 0 };
+  return { offset: 0, line: 1, staged: 0, failed: 0, layout: STAGE_LAYOUT };
 }
 
 /**
  * Scan, check and stage the file from `resume`, one committed batch at a time. A batch is copied
  * while the next one is scanned (at most one in flight), so Postgres and the scanner work at once.
+ * With a `lane` (the final transaction), first rows of a sku are also copied into items there.
+ *
+ * @returns the rows copied into items through the lane.
  */
 async function stageFile(
   db: Db,
@@ -159,31 +205,48 @@ async function stageFile(
   tables: ReturnType<typeof stageTables>,
   chunks: AsyncIterable<Uint8Array>,
   resume: Resume,
-  options: ImportOptions & { skus: SkuTracker },
-): Promise<void> {
+  options: ImportOptions & { skus: SkuTracker; lane: Tx | undefined },
+): Promise<number> {
+  const { lane } = options;
   const batchRecords = options.batchRecords ?? DEFAULT_BATCH_RECORDS;
-  const newBatch = () => new Batch(options.skus);
+  // Two sets of buffers take turns: one is filled while the other is copied (allocated once, as
+  // growing them from small for every batch costs more than the copy itself).
+  let spare: BatchBuffers | undefined;
+  const allocate = (): BatchBuffers => ({
+    staged: Buffer.allocUnsafe(BATCH_BYTES + BATCH_SLACK),
+    direct: Buffer.allocUnsafe(lane ? BATCH_BYTES / 2 : 0),
+  });
+  const newBatch = () => new Batch(options.skus, spare ?? allocate(), importId, lane !== undefined);
   let batch = newBatch();
+  let loadedDirectly = 0;
   let position: Resume = { ...resume };
   let inFlight: Promise<void> = Promise.resolve();
   let failure: unknown;
   const write = async (done: Batch, at: Resume): Promise<void> => {
-    await db.transaction(async (tx) => {
-      if (done.staged > 0) await tx.copyFromCsv(tables.staged, STAGE_COLUMNS, [done.csv()]);
+    const staging = db.transaction(async (tx) => {
+      await utcTimestamps(tx);
+      if (done.stagedRows > 0) await tx.copyFromCsv(tables.staged, STAGE_COLUMNS, [done.staged.csv()]);
       if (done.failures.length > 0) await tx.copyFrom(tables.failed, FAILED_COLUMNS, done.failures);
       await saveProgress(tx, importId, at, options.leaseSeconds);
     });
+    const direct =
+      lane && done.directRows > 0
+        ? lane.copyFromCsv('imports.items', DIRECT_COLUMNS, [done.direct.csv()])
+        : Promise.resolve(0);
+    const [, loaded] = await Promise.all([staging, direct]);
+    loadedDirectly += loaded;
+    spare = done.buffers;
   };
   const commit = async (): Promise<void> => {
     const done = batch;
+    await inFlight; // the batch before: its buffer becomes the next one's
+    if (failure) throw failure;
     batch = newBatch();
     position = {
       ...position,
-      staged: position.staged + done.staged,
+      staged: position.staged + done.stagedRows,
       failed: position.failed + done.failures.length,
     };
-    await inFlight;
-    if (failure) throw failure;
     inFlight = write(done, position).catch((err: unknown) => {
       failure = err;
     });
@@ -196,12 +259,13 @@ async function stageFile(
       else batch.add(item.record);
     }
     position = { ...position, offset: next.offset, line: next.line };
-    if (batch.records >= batchRecords || batch.bytes >= BATCH_BYTES) await commit();
+    if (batch.records >= batchRecords || batch.staged.length >= BATCH_BYTES) await commit();
   }
   if (position.line === 1) throw new HeaderError('the file is empty: expected a header line');
   await commit();
   await inFlight;
   if (failure) throw failure;
+  return loadedDirectly;
 }
 
 async function saveProgress(tx: Queryable, importId: string, position: Resume, leaseSeconds: number) {
@@ -223,99 +287,4 @@ function checkHeader(item: { record: CsvRecord } | { problem: CsvProblem }): voi
       `the first line is ${JSON.stringify(rawText(shown).slice(0, 200))}; expected the header ${expected}`,
     );
   }
-}
-
-/** One batch: CSV bytes for the staging table (written into one growing buffer) and failed rows. */
-class Batch {
-  readonly failures: (string | number | null)[][] = [];
-  staged = 0;
-
-  constructor(private readonly skus: SkuTracker) {}
-
-  #buffer = Buffer.allocUnsafe(1024 * 1024);
-  #length = 0;
-
-  get records(): number {
-    return this.staged + this.failures.length;
-  }
-
-  get bytes(): number {
-    return this.#length;
-  }
-
-  csv(): Buffer {
-    return this.#buffer.subarray(0, this.#length);
-  }
-
-  add(record: CsvRecord): void {
-    const checked = checkItem(record.fields);
-    if ('failure' in checked) {
-      this.failures.push(failureRow(record.line, record.bytes, checked.failure));
-      return;
-    }
-    // The line number and the clean sku (its characters need no quoting), the record's own bytes,
-    // and its raw text as a last column only when it has quotes (otherwise the fields joined by
-    // commas are the raw text, rebuilt when needed).
-    this.skus.see(checked.item.sku);
-    this.#text(`${record.line},${checked.item.sku},`);
-    this.#bytes(record.bytes);
-    if (record.quoted) this.#text(`,"${record.bytes.toString('utf8').replaceAll('"', '""')}"\n`);
-    else this.#text(',\n');
-    this.staged++;
-  }
-
-  fail(problem: CsvProblem): void {
-    this.failures.push(
-      failureRow(problem.line, problem.bytes, { rule: problem.rule, column: null, reason: problem.reason }),
-    );
-  }
-
-  #room(bytes: number): void {
-    if (this.#length + bytes <= this.#buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#length + bytes));
-    this.#buffer.copy(grown, 0, 0, this.#length);
-    this.#buffer = grown;
-  }
-
-  #text(text: string): void {
-    this.#room(Buffer.byteLength(text));
-    this.#length += this.#buffer.write(text, this.#length);
-  }
-
-  #bytes(bytes: Buffer): void {
-    this.#room(bytes.length);
-    this.#length += bytes.copy(this.#buffer, this.#length);
-  }
-}
-
-/**
- * The skus seen so far, as 32-bit hashes (a million cost a few MB, not the strings): a sku whose
- * hash was seen before may be a duplicate, and only those are checked in SQL. After a resume the
- * skus staged before the crash were not seen here: then every sku is checked (undefined).
- */
-class SkuTracker {
-  readonly #hashes = new Set<number>();
-  readonly #candidates = new Set<string>();
-
-  constructor(private readonly complete: boolean) {}
-
-  see(sku: string): void {
-    let hash = 0x811c9dc5; // FNV-1a
-    for (let i = 0; i < sku.length; i++) hash = Math.imul(hash ^ sku.charCodeAt(i), 0x01000193);
-    if (this.#hashes.has(hash)) this.#candidates.add(sku);
-    else this.#hashes.add(hash);
-  }
-
-  candidates(): string[] | undefined {
-    return this.complete ? [...this.#candidates] : undefined;
-  }
-}
-
-function failureRow(line: number, bytes: Buffer, failure: RowFailure): (string | number | null)[] {
-  return [line, rawText(bytes), failure.rule, failure.reason, failure.column];
-}
-
-/** A line as text: invalid UTF-8 shows as U+FFFD, and NUL (which text cannot hold) too. */
-function rawText(bytes: Buffer): string {
-  return bytes.toString('utf8').replaceAll('\0', '\uFFFD');
 }
