@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scanBuffer } from '../../functions/imports/lib/csv-records.ts';
-import { checkItem } from '../../functions/imports/lib/item-rules.ts';
+import { checkItem, isPlainGoodRow } from '../../functions/imports/lib/item-rules.ts';
+import { generateItems, newManifest } from '../../functions/imports/lib/items-generator.ts';
 
 const row = (
   overrides: Partial<Record<'sku' | 'name' | 'category' | 'price' | 'quantity' | 'updated_at', string>>,
@@ -111,6 +112,13 @@ describe('the item rules', () => {
     [
       'a time without minutes',
       row({ updated_at: '2026-12-04T08Z' }),
+      'date_invalid',
+      'updated_at',
+      expect.any(String),
+    ],
+    [
+      'letters for the hour',
+      row({ updated_at: '2026-12-04Tab:cd' }),
       'date_invalid',
       'updated_at',
       expect.any(String),
@@ -231,5 +239,53 @@ describe('the record scanner', () => {
     const first = scanBuffer(Buffer.from('a,b,c\nd,"e\n'), 1, 3, false);
     expect(first.items).toHaveLength(1);
     expect(first.consumed).toBe(6);
+  });
+});
+
+describe('the fast path of the rules', () => {
+  const tricky = [
+    'SKU-1,Tea,Beverages,3.20,10,2026-12-04T08:15:00Z',
+    'SKU-1, Tea,Beverages,3.20,10,2026-12-04', // a space to trim
+    'SKU-1,Tea\t,Beverages,3.20,10,2026-12-04',
+    'SKU-1,\u00a0Tea,Beverages,3.20,10,2026-12-04', // a space JavaScript trims, beyond ASCII
+    'SKU-1,Tea,Beverages,3.,10,2026-12-04',
+    'SKU-1,Tea,Beverages,.5,10,2026-12-04',
+    'SKU-1,Tea,Beverages,+3,10,2026-12-04',
+    'SKU-1,Tea,Beverages,12345678901,10,2026-12-04',
+    'SKU-1,Tea,Beverages,00000000001.5,10,2026-12-04',
+    'SKU-1,Tea,Beverages,3,2147483647,2026-12-04',
+    'SKU-1,Tea,Beverages,3,2147483648,2026-12-04',
+    'SKU-1,Tea,Beverages,3,10,2026-12-04T08:15:00.1234567',
+    'SKU-1,Tea,Beverages,3,10,2026-12-04T08:15:00+16',
+    'SKU-1,Tea,Beverages,3,10,2026-12-04Tab:cd',
+    'SKU-1,Tea,Beverages,3,10,2026-12-04,extra',
+    `${'X'.repeat(65)},Tea,Beverages,3,10,2026-12-04`,
+    'SKU#1,Tea,Beverages,3,10,2026-12-04',
+    'SKU-1,,Beverages,3,10,2026-12-04',
+  ];
+  const generated = [...generateItems({ rows: 20_000, badRatio: 0.3, seed: 7 }, newManifest())]
+    .join('')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line !== '' && !line.includes('"'));
+
+  it('is never looser than the rules: a row it takes, checkItem takes as it is', () => {
+    let fast = 0;
+    for (const line of [...tricky, ...generated]) {
+      if (!isPlainGoodRow(Buffer.from(line))) continue;
+      fast++;
+      const fields = line.split(',');
+      const checked = checkItem(fields);
+      expect(checked, line).toHaveProperty('item');
+      if ('item' in checked) expect(Object.values(checked.item), line).toEqual(fields);
+    }
+    // And it is no dead branch: most plain rows take it.
+    expect(fast).toBeGreaterThan(generated.length / 2);
+  });
+
+  it('takes the common row and leaves the rest to checkItem', () => {
+    expect(tricky.filter((line) => isPlainGoodRow(Buffer.from(line)))).toEqual([
+      'SKU-1,Tea,Beverages,3.20,10,2026-12-04T08:15:00Z',
+    ]);
   });
 });

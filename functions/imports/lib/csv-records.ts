@@ -33,7 +33,7 @@ export interface CsvRecord {
   /** The record's bytes without its line ending: what a raw_line shows and what COPY reads. */
   bytes: Buffer;
   /** Field values, quotes resolved (`"a ""b"""` → `a "b"`). */
-  fields: string[];
+  readonly fields: string[];
   /** The record contains a quote: its raw text differs from its fields joined by commas. */
   quoted: boolean;
 }
@@ -281,34 +281,55 @@ function problem(
   return { item: { problem: { line, bytes, rule, reason } }, consumed, lines };
 }
 
-/** Split one complete record into fields, or say why it is not one. */
+/** One complete record, or why it is not one. */
 function finish(raw: Buffer, line: number, columns: number, consumed: number, shape: RecordShape): Scanned {
   const lines = shape.newlines + 1;
   const bytes = shape.checks.noCr ? raw : trimCr(raw);
   const unreadable = shape.checks.valid ? undefined : badBytes(bytes);
   if (unreadable) return problem(bytes, line, 'invalid_utf8', unreadable, consumed, lines);
-  const split = splitFields(bytes, shape);
-  if (split === undefined) {
-    return problem(
-      bytes,
-      line,
-      'stray_carriage_return',
-      'a carriage return outside quotes that does not end the line',
-      consumed,
-      lines,
-    );
+  let record: CsvRecord | undefined;
+  let count: number;
+  if (shape.quoted) {
+    record = splitQuoted(line, bytes);
+    count = record?.fields.length ?? 0;
+  } else {
+    // Without quotes, fields are split only when asked for (most records are judged on their bytes).
+    const strayCr = !shape.checks.noCr && bytes.includes(CR);
+    record = strayCr ? undefined : new PlainRecord(line, bytes);
+    count = countFields(bytes);
   }
-  if (split.length !== columns) {
-    return problem(
-      bytes,
-      line,
-      'column_count',
-      `has ${split.length} field${split.length === 1 ? '' : 's'}; expected ${columns}`,
-      consumed,
-      lines,
-    );
+  if (!record) {
+    const reason = 'a carriage return outside quotes that does not end the line';
+    return problem(bytes, line, 'stray_carriage_return', reason, consumed, lines);
   }
-  return { item: { record: { line, bytes, fields: split, quoted: shape.quoted } }, consumed, lines };
+  if (count !== columns) {
+    const reason = `has ${count} field${count === 1 ? '' : 's'}; expected ${columns}`;
+    return problem(bytes, line, 'column_count', reason, consumed, lines);
+  }
+  return { item: { record }, consumed, lines };
+}
+
+/** A record without quotes: its fields are its text split at commas, made when first asked for. */
+class PlainRecord implements CsvRecord {
+  readonly quoted = false;
+  #fields: string[] | undefined;
+
+  constructor(
+    readonly line: number,
+    readonly bytes: Buffer,
+  ) {}
+
+  get fields(): string[] {
+    this.#fields ??= this.bytes.toString('utf8').split(',');
+    return this.#fields;
+  }
+}
+
+function countFields(bytes: Buffer): number {
+  // A plain loop: Buffer's indexOf costs more per call than a short record's whole scan.
+  let count = 1;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === COMMA) count++;
+  return count;
 }
 
 /** Why a record's bytes cannot be text, if they cannot. */
@@ -318,11 +339,8 @@ function badBytes(bytes: Buffer): string | undefined {
   return undefined;
 }
 
-/** Fields of a record (quotes resolved), or undefined when a bare carriage return is in it. */
-function splitFields(bytes: Buffer, shape: RecordShape): string[] | undefined {
-  if (!shape.quoted) {
-    return shape.checks.noCr || !bytes.includes(CR) ? bytes.toString('utf8').split(',') : undefined;
-  }
+/** A record with quotes, its fields resolved; undefined when a bare carriage return is in it. */
+function splitQuoted(line: number, bytes: Buffer): CsvRecord | undefined {
   const fields: string[] = [];
   let inQuote = false;
   let fieldStart = 0;
@@ -340,7 +358,7 @@ function splitFields(bytes: Buffer, shape: RecordShape): string[] | undefined {
       fieldQuoted = false;
     }
   }
-  return fields;
+  return { line, bytes, fields, quoted: true };
 }
 
 /** A field's value with Postgres's rule: quotes toggle quoting, `""` inside quotes is one quote. */

@@ -6,6 +6,11 @@
  * The hashes live in an open-addressing table of a typed array: a Set of a million numbers
  * costs several times the memory and most of a second of garbage collection.
  */
+/** FNV-1a, 32 bits. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const COMMA = 0x2c;
+
 export class SkuTracker {
   #slots = new Uint32Array(1 << 16);
   #count = 0;
@@ -15,13 +20,29 @@ export class SkuTracker {
 
   /** Notes the sku; true if its hash is new (then the sku certainly is: its first row in the file). */
   see(sku: string): boolean {
-    let hash = 0x811c9dc5; // FNV-1a, never 0 (the empty slot)
-    for (let i = 0; i < sku.length; i++) hash = Math.imul(hash ^ sku.charCodeAt(i), 0x01000193);
-    hash = hash >>> 0 || 1;
-    if (!this.#insert(hash)) {
-      this.#candidates.add(sku);
-      return false;
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < sku.length; i++) hash = Math.imul(hash ^ sku.charCodeAt(i), FNV_PRIME);
+    if (this.#add(hash)) return true;
+    this.#candidates.add(sku);
+    return false;
+  }
+
+  /** see() for a record's bytes that start with an ASCII sku and a comma; a string only if needed. */
+  seeAscii(record: Buffer): boolean {
+    let hash = FNV_OFFSET;
+    let length = 0;
+    for (; length < record.length && record[length] !== COMMA; length++) {
+      hash = Math.imul(hash ^ record[length]!, FNV_PRIME);
     }
+    if (this.#add(hash)) return true;
+    this.#candidates.add(record.toString('latin1', 0, length));
+    return false;
+  }
+
+  /** Adds an FNV hash; false if it was there. */
+  #add(fnv: number): boolean {
+    const hash = fnv >>> 0 || 1; // never 0, the empty slot
+    if (!this.#insert(hash)) return false;
     if (++this.#count * 2 > this.#slots.length) this.#grow();
     return true;
   }

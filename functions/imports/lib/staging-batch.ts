@@ -1,5 +1,5 @@
 import type { CsvProblem, CsvRecord } from './csv-records.ts';
-import { checkItem, COLUMNS, type Item, type RowFailure } from './item-rules.ts';
+import { checkItem, COLUMNS, isPlainGoodRow, type Item, type RowFailure } from './item-rules.ts';
 import type { SkuTracker } from './sku-tracker.ts';
 
 /**
@@ -60,17 +60,23 @@ export class Batch {
   }
 
   add(record: CsvRecord): void {
-    const checked = checkItem(record.fields);
-    if ('failure' in checked) {
-      this.failures.push(failureRow(record.line, record.bytes, checked.failure));
-      return;
-    }
-    const { item } = checked;
-    const direct = this.skus.see(item.sku) && this.directLoad;
     // A record without quotes or spaces to trim is its own clean values, and its own raw line
-    // once quoted: its bytes are copied as they are.
-    const verbatim = !record.quoted && isUntrimmed(item, record.fields);
-    const values = verbatim ? undefined : csvValues(item);
+    // once quoted: its bytes are copied as they are. Most are told so from their bytes alone.
+    let values: string | undefined;
+    let first: boolean;
+    if (!record.quoted && isPlainGoodRow(record.bytes)) {
+      first = this.skus.seeAscii(record.bytes);
+    } else {
+      const checked = checkItem(record.fields);
+      if ('failure' in checked) {
+        this.failures.push(failureRow(record.line, record.bytes, checked.failure));
+        return;
+      }
+      const { item } = checked;
+      first = this.skus.see(item.sku);
+      if (record.quoted || !isUntrimmed(item, record.fields)) values = csvValues(item);
+    }
+    const direct = first && this.directLoad;
     const { staged } = this;
     staged.number(record.line);
     if (values === undefined) {
@@ -152,10 +158,12 @@ export class CsvBuffer {
     this.buffer[this.length++] = byte;
   }
 
-  /** Bytes; the caller made room. */
+  /** Bytes; the caller made room. A loop: for a record's few dozen bytes, set() costs more. */
   bytes(bytes: Buffer): void {
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+    const { buffer } = this;
+    let at = this.length;
+    for (let i = 0; i < bytes.length; i++) buffer[at++] = bytes[i]!;
+    this.length = at;
   }
 }
 
