@@ -43,7 +43,7 @@ export function createFolderStore(dir: string): ObjectStore {
       }
     },
 
-    async read(key) {
+    async read(key, options = {}) {
       const handle = await open(fileOf(key), 'r').catch((err: NodeJS.ErrnoException) => {
         throw err.code === 'ENOENT' || err.code === 'ENOTDIR' ? missing(key, err) : err;
       });
@@ -53,7 +53,7 @@ export function createFolderStore(dir: string): ObjectStore {
         await handle.close();
         throw missing(key);
       }
-      return { body: handle.createReadStream(), size: info.size };
+      return { body: handle.createReadStream({ start: options.from ?? 0 }), size: info.size };
     },
 
     async write(key, body, options = {}) {

@@ -27,8 +27,12 @@ export interface ObjectStore {
   readonly description: string;
   /** Every object whose key starts with `prefix`, sorted by key (byte order, as S3 sorts). */
   list(prefix?: string): AsyncIterable<StoredObject>;
-  /** An object's bytes as a stream; a missing key is an ObjectNotFoundError. */
-  read(key: string): Promise<{ body: AsyncIterable<Uint8Array>; size: number }>;
+  /**
+   * An object's bytes as a stream, from byte `from` on (0 by default: a resumed reader asks only
+   * for the rest, on S3 with a ranged GET); `size` is the whole object's. A missing key is an
+   * ObjectNotFoundError.
+   */
+  read(key: string, options?: { from?: number }): Promise<{ body: AsyncIterable<Uint8Array>; size: number }>;
   /**
    * Store `body` under `key`, replacing what was there, all or nothing: a reader never sees half
    * an object, and a body that fails (or passes `maxBytes`: ObjectTooLargeError) leaves nothing.

@@ -88,9 +88,22 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       } while (token);
     },
 
-    async read(key) {
+    async read(key, readOptions = {}) {
       const Key = objectKey(key);
       const { s3, sdk } = await connect();
+      const from = readOptions.from ?? 0;
+      if (from > 0) {
+        // A range that starts at or past the end is a 416 on S3: an empty rest, then.
+        const { ContentLength: size = 0 } = await s3
+          .send(new sdk.HeadObjectCommand({ Bucket: bucket, Key }))
+          .catch(notFound(key));
+        if (from >= size) return { body: (async function* () {})(), size };
+        const Range = `bytes=${from}-`;
+        const answer = await s3
+          .send(new sdk.GetObjectCommand({ Bucket: bucket, Key, Range }))
+          .catch(notFound(key));
+        return { body: answer.Body as AsyncIterable<Uint8Array>, size };
+      }
       const answer = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key })).catch(notFound(key));
       // In Node the SDK's body is the HTTP response itself: bytes arrive as they are read.
       return { body: answer.Body as AsyncIterable<Uint8Array>, size: answer.ContentLength ?? 0 };

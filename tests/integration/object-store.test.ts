@@ -127,6 +127,21 @@ describe.each(kinds)('the object store on %s', (_name, makeStore) => {
     expect(await leftovers()).toBe(0);
   });
 
+  it('reads the rest of an object from a byte on, and nothing from its end', async () => {
+    const bytes = Buffer.from('0123456789'.repeat(1000));
+    await store.write('rest.txt', bytes);
+    const read = async (from: number) => {
+      const { body, size } = await store.read('rest.txt', { from });
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(Buffer.from(chunk));
+      return { text: Buffer.concat(chunks).toString(), size };
+    };
+    expect(await read(9_995)).toEqual({ text: '56789', size: 10_000 });
+    expect(await read(3)).toEqual({ text: bytes.subarray(3).toString(), size: 10_000 });
+    expect(await read(10_000)).toEqual({ text: '', size: 10_000 });
+    await expect(store.read('missing.txt', { from: 5 })).rejects.toThrow(ObjectNotFoundError);
+  });
+
   it('refuses a body beyond maxBytes and keeps nothing of it, even after parts were stored', async () => {
     await store.write('report.csv', 'the old report');
     const filler = (chunks: number, size: number) =>

@@ -115,20 +115,7 @@ export async function collectInboxes(
 export function storedFile(files: ObjectStore, objectKey: string): ImportFile {
   return {
     async open(offset) {
-      const { body } = await files.read(objectKey);
-      return offset === 0 ? body : skipBytes(body, offset);
+      return (await files.read(objectKey, { from: offset })).body;
     },
   };
-}
-
-async function* skipBytes(body: AsyncIterable<Uint8Array>, count: number): AsyncGenerator<Uint8Array> {
-  let left = count;
-  for await (const chunk of body) {
-    if (left >= chunk.byteLength) {
-      left -= chunk.byteLength;
-      continue;
-    }
-    yield left > 0 ? chunk.subarray(left) : chunk;
-    left = 0;
-  }
 }
