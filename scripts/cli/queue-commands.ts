@@ -4,6 +4,7 @@ import { queueName } from '../../shared/runtime/manifest.ts';
 import { fireSchedule } from '../../shared/runtime/scheduler.ts';
 import { startRunner } from '../../shared/runtime/runner.ts';
 import type { Platform } from '../../shared/runtime/platform.ts';
+import type { QueueDriver } from '../../shared/queue/port.ts';
 import { Cron } from 'croner';
 import { UsageError } from '../lib/run-script.ts';
 import { withPlatform } from './platform.ts';
@@ -62,17 +63,21 @@ export function addQueueCommands(program: Command): void {
     );
   deadLetters
     .command('replay')
-    .description("put a queue's dead letters back (all, or the ids given)")
+    .description("put a queue's dead letters back, attempt reset to 1: the ids given, or --all")
     .argument('<queue>')
-    .argument('[ids...]')
-    .action((queue: string, ids: string[]) =>
+    .argument('[ids...]', 'dead letter ids, as `dead-letters list` prints them')
+    .option('--all', 'every dead letter of the queue')
+    .action((queue: string, ids: string[], options: { all?: boolean }) =>
       withPlatform(async (platform) => {
+        if (ids.length > 0 === Boolean(options.all)) {
+          throw new UsageError('Give the dead letter ids to replay, or --all (not both).');
+        }
         const [name] = queuesOf(platform, queue);
-        const result = await platform.driver.replayDead(
-          name!,
-          ids.length > 0 ? { deadIds: ids } : { limit: 1000 },
-        );
-        console.log(`${name}: ${JSON.stringify(result)}`);
+        const replayed =
+          ids.length > 0
+            ? await platform.driver.replayDead(name!, { deadIds: ids })
+            : await replayAll(platform.driver, name!);
+        console.log(`${name}: ${replayed} dead letter(s) replayed`);
       }),
     );
 
@@ -143,4 +148,21 @@ async function finished(platform: Platform, jobId: string): Promise<Job> {
     if (job && ['succeeded', 'failed', 'dead'].includes(job.status)) return job;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+const REPLAY_PAGE = 1000;
+
+/**
+ * Every dead letter of a queue, a page at a time, but no more than the queue held when asked: a
+ * replayed message that fails again (a worker is running) must not keep the loop going.
+ */
+async function replayAll(driver: QueueDriver, queue: string): Promise<number> {
+  const { dead } = await driver.depth(queue);
+  let replayed = 0;
+  while (replayed < dead) {
+    const moved = await driver.replayDead(queue, { limit: Math.min(REPLAY_PAGE, dead - replayed) });
+    replayed += moved;
+    if (moved === 0) break;
+  }
+  return replayed;
 }

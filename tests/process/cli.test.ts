@@ -9,6 +9,10 @@ import { createTestDriver, type TestDriver } from '../helpers/platform.ts';
 import { testProcesses } from '../helpers/processes.ts';
 import { startS3Emulator } from '../helpers/s3.ts';
 import { SQS_TEST_CREDENTIALS } from '../helpers/sqs.ts';
+import { publishRaw, withRawChannel } from '../helpers/rabbitmq.ts';
+import { createEnvelope } from '../../shared/queue/envelope.ts';
+import { envelopeProperties } from '../../shared/queue/rabbitmq/messages.ts';
+import { topologyNames } from '../../shared/queue/rabbitmq/index.ts';
 
 /** `npm run cli`: the management commands, as real processes on real Postgres and RabbitMQ. */
 const processes = testProcesses();
@@ -78,6 +82,29 @@ describe('npm run cli', () => {
     const { code, output } = await run(['dead-letters', 'list', '--queue', 'imports.import-file']);
     expect(code).toBe(0);
     expect(output).toBe('imports.import-file: 0 dead letter(s)');
+  });
+
+  it('replays the dead letters given, or --all of them, and asks for one or the other', async () => {
+    const queue = 'imports.import-file';
+    const dlq = topologyNames(testDriver.env.QUEUE_PREFIX!).dlq(queue);
+    const envelopes = [1, 2, 3].map(() =>
+      createEnvelope({ kind: 'imports.file', payload: { importId: '1' } }),
+    );
+    for (const envelope of envelopes)
+      await publishRaw(dlq, JSON.stringify(envelope), envelopeProperties(envelope));
+    const [first] = await testDriver.driver.listDead(queue, 1);
+
+    const neither = await run(['dead-letters', 'replay', queue]);
+    expect(neither.code).toBe(2);
+    expect(neither.output).toContain('or --all');
+    const one = await run(['dead-letters', 'replay', queue, first!.deadId]);
+    expect(one.output).toBe(`${queue}: 1 dead letter(s) replayed`);
+    const all = await run(['dead-letters', 'replay', queue, '--all']);
+    expect(all.output).toBe(`${queue}: 2 dead letter(s) replayed`);
+    expect(await testDriver.driver.depth(queue)).toMatchObject({ ready: 3, dead: 0 });
+    await withRawChannel((channel) =>
+      channel.purgeQueue(topologyNames(testDriver.env.QUEUE_PREFIX!).main(queue)),
+    );
   });
 
   it('verifies every configured dependency, and fails naming the one it cannot reach', async () => {
