@@ -55,12 +55,15 @@ export function addDbCommands(program: Command): void {
     .argument('<statement>')
     .option('--json', 'print the rows as JSON')
     .action((statement: string, options: { json?: boolean }) =>
-      withDb(async (db) => {
-        const { rows, rowCount } = await db.query(statement);
-        if (options.json) console.log(JSON.stringify(rows, null, 2));
-        else if (rows.length > 0) console.table(rows);
-        else console.log(`${rowCount} row(s)`);
-      }),
+      withDb(
+        async (db) => {
+          const { rows, rowCount } = await db.query(statement);
+          if (options.json) console.log(JSON.stringify(rows, null, 2));
+          else if (rows.length > 0) console.table(rows);
+          else console.log(`${rowCount} row(s)`);
+        },
+        { migrate: false },
+      ),
     );
 }
 
