@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 /**
  * Import boundaries (tests/unit/eslint-boundaries.test.ts keeps them working):
  * - an app (`functions/<app>/`, the platform's own functions included) imports from `shared/`
- *   only the contract, the views, a few leaf helpers (errors, validation, timeout, random) and, as types
+ *   only the contract, the views, the provider client, a few leaf helpers (errors, validation, timeout,
+ *   random) and, as types
  *   only, the ports and the config; it reaches drivers and the runtime through `ctx`, never by
  *   importing them; and it never imports another app, nor scripts or tests;
  * - platform code (`shared/`) and scripts never import an app: they find functions through the
@@ -17,7 +18,7 @@ const UP = String.raw`^(?:\.\./)+`;
 // Paths inside shared/.
 const DRIVERS = String.raw`(?:queue/(?:memory|rabbitmq|sqs)|db/(?:pg|pglite)|cache/(?:memory|redis))(?:\.ts$|/)`;
 const TYPES_ONLY = String.raw`(?:(?:db|queue|cache)/port|config)\.ts$`;
-const OPEN_TO_APPS = String.raw`(?:contract/|http/views/|(?:errors|validation|timeout|random)\.ts$)`;
+const OPEN_TO_APPS = String.raw`(?:contract/|http/views/|provider/|(?:errors|validation|timeout|random)\.ts$)`;
 
 const APPS = readdirSync(path.join(import.meta.dirname, 'functions'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

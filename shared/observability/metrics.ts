@@ -68,6 +68,12 @@ export function createMetrics() {
       labelNames: ['namespace_group', 'result'] as const,
       registers,
     }),
+    providerRequests: new Counter({
+      name: 'provider_requests_total',
+      help: "Calls to providers' APIs by outcome: ok, retried (one per retry) or failed (after the last try)",
+      labelNames: ['provider', 'outcome'] as const,
+      registers,
+    }),
     cacheInvalidationFailures: new Counter({
       name: 'cache_invalidation_failures_total',
       help: 'Invalidations the cache backend refused; entries may be stale until retried or expired',
