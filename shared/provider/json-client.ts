@@ -45,12 +45,20 @@ export class ProviderError extends UpstreamError {
   constructor(
     message: string,
     readonly retryable: boolean,
-    options: { cause?: unknown; details?: unknown; retryAfterMs?: number | undefined } = {},
+    options: {
+      cause?: unknown;
+      details?: unknown;
+      retryAfterMs?: number | undefined;
+      providerStatus?: number;
+    } = {},
   ) {
     super(message, options);
     this.retryAfterMs = options.retryAfterMs;
+    this.providerStatus = options.providerStatus;
   }
   readonly retryAfterMs: number | undefined;
+  /** The provider's HTTP status, when it answered one (`status` is ours: 502). */
+  readonly providerStatus: number | undefined;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -107,9 +115,13 @@ export function jsonClient(options: JsonClientOptions): JsonClient {
         throw new ProviderError(
           `${where}: ${response.status}, asked to wait ${Math.round(retryAfterMs / 1000)} s (more than ${maxRetryAfterMs / 1000} s)`,
           false,
+          { providerStatus: response.status },
         );
       }
-      throw new ProviderError(`${where}: answered ${response.status}`, retryable, { retryAfterMs });
+      throw new ProviderError(`${where}: answered ${response.status}`, retryable, {
+        retryAfterMs,
+        providerStatus: response.status,
+      });
     }
     let body: unknown;
     try {

@@ -23,6 +23,7 @@ describe(APP_NAV_FILE, () => {
       { label: 'GradCafe', href: '/gradcafe/' },
       { label: 'Imports', href: '/imports/' },
       { label: 'Notes', href: '/notes/' },
+      { label: 'People', href: '/people/users/ui' },
     ]);
   });
 });
@@ -39,6 +40,7 @@ describe('Layout', () => {
       ['/gradcafe/', 'GradCafe'],
       ['/imports/', 'Imports'],
       ['/notes/', 'Notes'],
+      ['/people/users/ui', 'People'],
     ]);
   });
 

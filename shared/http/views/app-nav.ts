@@ -11,4 +11,5 @@ export const APP_NAV: readonly NavEntry[] = [
   { label: 'GradCafe', href: '/gradcafe/' },
   { label: 'Imports', href: '/imports/' },
   { label: 'Notes', href: '/notes/' },
+  { label: 'People', href: '/people/users/ui' },
 ];
