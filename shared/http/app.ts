@@ -82,7 +82,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     ...manifest,
     http: manifest.http.filter((entry) => !config || (entry.definition.enabled?.(config) ?? true)),
   };
-  for (const entry of served.http) {
+  // Hono takes the first route that matches: `/users/ui` must come before `/users/:id`.
+  for (const entry of literalFirst(served.http, mountPath)) {
     // Non-strict Hono matches a request with or without its trailing slash only against a route
     // declared without one.
     const route = mountPath(entry).replace(/(.)\/$/, '$1');
@@ -118,4 +119,30 @@ function transportPolicyOf(options: Pick<HttpAppOptions, 'auth' | 'config'>): Tr
   return config
     ? { trustedProxyHops: config.TRUSTED_PROXY_HOPS, production: !allowsGeneratedSecrets(config.NODE_ENV) }
     : { trustedProxyHops: 0, production: false };
+}
+
+/**
+ * Routes in the order to register them: where two could match the same path, the one with a
+ * literal segment where the other has a `:param` comes first (as API Gateway prefers). Sorted by
+ * the kinds of their segments (literal before param), the manifest's order breaking ties.
+ *
+ * @example
+ *   literalFirst(['/users/:id', '/users/ui'], (p) => p); // ['/users/ui', '/users/:id']
+ */
+export function literalFirst<T>(entries: readonly T[], pathOf: (entry: T) => string): T[] {
+  const kinds = (entry: T) =>
+    pathOf(entry)
+      .split('/')
+      .map((segment) => (segment.startsWith(':') ? 1 : 0));
+  return entries
+    .map((entry, index) => ({ entry, index, kinds: kinds(entry) }))
+    .sort((a, b) => {
+      for (let i = 0; i < Math.min(a.kinds.length, b.kinds.length); i++) {
+        if (a.kinds[i] !== b.kinds[i]) return a.kinds[i]! - b.kinds[i]!;
+      }
+      // Lexicographic (shorter first) keeps the order total; paths of different lengths never
+      // match the same request anyway.
+      return a.kinds.length - b.kinds.length || a.index - b.index;
+    })
+    .map(({ entry }) => entry);
 }

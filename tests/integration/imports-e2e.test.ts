@@ -6,7 +6,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { loadManifest, topologyOf, type Manifest } from '../../shared/runtime/manifest.ts';
 import { insertJobs } from '../../shared/runtime/jobs.ts';
 import type { Runner } from '../../shared/runtime/runner.ts';
-import { startAdminRunner, type AdminRunner } from '../helpers/imports.ts';
+import { startAdminRunner, type AdminRunner } from '../helpers/admin-runner.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { createTestDriver, stacks, type TestDriver } from '../helpers/platform.ts';
 

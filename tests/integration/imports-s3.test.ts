@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.ts';
 import { loadManifest, topologyOf, type Manifest } from '../../shared/runtime/manifest.ts';
 import type { Runner } from '../../shared/runtime/runner.ts';
-import { startAdminRunner, type AdminRunner } from '../helpers/imports.ts';
+import { startAdminRunner, type AdminRunner } from '../helpers/admin-runner.ts';
 import { createObjectStore, type ObjectStore } from '../../shared/storage/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { createTestDriver, testSqsEmulator, type TestDriver } from '../helpers/platform.ts';

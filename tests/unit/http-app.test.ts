@@ -4,6 +4,7 @@ import { defineHttp, json, redirect } from '../../shared/contract/index.ts';
 import { DbError, DbUnavailableError } from '../../shared/db/port.ts';
 import { NotFoundError, QueueUnavailableError, UpstreamError } from '../../shared/errors.ts';
 import { encodeFlash } from '../../shared/http/flash.ts';
+import { literalFirst } from '../../shared/http/app.ts';
 import { MAX_BODY_BYTES } from '../../shared/http/function-route.ts';
 import { createFakeHttpApp, readJson } from '../helpers/fake-ctx.ts';
 
@@ -179,6 +180,25 @@ describe('routing errors', () => {
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, HEAD');
     expect((await readJson(res)).error.code).toBe('METHOD_NOT_ALLOWED');
+  });
+
+  it('routes a literal segment before a parameter in the same place, whatever the declaration order', () => {
+    const paths = [
+      '/people/users/:id',
+      '/people/users',
+      '/people/',
+      '/people/users/ui',
+      '/a/:x/b',
+      '/a/y/:z',
+    ];
+    expect(literalFirst(paths, (path) => path)).toEqual([
+      '/people/users',
+      '/people/',
+      '/people/users/ui',
+      '/people/users/:id',
+      '/a/y/:z',
+      '/a/:x/b',
+    ]);
   });
 
   it('serves HEAD for GET routes', async () => {
