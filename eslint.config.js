@@ -99,6 +99,7 @@ export default tseslint.config(
       'scripts/generate-imports-data.ts',
       'scripts/bench/imports.ts',
       'scripts/bench/workers/import-file.ts',
+      'scripts/bench/people.ts',
     ],
     rules: noAppImports('A script does not import an app: it finds functions through the manifest.'),
   },

@@ -11,9 +11,10 @@
  *   (e) Lambda cold start of every bundle        scripts/bench/cold-start.ts
  *   (f) Notes listing, cache warm vs cache off   scripts/bench/notes-cache.ts
  *   (g) Imports: a 1M-row file vs raw COPY       scripts/bench/imports.ts
+ *   (h) People: a 10,000-user sync vs fetch + upsert by hand   scripts/bench/people.ts
  *
  * Sections by name run alone: `npx tsx scripts/bench.ts cold-start` (names: pipeline, enqueue,
- * sqs-pipeline, cold-start, notes-cache, imports; (c) comes with (a) and (b)). No name runs them all.
+ * sqs-pipeline, cold-start, notes-cache, imports, people; (c) comes with (a) and (b)). No name runs them all.
  *
  * Knobs (env): BENCH_TASKS, BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_PREFETCH, BENCH_POOL,
  * BENCH_PUBLISH_CONCURRENCY, BENCH_SQS_TASKS, BENCH_SQS_PUBLISH_CONCURRENCY, BENCH_COLD_RUNS,
@@ -23,6 +24,7 @@ import { loadavg } from 'node:os';
 import { benchColdStart } from './bench/cold-start.ts';
 import { benchEnqueue } from './bench/enqueue.ts';
 import { benchImports } from './bench/imports.ts';
+import { benchPeople } from './bench/people.ts';
 import { peakRssMb } from './bench/helpers.ts';
 import { benchNotesCache } from './bench/notes-cache.ts';
 import { benchPipeline } from './bench/pipeline.ts';
@@ -31,7 +33,15 @@ import { openBenchRun } from './bench/run.ts';
 import { readBenchSettings } from './bench/settings.ts';
 import { benchSqsPipeline } from './bench/sqs-pipeline.ts';
 
-const SECTIONS = ['pipeline', 'enqueue', 'sqs-pipeline', 'cold-start', 'notes-cache', 'imports'] as const;
+const SECTIONS = [
+  'pipeline',
+  'enqueue',
+  'sqs-pipeline',
+  'cold-start',
+  'notes-cache',
+  'imports',
+  'people',
+] as const;
 type Section = (typeof SECTIONS)[number];
 const named = process.argv.slice(2);
 const unknown = named.filter((name) => !(SECTIONS as readonly string[]).includes(name));
@@ -60,7 +70,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  let pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports;
+  let pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports, peopleSync;
   if (runs('pipeline')) {
     console.log(`(a) task pipeline: ${settings.tasks} tasks, raw, ours, ours batched ...`);
     pipeline = await benchPipeline(run);
@@ -91,6 +101,10 @@ try {
     );
     imports = await benchImports(run);
   }
+  if (runs('people')) {
+    console.log('(h) People: users sync of 10,000 provider users, raw then ours, twice each ...');
+    peopleSync = await benchPeople(run);
+  }
   if (runs('cold-start')) {
     console.log(
       `(e) Lambda cold start: build every bundle, then ${settings.coldRuns} fresh processes each ...`,
@@ -107,6 +121,7 @@ try {
     coldStart,
     notesCache,
     imports,
+    people: peopleSync,
     benchProcessPeakRssMb,
     loadAverage1m,
   });

@@ -15,6 +15,8 @@ import type { NotesCacheResult } from './notes-cache.ts';
 import type { PipelineResult } from './pipeline.ts';
 import type { ImportsBenchResult } from './imports.ts';
 import { importsFigures, importsProblems } from './imports-report.ts';
+import type { PeopleBenchResult } from './people.ts';
+import { peopleFigures, peopleProblems } from './people-report.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SqsPipelineResult, SqsPipelineSide } from './sqs-pipeline.ts';
 
@@ -48,6 +50,7 @@ export interface BenchResults {
   coldStart?: ColdStartResult;
   notesCache?: NotesCacheResult;
   imports?: ImportsBenchResult;
+  people?: PeopleBenchResult;
   benchProcessPeakRssMb: number;
 }
 
@@ -63,13 +66,14 @@ type SectionResults = Pick<
   | 'coldStart'
   | 'notesCache'
   | 'imports'
+  | 'people'
   | 'benchProcessPeakRssMb'
 >;
 
 export function buildResults(
   input: SectionResults & { startedAt: Date; settings: BenchSettings; loadAverage1m: number },
 ): BenchResults {
-  const { pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports } = input;
+  const { pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports, people } = input;
   const { postgresAdminUrl: _pg, rabbitmqUrl: _amqp, redisUrl: _redis, ...settings } = input.settings;
   const figures: Figure[] = [
     ...(pipeline ? pipelineFigures(pipeline) : []),
@@ -93,6 +97,7 @@ export function buildResults(
     ...(coldStart ? coldStartFigures(coldStart) : []),
     ...(notesCache ? notesCacheFigures(notesCache) : []),
     ...(imports ? importsFigures(imports) : []),
+    ...(people ? peopleFigures(people) : []),
   ];
   return {
     startedAt: input.startedAt.toISOString(),
@@ -107,6 +112,7 @@ export function buildResults(
       ...(coldStart ? coldStartProblems(coldStart) : []),
       ...(notesCache ? notesCacheProblems(notesCache) : []),
       ...(imports ? importsProblems(imports) : []),
+      ...(people ? peopleProblems(people) : []),
     ],
     sections: input.sections,
     ...(pipeline ? { pipeline } : {}),

@@ -248,9 +248,76 @@ const IMPORTS_SAMPLES: Record<string, Sample[]> = {
   ],
 };
 
+const PEOPLE_SAMPLES: Record<string, Sample[]> = {
+  'people-home': [{ shows: 'a redirect to the page', status: 302, method: 'GET', path: '/people/' }],
+  'people-page': [
+    {
+      shows: 'the page',
+      status: 200,
+      method: 'GET',
+      path: '/people/users/ui',
+      asAdmin: true,
+      headers: ADMIN_HTML,
+    },
+  ],
+  'people-api-list-users': [
+    {
+      shows: 'a filtered page',
+      status: 200,
+      method: 'GET',
+      path: '/people/users',
+      query: { has_address: 'true', limit: '5' },
+      asAdmin: true,
+    },
+  ],
+  'people-api-get-user': [
+    {
+      shows: 'an id that is not a number, 400',
+      status: 400,
+      method: 'GET',
+      path: '/people/users/abc',
+      asAdmin: true,
+    },
+  ],
+  'people-trigger-sync': [
+    {
+      shows: 'without a token, 401',
+      status: 401,
+      method: 'POST',
+      path: '/people/sync/users',
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+  ],
+  'people-provider-users': [
+    {
+      shows: 'a page of the emulator',
+      status: 200,
+      method: 'GET',
+      path: '/people/provider/users',
+      query: { limit: '2' },
+    },
+  ],
+  'people-provider-user': [
+    { shows: 'one person of the emulator', status: 200, method: 'GET', path: '/people/provider/users/7' },
+  ],
+  'people-provider-faults': [
+    {
+      shows: 'no faults to queue, the queue cleared',
+      status: 200,
+      method: 'POST',
+      path: '/people/provider/faults',
+      asAdmin: true,
+      headers: JSON_HEADERS,
+      body: '{"clear": "true"}',
+    },
+  ],
+};
+
 const SAMPLES: Record<string, Sample[]> = {
   ...NOTES_SAMPLES,
   ...IMPORTS_SAMPLES,
+  ...PEOPLE_SAMPLES,
   'platform-auth-login-page': [
     { shows: 'a page that starts a session for its form', status: 200, method: 'GET', path: '/auth/login' },
   ],

@@ -211,6 +211,10 @@ const VALID_PAYLOADS: Record<string, (owner: string) => unknown> = {
   // The inboxes are empty (DATA_DIR is a fresh folder) and no import is queued: a run that finds nothing.
   'imports-daily-import': () => ({}),
   'imports-import-file': () => ({ importId: '999999' }),
+  // The bundled provider emulator, read in-process: the sync, then both enrichments.
+  'people-sync-users': () => ({}),
+  'people-enrich-addresses': () => ({}),
+  'people-enrich-cards': () => ({}),
 };
 
 const urls = new Map<string, string>();

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db, Queryable } from '../../../shared/db/port.ts';
-import type { Provider, ProviderUser } from './provider.ts';
+import type { Provider, ProviderUser, UsersPage } from './provider.ts';
 import { claimRun, finishRun, renewRun } from './sync-runs.ts';
 
 /**
@@ -50,26 +50,41 @@ export async function syncUsers(
   try {
     let total = 0;
     let repeats = 0;
-    for (let skip = 0; ;) {
-      const page = await provider.fetchUsers(skip, pageSize);
+    let renewedAt = 0;
+    // The next page is asked for while this one is written: the provider and the database work
+    // at once. (A prefetch that fails is reported when awaited, never as an unhandled rejection.)
+    const ask = (skip: number): PendingPage => {
+      const page = provider.fetchUsers(skip, pageSize);
+      page.catch(() => {});
+      return { skip, page };
+    };
+    for (let next: PendingPage | undefined = ask(0); next;) {
+      // Typed: TypeScript cannot infer through `next`, which the loop reassigns.
+      const skip: number = next.skip;
+      const page: UsersPage = await next.page;
       const fresh = page.users.filter((user) => !seen.has(user.id));
       if (page.users.length > 0 && fresh.length === 0 && repeats < REPEATS_TOLERATED) {
         repeats++;
         log.warn({ skip }, 'the provider repeated a page: asking for it again');
+        next = ask(skip);
         continue;
       }
       repeats = 0;
       total = page.total;
+      const following = skip + page.users.length;
+      next = page.users.length > 0 && following < page.total ? ask(following) : undefined;
       for (const user of page.users) seen.add(user.id);
       counts.fetched += page.users.length;
       await db.transaction(async (tx) => {
         const written = await upsertUsers(tx, page.users, runId);
         counts.inserted += written.inserted;
         counts.updated += written.updated;
-        await renewRun(tx, runId, counts, options.leaseSeconds);
+        // The lease (and the counts the page shows) a few times per lease, not on every page.
+        if (performance.now() - renewedAt > (options.leaseSeconds * 1000) / 4) {
+          await renewRun(tx, runId, counts, options.leaseSeconds);
+          renewedAt = performance.now();
+        }
       });
-      skip += page.users.length;
-      if (page.users.length === 0 || skip >= page.total) break;
     }
     counts.complete = seen.size === total;
     await db.transaction(async (tx) => {
@@ -85,6 +100,11 @@ export async function syncUsers(
     );
     throw err;
   }
+}
+
+interface PendingPage {
+  skip: number;
+  page: Promise<UsersPage>;
 }
 
 /** One page, inserted or updated by external id; counts new users and users whose data changed. */
