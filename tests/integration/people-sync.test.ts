@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -5,7 +7,7 @@ import people from '../../functions/people/app.ts';
 import { enrich } from '../../functions/people/lib/enrich.ts';
 import { EMULATED_PEOPLE, personFor } from '../../functions/people/lib/people-generator.ts';
 import { providerFor } from '../../functions/people/lib/provider.ts';
-import { clearFaults, queueFaults } from '../../functions/people/lib/provider-emulator.ts';
+import { answer, clearFaults, queueFaults } from '../../functions/people/lib/provider-emulator.ts';
 import { syncUsers } from '../../functions/people/lib/sync-users.ts';
 import type { Db } from '../../shared/db/port.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
@@ -142,6 +144,46 @@ describe.each(dbBackends)('the people sync on %s', (backend) => {
     expect(await requests('retried')).toBe(4);
     expect(await requests('failed')).toBe(1);
     expect((await db.query(`select status from people.sync_runs`)).rows).toEqual([{ status: 'failed' }]);
+  });
+
+  it('rides out the provider going away mid-sync and coming back on the same port', async () => {
+    // The emulator served over real HTTP, as a separate provider would be.
+    let served = 0;
+    const serve = (port = 0) =>
+      new Promise<Server>((resolve) => {
+        const server = createServer(async (request, response) => {
+          served++;
+          const answered = await answer(db, new URL(request.url ?? '/', 'http://provider'));
+          response.writeHead(answered.status, Object.fromEntries(answered.headers));
+          response.end(await answered.text());
+          // Down after the first page, up again 400 ms later.
+          if (served === 1) {
+            const { port: listening } = server.address() as AddressInfo;
+            server.closeAllConnections();
+            server.close();
+            setTimeout(() => void serve(listening).then((again) => (restarted = again)), 400);
+          }
+        });
+        server.listen(port, '127.0.0.1', () => resolve(server));
+      });
+    let restarted: Server | undefined;
+    const first = await serve();
+    const { port } = first.address() as AddressInfo;
+    try {
+      const metrics = createMetrics();
+      const remote = people.config({
+        env: { PEOPLE_USERS_API_URL: `http://127.0.0.1:${port}`, PEOPLE_REQUEST_TIMEOUT_MS: '300' },
+      });
+      const provider = providerFor('users', { settings: remote, db, log: testLog, metrics });
+      const outcome = await syncUsers(db, provider, { leaseSeconds: 30, log: testLog });
+      expect(outcome).toMatchObject({ status: 'succeeded', inserted: 300, complete: true });
+      const retried = (await metrics.providerRequests.get()).values.find(
+        (v) => v.labels.outcome === 'retried',
+      );
+      expect(retried?.value).toBeGreaterThan(0);
+    } finally {
+      restarted?.close();
+    }
   });
 
   it('runs one sync at a time: a second one started meanwhile is skipped', async () => {
