@@ -1,31 +1,14 @@
-import * as z from 'zod';
-import { defineTask } from '../../shared/contract/index.ts';
-import people from './app.ts';
 import { cardHashKey } from './lib/cards.ts';
 import { enrich } from './lib/enrich.ts';
-import { SYNC_KINDS } from './lib/kinds.ts';
-import { providerFor } from './lib/provider.ts';
+import { defineSyncTask } from './lib/sync-task.ts';
 
-/**
- * Give up to PEOPLE_ENRICH_BATCH_SIZE users without an address one each, from the provider (each
- * user's row in its own short transaction, requests outside any: ownTransactions).
- */
-export default defineTask({
-  consumes: SYNC_KINDS.addresses,
-  payload: z.object({}).loose(),
-  concurrency: 1,
-  ownTransactions: true,
-  retry: { attempts: 4, baseDelayMs: 30_000, maxDelayMs: 300_000 },
-  lambda: { timeoutSeconds: 300 },
-  handler: async (_payload, ctx) => {
-    const settings = people.config(ctx.config);
-    const provider = providerFor('addresses', { settings, db: ctx.db, log: ctx.log, metrics: ctx.metrics });
-    return enrich(ctx.db, 'addresses', provider, {
-      batchSize: settings.PEOPLE_ENRICH_BATCH_SIZE,
-      leaseSeconds: settings.PEOPLE_SYNC_LEASE_S,
-      cardKey: cardHashKey(ctx.config, settings),
-      jobId: ctx.message.jobId,
-      log: ctx.log,
-    });
-  },
-});
+/** Give up to PEOPLE_ENRICH_BATCH_SIZE users without an address one each (see lib/enrich.ts). */
+export default defineSyncTask('addresses', (ctx, settings, provider) =>
+  enrich(ctx.db, 'addresses', provider, {
+    batchSize: settings.PEOPLE_ENRICH_BATCH_SIZE,
+    leaseSeconds: settings.PEOPLE_SYNC_LEASE_S,
+    cardKey: cardHashKey(ctx.config, settings),
+    jobId: ctx.message.jobId,
+    log: ctx.log,
+  }),
+);
