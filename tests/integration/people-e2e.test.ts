@@ -31,14 +31,8 @@ describe.each(stacks)('People end to end on $name', (stack) => {
   beforeAll(async () => {
     testDb = await createTestDb(stack.db);
     testDriver = await createTestDriver(stack.queue);
-    const config = loadConfig({
-      ...testDriver.env,
-      GRADCAFE_PULL_CRON: 'off',
-      IMPORTS_CRON: 'off',
-      PEOPLE_SYNC_CRON: 'off',
-      PEOPLE_ENRICH_ADDRESS_CRON: 'off',
-      PEOPLE_ENRICH_CARD_CRON: 'off',
-    });
+    // The admin runner has no scheduler role: only the syncs this test asks for run.
+    const config = loadConfig(testDriver.env);
     ({ runner, api, finished } = await startAdminRunner({
       db: testDb.db,
       driver: testDriver.driver,
