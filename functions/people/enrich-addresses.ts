@@ -10,5 +10,6 @@ export default defineSyncTask('addresses', (ctx, settings, provider) =>
     cardKey: cardHashKey(ctx.config, settings),
     jobId: ctx.message.jobId,
     log: ctx.log,
+    finish: ctx.finish,
   }),
 );

@@ -7,5 +7,6 @@ export default defineSyncTask('users', (ctx, settings, provider) =>
     leaseSeconds: settings.PEOPLE_SYNC_LEASE_S,
     jobId: ctx.message.jobId,
     log: ctx.log,
+    finish: ctx.finish,
   }),
 );

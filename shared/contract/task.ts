@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { RetryPolicy } from '../queue/port.ts';
-import type { Db } from '../db/port.ts';
+import type { Db, Tx } from '../db/port.ts';
 import type { TaskCtx } from './context.ts';
 import { lambdaSize, type LambdaOptions } from './lambda.ts';
 
@@ -10,6 +10,20 @@ import { lambdaSize, type LambdaOptions } from './lambda.ts';
  */
 export interface OwnTransactionsTaskCtx extends Omit<TaskCtx, 'db'> {
   db: Db;
+  /**
+   * The handler's last step, in the transaction that also records the message in the inbox and
+   * the job's result (the value `last` returns; the handler returns it too): the last write and
+   * "done" commit together, so a crash can no longer fall between them. Call it once, at the end.
+   * Without it, the inbox row and the result are written in a transaction of their own once the
+   * handler returns.
+   *
+   * @example
+   *   handler: async (payload, ctx) => {
+   *     for (const page of pages) await ctx.db.transaction((tx) => write(tx, page));
+   *     return ctx.finish(async (tx) => markDone(tx));
+   *   }
+   */
+  finish<R>(last: (tx: Tx) => Promise<R>): Promise<R>;
 }
 
 /**
@@ -18,7 +32,8 @@ export interface OwnTransactionsTaskCtx extends Omit<TaskCtx, 'db'> {
  *   id in the inbox, so a redelivered message never repeats its effects. Throw to roll back and retry.
  * - `ownTransactions: true` is for long work that must commit in steps (a million-row import
  *   that shows its progress and must not hold the embedded database's one connection for
- *   minutes): `ctx.db` is the database, and the inbox row is written once the handler returns.
+ *   minutes): `ctx.db` is the database, and the inbox row is written with the handler's last step
+ *   (`ctx.finish`), or once the handler returns.
  *   A crash before that redelivers the message, so the handler must finish or redo its own
  *   partial work when it runs again (a cursor, a status column, a lease).
  * The returned value is stored as the job's result summary.

@@ -123,29 +123,45 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
 
   /**
    * An ownTransactions task: the handler gets the database and commits its own steps; the inbox
-   * row and the job's result commit together once it returns. A crash in between runs it again,
-   * which is why such a handler must finish or redo its own partial work.
+   * row and the job's result commit together, with its last step when it calls `ctx.finish`, or
+   * on their own once it returns. A crash before that runs it again, which is why such a handler
+   * must finish or redo its own partial work.
    */
   async function runOwn(prepared: Prepared): Promise<RunResult> {
     if (!definition.ownTransactions) throw new Error('runOwn is for ownTransactions tasks');
     const { id, kind, attempt } = prepared.envelope;
+    /** Record "done" in `tx`; false when another delivery of the message already did. */
+    const done = async (tx: Tx, value: unknown): Promise<boolean> => {
+      const inserted = await tx.query(
+        `insert into inbox (message_id, queue, kind) values ($1, $2, $3) on conflict do nothing`,
+        [id, queue, kind],
+      );
+      if (inserted.rowCount === 0) return false;
+      if (prepared.job) await jobState.succeeded(tx, prepared.job, attempt, value);
+      return true;
+    };
+    let finished = false;
+    const finish = <R>(last: (tx: Tx) => Promise<R>): Promise<R> =>
+      db.transaction(async (tx) => {
+        if (finished) throw new Error('ctx.finish was called twice');
+        const value = await last(tx);
+        if (!(await done(tx, value))) throw new AlreadyDone();
+        finished = true;
+        return value;
+      });
     try {
       const seen = await db.query(`select 1 from inbox where message_id = $1`, [id]);
       if (seen.rowCount > 0) return { ok: true, duplicate: true };
-      const value = await definition.handler(
-        prepared.payload,
-        options.makeCtx(db, messageOf(prepared), prepared.log),
+      const ctx = Object.assign(options.makeCtx(db, messageOf(prepared), prepared.log), { finish });
+      const value = await definition.handler(prepared.payload, ctx);
+      if (finished) return { ok: true, value };
+      return await db.transaction(async (tx) =>
+        (await done(tx, value))
+          ? { ok: true as const, value }
+          : { ok: true as const, duplicate: true as const },
       );
-      return await db.transaction(async (tx) => {
-        const inserted = await tx.query(
-          `insert into inbox (message_id, queue, kind) values ($1, $2, $3) on conflict do nothing`,
-          [id, queue, kind],
-        );
-        if (inserted.rowCount === 0) return { ok: true as const, duplicate: true as const };
-        if (prepared.job) await jobState.succeeded(tx, prepared.job, attempt, value);
-        return { ok: true as const, value };
-      });
     } catch (error) {
+      if (error instanceof AlreadyDone) return { ok: true, duplicate: true };
       return { ok: false, error };
     }
   }
@@ -275,4 +291,11 @@ function describeError(err: unknown): string {
     return typeof code === 'string' ? `${code}: ${err.message}` : err.message;
   }
   return String(err);
+}
+
+/** ctx.finish found the message already done by another delivery: its last step was rolled back. */
+class AlreadyDone extends Error {
+  constructor() {
+    super('another delivery of this message finished first');
+  }
 }

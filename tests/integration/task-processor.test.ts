@@ -170,6 +170,56 @@ describe('a task with ownTransactions', () => {
     expect((await db.query('select 1 from inbox where message_id = $1', [envelope.id])).rowCount).toBe(0);
   });
 
+  function finishingProcessor(failInLastStep: boolean) {
+    const definition = defineTask({
+      consumes: ['steps'],
+      payload: z.object({ name: z.string() }),
+      retry: { attempts: 3, baseDelayMs: 1000, maxDelayMs: 1000 },
+      ownTransactions: true,
+      handler: async ({ name }, ctx) => {
+        await ctx.db.transaction((tx) => tx.query('insert into own_steps values ($1, 1)', [name]));
+        return ctx.finish(async (tx) => {
+          await tx.query('insert into own_steps values ($1, 2)', [name]);
+          if (failInLastStep) throw new Error('failed in the last step');
+          return { steps: 2 };
+        });
+      },
+    });
+    return taskProcessorFor(db, 'steps', definition);
+  }
+
+  it('commits its last step with the inbox row and the job result (ctx.finish)', async () => {
+    const { deliver } = finishingProcessor(false);
+    const jobId = randomUUID();
+    await insertJobs(db, [{ id: jobId, kind: 'steps', payload: {}, correlationId: 'c' }]);
+    const envelope = createEnvelope({ kind: 'steps', payload: { name: 'finished' }, jobId });
+    expect(await deliver(envelope)).toEqual({ type: 'ack' });
+    expect(await stepsOf('finished')).toEqual([1, 2]);
+    const job = await db.query('select status, result from jobs where id = $1', [jobId]);
+    expect(job.rows[0]).toEqual({ status: 'succeeded', result: { steps: 2 } });
+    expect((await db.query('select 1 from inbox where message_id = $1', [envelope.id])).rowCount).toBe(1);
+  });
+
+  it('rolls back its last step together with "done" when that step fails', async () => {
+    const { deliver } = finishingProcessor(true);
+    const envelope = createEnvelope({ kind: 'steps', payload: { name: 'unfinished' } });
+    expect(await deliver(envelope)).toMatchObject({ type: 'retry', error: 'failed in the last step' });
+    expect(await stepsOf('unfinished')).toEqual([1]);
+    expect((await db.query('select 1 from inbox where message_id = $1', [envelope.id])).rowCount).toBe(0);
+  });
+
+  it('commits one last step when two deliveries of the message race', async () => {
+    const { deliver } = finishingProcessor(false);
+    const envelope = createEnvelope({ kind: 'steps', payload: { name: 'raced' } });
+    // Whichever finishes second either sees the inbox row at the start or, if both passed that
+    // check, has its last step rolled back when its "done" finds the other's.
+    const { deliver: other } = finishingProcessor(false);
+    const [first, second] = await Promise.all([deliver(envelope), other(envelope)]);
+    expect([first, second]).toEqual([{ type: 'ack' }, { type: 'ack' }]);
+    // Step 1 may have run twice (before the check); step 2 committed once.
+    expect((await stepsOf('raced')).filter((step) => step === 2)).toEqual([2]);
+  });
+
   it('cannot be batched', () => {
     expect(() =>
       defineTask({

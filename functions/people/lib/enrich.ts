@@ -4,6 +4,7 @@ import { ProviderError } from '../../../shared/provider/json-client.ts';
 import { storedCard } from './cards.ts';
 import type { Provider } from './provider.ts';
 import { claimRun, finishRun, renewRun } from './sync-runs.ts';
+import type { LastStep } from './sync-users.ts';
 
 /**
  * The two enrichments: give up to `batchSize` users without an address (or a card) exactly one,
@@ -30,6 +31,8 @@ export async function enrich(
     cardKey: Buffer;
     jobId?: string | undefined;
     log: Logger;
+    /** The task's ctx.finish: the last step commits with the message's "done" (default: on its own). */
+    finish?: LastStep;
   },
 ): Promise<EnrichOutcome> {
   const claim = await claimRun(db, what, options);
@@ -59,9 +62,12 @@ export async function enrich(
         await renewRun(tx, runId, counts, options.leaseSeconds);
       });
     }
-    await finishRun(db, runId, { status: 'succeeded', counts });
-    options.log.info({ runId, ...counts }, `${what} enriched`);
-    return { status: 'succeeded', runId, ...counts };
+    const last = options.finish ?? ((step) => db.transaction(step));
+    return await last(async (tx) => {
+      await finishRun(tx, runId, { status: 'succeeded', counts });
+      options.log.info({ runId, ...counts }, `${what} enriched`);
+      return { status: 'succeeded' as const, runId, ...counts };
+    });
   } catch (err) {
     await finishRun(db, runId, { status: 'failed', counts, error: (err as Error).message }).catch(() => {});
     throw err;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Db, Queryable } from '../../../shared/db/port.ts';
+import type { Db, Queryable, Tx } from '../../../shared/db/port.ts';
 import type { Provider, ProviderUser, UsersPage } from './provider.ts';
 import { claimRun, finishRun, renewRun } from './sync-runs.ts';
 
@@ -28,13 +28,23 @@ export type UsersSyncCounts = {
   complete: boolean;
 };
 
+/** Runs a sync's last step in a transaction (the task's ctx.finish, or a plain one). */
+export type LastStep = <R>(step: (tx: Tx) => Promise<R>) => Promise<R>;
+
 export type UsersSyncOutcome =
   ({ status: 'succeeded'; runId: string } & UsersSyncCounts) | { status: 'skipped'; reason: string };
 
 export async function syncUsers(
   db: Db,
   provider: Provider,
-  options: { leaseSeconds: number; jobId?: string | undefined; log: Logger; pageSize?: number },
+  options: {
+    leaseSeconds: number;
+    jobId?: string | undefined;
+    log: Logger;
+    pageSize?: number;
+    /** The task's ctx.finish: the last step commits with the message's "done" (default: on its own). */
+    finish?: LastStep;
+  },
 ): Promise<UsersSyncOutcome> {
   const claim = await claimRun(db, 'users', options);
   if ('running' in claim) {
@@ -87,13 +97,14 @@ export async function syncUsers(
       });
     }
     counts.complete = seen.size === total;
-    await db.transaction(async (tx) => {
+    const last = options.finish ?? ((step) => db.transaction(step));
+    return await last(async (tx) => {
       if (counts.complete) counts.missing = await markMissing(tx, runId);
       else log.warn({ seen: seen.size, total }, 'the listing was not complete: nobody is marked missing');
       await finishRun(tx, runId, { status: 'succeeded', counts });
+      log.info(counts, 'users synced');
+      return { status: 'succeeded' as const, runId, ...counts };
     });
-    log.info(counts, 'users synced');
-    return { status: 'succeeded', runId, ...counts };
   } catch (err) {
     await finishRun(db, runId, { status: 'failed', counts, error: (err as Error).message }).catch(
       (finishErr: unknown) => log.warn({ err: finishErr }, 'could not record the failed run'),
