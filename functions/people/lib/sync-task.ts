@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { defineTask, type OwnTransactionsTaskCtx } from '../../../shared/contract/index.ts';
 import people, { type PeopleSettings } from '../app.ts';
+import { cardHashKey } from './cards.ts';
+import { enrich, type Enrichment } from './enrich.ts';
 import { SYNC_KINDS } from './kinds.ts';
 import { providerFor, type Provider } from './provider.ts';
 import type { SyncKind } from './sync-runs.ts';
@@ -30,4 +32,18 @@ export function defineSyncTask<R>(
       );
     },
   });
+}
+
+/** An enrichment task: up to PEOPLE_ENRICH_BATCH_SIZE users without one get one each (see enrich.ts). */
+export function defineEnrichTask(what: Enrichment) {
+  return defineSyncTask(what, (ctx, settings, provider) =>
+    enrich(ctx.db, what, provider, {
+      batchSize: settings.PEOPLE_ENRICH_BATCH_SIZE,
+      leaseSeconds: settings.PEOPLE_SYNC_LEASE_S,
+      cardKey: cardHashKey(ctx.config, settings),
+      jobId: ctx.message.jobId,
+      log: ctx.log,
+      finish: ctx.finish,
+    }),
+  );
 }
