@@ -66,6 +66,8 @@ export interface QueueAdmin extends Pick<QueueDriver, 'listDead' | 'replayDead' 
   readonly driver: QueueDriver['name'];
   /** Names of every declared consuming queue (one per task function). */
   queues(): string[];
+  /** Messages committed to the transactional outbox and not yet sent, and the oldest one's age. */
+  outbox(): Promise<{ pending: number; lagSeconds: number }>;
 }
 
 export interface TaskCtx extends BaseCtx {
@@ -103,12 +105,18 @@ export interface PublishOptions {
    * result keys the announcement on its own message id, so a retried attempt announces once.
    */
   idempotencyKey?: string;
+  /**
+   * Publish as part of this transaction (the transactional outbox): the message is written in `tx`
+   * and sent by the outbox relay once `tx` commits; a rollback sends nothing, and a crash after the
+   * commit loses nothing. Without it, the message goes out at once, whatever happens next.
+   */
+  tx?: Tx;
 }
 
 export interface Publisher {
   /**
-   * Publish a message by kind; resolves once the broker confirmed it.
-   * Rejects with QueueUnavailableError when the broker cannot take it.
+   * Publish a message by kind; resolves once the broker confirmed it (or, with `tx`, once it is
+   * written to the outbox). Rejects with QueueUnavailableError when the broker cannot take it.
    */
   publish(kind: string, payload: unknown, options?: PublishOptions): Promise<{ messageId: string }>;
 }

@@ -183,6 +183,8 @@ export function createPgDb(url: string, options: PgDbOptions = {}): Db {
       return result;
     },
 
+    listen: (channel, onNotify) => listenOn(url, channel, onNotify, log),
+
     async ping() {
       await db.query('select 1');
     },
@@ -295,4 +297,36 @@ function describeServer(url: string): string {
 
 function toError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/** LISTEN on a connection of its own, reconnecting (after a pause) when it is lost. */
+async function listenOn(
+  url: string,
+  channel: string,
+  onNotify: () => void,
+  log: Pick<Logger, 'warn'>,
+): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new DbError(`not a channel name: ${channel}`);
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, application_name: 'fnstack-listen' });
+    next.on('notification', () => onNotify());
+    next.on('error', (err) => {
+      log.warn({ err, channel }, 'LISTEN connection lost; reconnecting');
+      void next.end().catch(() => {});
+      if (!stopped) retry = setTimeout(() => void connect().catch(() => {}), 1000);
+    });
+    await next.connect();
+    await next.query(`LISTEN ${channel}`);
+    if (stopped) await next.end();
+    else client = next;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
+  };
 }

@@ -140,6 +140,11 @@ export async function createPgliteDb(
       }
     },
 
+    async listen(channel, onNotify) {
+      const unlisten = await pglite.listen(channel, () => onNotify());
+      return () => unlisten();
+    },
+
     async ping() {
       await db.query('select 1');
     },

@@ -52,6 +52,13 @@ export interface Db extends Queryable {
   readonly connections: number;
   /** Run `fn` in one transaction: commit when it resolves, roll back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Call `onNotify` for each `NOTIFY` on `channel` (delivered when the notifying transaction
+   * commits), until the returned function is called. On Postgres it holds a connection of its own,
+   * outside the pool, and reconnects when it is lost (notifications sent meanwhile are missed:
+   * callers keep a poll as the fallback).
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

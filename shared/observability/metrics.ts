@@ -68,6 +68,22 @@ export function createMetrics() {
       labelNames: ['namespace_group', 'result'] as const,
       registers,
     }),
+    outboxPending: new Gauge({
+      name: 'outbox_pending',
+      help: 'Messages committed to the outbox and not yet confirmed by the broker; sampled at scrape time',
+      registers,
+    }),
+    outboxLag: new Gauge({
+      name: 'outbox_lag_seconds',
+      help: 'Age of the oldest message waiting in the outbox (0 when none); sampled at scrape time',
+      registers,
+    }),
+    outboxPublishFailures: new Counter({
+      name: 'outbox_publish_failures_total',
+      help: 'Publishes from the outbox the broker refused or did not confirm (the message stays pending), by kind',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
     providerRequests: new Counter({
       name: 'provider_requests_total',
       help: "Calls to providers' APIs by outcome: ok, retried (one per retry) or failed (after the last try)",

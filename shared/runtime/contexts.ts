@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { outboxBacklog } from '../outbox/index.ts';
 import type { Config } from '../config.ts';
 import type { AuthServices } from '../auth/services.ts';
 import type { Cache } from '../cache/port.ts';
@@ -58,6 +59,7 @@ export function createContexts(parts: ContextParts): ContextFactories {
   const queueAdmin: QueueAdmin = {
     driver: driver.name,
     queues: () => queueNames,
+    outbox: () => outboxBacklog(db),
     listDead: (queue, limit) => driver.listDead(queue, limit),
     replayDead: (queue, options) => driver.replayDead(queue, options),
     depth: (queue) => driver.depth(queue),

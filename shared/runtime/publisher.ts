@@ -1,5 +1,6 @@
 import type { Publisher } from '../contract/context.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { writeToOutbox } from '../outbox/index.ts';
 import { createEnvelope } from '../queue/envelope.ts';
 import type { QueueDriver } from '../queue/port.ts';
 import { uuidFromName } from './uuid-from-name.ts';
@@ -20,6 +21,11 @@ export function createPublisher(
         ...(options.jobId ? { jobId: options.jobId } : {}),
         ...(options.idempotencyKey !== undefined ? { id: messageIdFor(kind, options.idempotencyKey) } : {}),
       });
+      if (options.tx) {
+        // Counted as published by the relay, once the broker has it.
+        await writeToOutbox(options.tx, envelope);
+        return { messageId: envelope.id };
+      }
       await driver.publish(envelope);
       metrics.published.inc({ kind });
       return { messageId: envelope.id };

@@ -124,6 +124,13 @@ export class FakeQueueAdmin implements QueueAdmin {
     return this.names;
   }
 
+  /** Arranged with `outboxBacklog`. */
+  outboxBacklog = { pending: 0, lagSeconds: 0 };
+
+  async outbox(): Promise<{ pending: number; lagSeconds: number }> {
+    return this.outboxBacklog;
+  }
+
   /** Arrange `count` dead messages on `queue`. */
   addDead(queue: string, count: number): DeadMessage[] {
     const added = Array.from({ length: count }, (_, i) => ({
@@ -175,6 +182,7 @@ export function createFakeDb(): Db & { pingError: Error | undefined; queryError:
   const db = {
     kind: 'postgres' as const,
     connections: 1,
+    listen: refuse,
     pingError: undefined as Error | undefined,
     queryError: undefined as Error | undefined,
     query: refuse,

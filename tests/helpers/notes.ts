@@ -154,6 +154,7 @@ export function countingDb(db: Db): Db & { statements: string[]; count(fragment:
   return {
     kind: db.kind,
     connections: db.connections,
+    listen: (channel, onNotify) => db.listen(channel, onNotify),
     statements,
     count: (fragment) => statements.filter((sql) => sql.includes(fragment)).length,
     query<Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {

@@ -59,6 +59,7 @@ function queueAdminOf(driver: QueueDriver): QueueAdmin {
   return {
     driver: driver.name,
     queues: () => [],
+    outbox: async () => ({ pending: 0, lagSeconds: 0 }),
     listDead: (queue, limit) => driver.listDead(queue, limit),
     replayDead: (queue, options) => driver.replayDead(queue, options),
     depth: (queue) => driver.depth(queue),

@@ -165,8 +165,9 @@ describe('POST /queues/:queue/dead-letters/replay', () => {
 });
 
 describe('GET /queues', () => {
-  it('lists every queue with its depth and the driver', async () => {
+  it('lists every queue with its depth, the driver, and what waits in the outbox', async () => {
     t.queueAdmin.addDead('demo.other', 2);
+    t.queueAdmin.outboxBacklog = { pending: 3, lagSeconds: 1.5 };
     const res = await t.app.request('/queues', AS_ADMIN);
     expect(await readJson(res)).toEqual({
       driver: 'memory',
@@ -174,6 +175,7 @@ describe('GET /queues', () => {
         { name: QUEUE, depth: { ready: 0, delayed: 0, dead: 0 } },
         { name: 'demo.other', depth: { ready: 0, delayed: 0, dead: 2 } },
       ],
+      outbox: { pending: 3, lagSeconds: 1.5 },
     });
   });
 });
