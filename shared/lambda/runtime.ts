@@ -1,3 +1,4 @@
+import { outboxRelayFor, type OutboxRelay } from '../outbox/index.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createPgDb } from '../db/pg.ts';
 import type { Db } from '../db/port.ts';
@@ -27,6 +28,8 @@ export interface LambdaRuntime extends ContextFactories {
   db: Db;
   driver: QueueDriver;
   metrics: Metrics;
+  /** Sends what the invocation's committed transactions wrote to the outbox (no relay runs here). */
+  outbox: OutboxRelay;
 }
 
 export interface RuntimeOptions {
@@ -79,7 +82,8 @@ async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {
   });
   const auth = createAuthServices({ db, config });
   const contexts = createContexts({ config, db, driver, metrics, queueNames, cache, auth });
-  return { config, log, db, driver, metrics, auth, ...contexts };
+  const outbox = outboxRelayFor({ db, driver, log, metrics });
+  return { config, log, db, driver, metrics, auth, outbox, ...contexts };
 }
 
 /** The platform config, plus what only Lambda insists on: a real Postgres and SQS. */

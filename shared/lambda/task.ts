@@ -85,7 +85,17 @@ export function taskHandler(entry: FunctionEntry<TaskDefinition>, deployment: La
 
   async function handleBatch(event: SQSEvent, context: Context): Promise<PromiseSettledResult<void>[]> {
     const limit = pLimit(inFlight);
-    return Promise.allSettled(event.Records.map((record) => limit(() => handleRecord(record, context))));
+    const settled = await Promise.allSettled(
+      event.Records.map((record) => limit(() => handleRecord(record, context))),
+    );
+    // No relay runs on Lambda: what the batch's tasks committed to the outbox is sent now, within
+    // the invocation (and anything an earlier crash left). A failure here fails no record: the
+    // rows stay pending for the next invocation.
+    const built = await consumer().catch(() => undefined); // its failure is already each record's
+    await built?.rt.outbox
+      .drain()
+      .catch((err: unknown) => built.rt.log.warn({ err }, 'outbox: could not send after the batch'));
+    return settled;
   }
 
   // The core has already logged why a record failed; this only ties the report to the record.

@@ -1,2 +1,2 @@
 export { OUTBOX_CHANNEL, outboxBacklog, writeToOutbox } from './outbox.ts';
-export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay.ts';
+export { createOutboxRelay, outboxRelayFor, type OutboxRelay, type OutboxRelayOptions } from './relay.ts';

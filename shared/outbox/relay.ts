@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/port.ts';
 import type { Envelope } from '../queue/envelope.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
 import { OUTBOX_CHANNEL } from './outbox.ts';
 
@@ -160,4 +161,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await unlisten?.();
     },
   };
+}
+
+/** A process's relay, counting what it sends (and fails to) into the platform's metrics. */
+export function outboxRelayFor(parts: {
+  db: Db;
+  driver: Pick<QueueDriver, 'publish'>;
+  log: Logger;
+  metrics: Pick<Metrics, 'published' | 'outboxPublishFailures'>;
+}): OutboxRelay {
+  const { metrics } = parts;
+  return createOutboxRelay({
+    ...parts,
+    onPublished: (envelope) => metrics.published.inc({ kind: envelope.kind }),
+    onFailed: (envelope) => metrics.outboxPublishFailures.inc({ kind: envelope.kind }),
+  });
 }

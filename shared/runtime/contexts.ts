@@ -84,9 +84,13 @@ export function createContexts(parts: ContextParts): ContextFactories {
       return { db, queue, jobs, log, config, metrics, cache, correlationId, queueAdmin, auth: authCtx };
     },
     taskCtx(taskDb, message, log) {
-      const queue = createPublisher(driver, metrics, { correlationId: message.correlationId });
-      // Not tied to the task's commit yet: a message published here goes out at once, even if
-      // the task then rolls back (and again on each retry). A transactional outbox will fix that.
+      // A task in a transaction publishes through the outbox: its messages go out once it commits,
+      // never from an attempt that rolled back. (An ownTransactions task has the database itself:
+      // its messages go out at once, unless it passes a transaction of its own.)
+      const queue = createPublisher(driver, metrics, {
+        correlationId: message.correlationId,
+        ...(isTx(taskDb) ? { tx: taskDb } : {}),
+      });
       const jobs = createJobs({ db: taskDb, publisher: queue, correlationId: message.correlationId, log });
       return {
         db: taskDb,
@@ -101,4 +105,8 @@ export function createContexts(parts: ContextParts): ContextFactories {
       };
     },
   };
+}
+
+function isTx(db: Tx | Db): db is Tx {
+  return 'savepoint' in db;
 }

@@ -2,14 +2,18 @@ import type { Publisher } from '../contract/context.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { writeToOutbox } from '../outbox/index.ts';
 import { createEnvelope } from '../queue/envelope.ts';
+import type { Tx } from '../db/port.ts';
 import type { QueueDriver } from '../queue/port.ts';
 import { uuidFromName } from './uuid-from-name.ts';
 
-/** `ctx.queue`: wraps a driver's publish in an envelope, counting what was published. */
+/**
+ * `ctx.queue`: wraps a driver's publish in an envelope, counting what was published. With a `tx`
+ * (the call's, or the default one: a task's transaction), the message goes to the outbox instead.
+ */
 export function createPublisher(
   driver: QueueDriver,
   metrics: Metrics,
-  defaults: { correlationId?: string } = {},
+  defaults: { correlationId?: string; tx?: Tx } = {},
 ): Publisher {
   return {
     async publish(kind, payload, options = {}) {
@@ -21,9 +25,10 @@ export function createPublisher(
         ...(options.jobId ? { jobId: options.jobId } : {}),
         ...(options.idempotencyKey !== undefined ? { id: messageIdFor(kind, options.idempotencyKey) } : {}),
       });
-      if (options.tx) {
+      const tx = options.tx ?? defaults.tx;
+      if (tx) {
         // Counted as published by the relay, once the broker has it.
-        await writeToOutbox(options.tx, envelope);
+        await writeToOutbox(tx, envelope);
         return { messageId: envelope.id };
       }
       await driver.publish(envelope);

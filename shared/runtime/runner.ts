@@ -14,7 +14,7 @@ import { queueName, topologyOf, type Manifest } from './manifest.ts';
 import type { Platform } from './platform.ts';
 import { createInFlight } from './in-flight.ts';
 import { startScheduler } from './scheduler.ts';
-import { createOutboxRelay, outboxBacklog } from '../outbox/index.ts';
+import { outboxBacklog, outboxRelayFor } from '../outbox/index.ts';
 import { startWorker } from './worker.ts';
 
 export const ROLES = ['web', 'worker', 'scheduler'] as const;
@@ -114,18 +114,13 @@ export async function startRunner(platform: Platform, options: RunnerOptions): P
 
   const scheduler = roles.includes('scheduler') ? startScheduler(platform) : undefined;
   let worker: { stop(): Promise<void> } | undefined;
-  // Every process sends what its functions wrote to the outbox (several relays share the rows).
-  const relay = createOutboxRelay({
-    db,
-    driver,
-    log,
-    onPublished: (envelope) => metrics.published.inc({ kind: envelope.kind }),
-    onFailed: (envelope) => metrics.outboxPublishFailures.inc({ kind: envelope.kind }),
-  });
+  // Every process sends what its functions wrote to the outbox (several relays share the rows):
+  // a worker's comes with it, a web or scheduler process runs one of its own.
+  const relay = roles.includes('worker') ? undefined : outboxRelayFor(platform);
   const connect = async () => {
     await driver.declare(topologyOf(manifest));
     if (roles.includes('worker')) worker = await startWorker(platform);
-    await relay.start();
+    await relay?.start();
   };
   // With the broker up, consumers are attached when startRunner returns; otherwise in the background.
   // A topology conflict is not an outage: waiting cannot fix it, an operator must (see /readyz).
@@ -157,7 +152,7 @@ export async function startRunner(platform: Platform, options: RunnerOptions): P
           closeServer(server).then(() => inFlight.drained(HTTP_DRAIN_MS)),
           worker?.stop(),
         ]);
-        await relay.stop();
+        await relay?.stop();
         await driver.close();
         await platform.cache.close();
         await db.close();

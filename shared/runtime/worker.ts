@@ -1,3 +1,4 @@
+import { outboxRelayFor } from '../outbox/index.ts';
 import type { Consumer } from '../queue/port.ts';
 import { queueName, topologyOf } from './manifest.ts';
 import type { Platform } from './platform.ts';
@@ -31,9 +32,13 @@ export async function startWorker(platform: Platform): Promise<{ stop(): Promise
     }
     log.debug({ queue: spec.name, kinds: spec.kinds, concurrency: spec.concurrency }, 'consuming');
   }
+  // What the tasks publish goes through the outbox: the worker sends it once they commit.
+  const relay = outboxRelayFor(platform);
+  await relay.start();
   return {
     async stop() {
       await Promise.all(consumers.map((c) => c.stop()));
+      await relay.stop();
     },
   };
 }

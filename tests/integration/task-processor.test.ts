@@ -116,6 +116,31 @@ describe('task processor', () => {
   });
 });
 
+describe('a task that publishes', () => {
+  it('sends nothing from an attempt that rolled back, and one message from the one that committed', async () => {
+    let attempts = 0;
+    const definition = defineTask({
+      consumes: ['announces'],
+      payload: z.object({}),
+      retry: { attempts: 3, baseDelayMs: 1000, maxDelayMs: 1000 },
+      handler: async (_payload, ctx) => {
+        attempts++;
+        await ctx.queue.publish('announced', { attempt: attempts });
+        if (attempts === 1) throw new Error('the first attempt fails after publishing');
+        return { attempts };
+      },
+    });
+    const { deliver } = taskProcessorFor(db, 'announces', definition);
+    const envelope = createEnvelope({ kind: 'announces', payload: {} });
+    expect(await deliver(envelope)).toMatchObject({ type: 'retry' });
+    expect(await deliver({ ...envelope, attempt: 2 })).toEqual({ type: 'ack' });
+    const { rows } = await db.query<{ payload: unknown }>(
+      `select envelope->'payload' as payload from outbox where kind = 'announced'`,
+    );
+    expect(rows).toEqual([{ payload: { attempt: 2 } }]);
+  });
+});
+
 describe('a task with ownTransactions', () => {
   beforeAll(() => db.query('create table if not exists own_steps (message text, step int)'));
 
