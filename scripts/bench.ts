@@ -12,9 +12,10 @@
  *   (f) Notes listing, cache warm vs cache off   scripts/bench/notes-cache.ts
  *   (g) Imports: a 1M-row file vs raw COPY       scripts/bench/imports.ts
  *   (h) People: a 10,000-user sync vs fetch + upsert by hand   scripts/bench/people.ts
+ *   (i) Outbox relay vs raw confirm-publish, and its lag          scripts/bench/outbox.ts
  *
  * Sections by name run alone: `npx tsx scripts/bench.ts cold-start` (names: pipeline, enqueue,
- * sqs-pipeline, cold-start, notes-cache, imports, people; (c) comes with (a) and (b)). No name runs them all.
+ * sqs-pipeline, cold-start, notes-cache, imports, people, outbox; (c) comes with (a) and (b)). No name runs them all.
  *
  * Knobs (env): BENCH_TASKS, BENCH_DURATION_S, BENCH_CONNECTIONS, BENCH_PREFETCH, BENCH_POOL,
  * BENCH_PUBLISH_CONCURRENCY, BENCH_SQS_TASKS, BENCH_SQS_PUBLISH_CONCURRENCY, BENCH_COLD_RUNS,
@@ -25,6 +26,7 @@ import { benchColdStart } from './bench/cold-start.ts';
 import { benchEnqueue } from './bench/enqueue.ts';
 import { benchImports } from './bench/imports.ts';
 import { benchPeople } from './bench/people.ts';
+import { benchOutbox } from './bench/outbox.ts';
 import { peakRssMb } from './bench/helpers.ts';
 import { benchNotesCache } from './bench/notes-cache.ts';
 import { benchPipeline } from './bench/pipeline.ts';
@@ -41,6 +43,7 @@ const SECTIONS = [
   'notes-cache',
   'imports',
   'people',
+  'outbox',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const named = process.argv.slice(2);
@@ -70,7 +73,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  let pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports, peopleSync;
+  let pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports, peopleSync, outbox;
   if (runs('pipeline')) {
     console.log(`(a) task pipeline: ${settings.tasks} tasks, raw, ours, ours batched ...`);
     pipeline = await benchPipeline(run);
@@ -105,6 +108,12 @@ try {
     console.log('(h) People: users sync of 10,000 provider users, raw then ours, twice each ...');
     peopleSync = await benchPeople(run);
   }
+  if (runs('outbox')) {
+    console.log(
+      '(i) Outbox relay: 20,000 committed messages vs raw confirm-publish, then the lag under load ...',
+    );
+    outbox = await benchOutbox(run);
+  }
   if (runs('cold-start')) {
     console.log(
       `(e) Lambda cold start: build every bundle, then ${settings.coldRuns} fresh processes each ...`,
@@ -122,6 +131,7 @@ try {
     notesCache,
     imports,
     people: peopleSync,
+    outbox,
     benchProcessPeakRssMb,
     loadAverage1m,
   });

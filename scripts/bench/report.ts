@@ -17,6 +17,8 @@ import type { ImportsBenchResult } from './imports.ts';
 import { importsFigures, importsProblems } from './imports-report.ts';
 import type { PeopleBenchResult } from './people.ts';
 import { peopleFigures, peopleProblems } from './people-report.ts';
+import type { OutboxBenchResult } from './outbox.ts';
+import { outboxFigures } from './outbox-report.ts';
 import type { BenchSettings } from './settings.ts';
 import type { SqsPipelineResult, SqsPipelineSide } from './sqs-pipeline.ts';
 
@@ -51,6 +53,7 @@ export interface BenchResults {
   notesCache?: NotesCacheResult;
   imports?: ImportsBenchResult;
   people?: PeopleBenchResult;
+  outbox?: OutboxBenchResult;
   benchProcessPeakRssMb: number;
 }
 
@@ -67,13 +70,14 @@ type SectionResults = Pick<
   | 'notesCache'
   | 'imports'
   | 'people'
+  | 'outbox'
   | 'benchProcessPeakRssMb'
 >;
 
 export function buildResults(
   input: SectionResults & { startedAt: Date; settings: BenchSettings; loadAverage1m: number },
 ): BenchResults {
-  const { pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports, people } = input;
+  const { pipeline, enqueue, sqsPipeline, coldStart, notesCache, imports, people, outbox } = input;
   const { postgresAdminUrl: _pg, rabbitmqUrl: _amqp, redisUrl: _redis, ...settings } = input.settings;
   const figures: Figure[] = [
     ...(pipeline ? pipelineFigures(pipeline) : []),
@@ -98,6 +102,7 @@ export function buildResults(
     ...(notesCache ? notesCacheFigures(notesCache) : []),
     ...(imports ? importsFigures(imports) : []),
     ...(people ? peopleFigures(people) : []),
+    ...(outbox ? outboxFigures(outbox) : []),
   ];
   return {
     startedAt: input.startedAt.toISOString(),

@@ -6,9 +6,10 @@ import type { QueueDriver } from '../queue/port.ts';
 import { OUTBOX_CHANNEL } from './outbox.ts';
 
 /**
- * The outbox relay: sends the committed rows of `outbox` to the broker, oldest first, and marks a
- * row sent only once the broker confirmed it. A publish that fails leaves its row pending, tried
- * again after a growing delay; the batch stops there (the broker is likely down) and the rest wait.
+ * The outbox relay: sends the committed rows of `outbox` to the broker, oldest first, a batch at a
+ * time, and marks a row sent only once the broker confirmed it. A publish that fails leaves its row
+ * pending, tried again after a growing delay; after a batch with a failure the relay pauses (the
+ * broker is likely down) until its next wake-up or poll.
  *
  * Rows are claimed with `FOR UPDATE SKIP LOCKED`, so several relays (processes, Lambdas) can run at
  * once without sending a row twice between them. A crash after the publish and before the mark
@@ -72,29 +73,32 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           order by id limit $1 for update skip locked`,
         [batchSize],
       );
+      // The batch's publishes go out together (the driver keeps their order on the wire) and
+      // each is confirmed on its own; one that fails is kept for a retry, the rest are sent.
+      const results = await Promise.allSettled(rows.map((row) => driver.publish(row.envelope)));
       const sent: string[] = [];
       let failed = false;
-      for (const row of rows) {
-        try {
-          await driver.publish(row.envelope);
+      for (const [i, result] of results.entries()) {
+        const row = rows[i]!;
+        if (result.status === 'fulfilled') {
           sent.push(row.id);
           options.onPublished?.(row.envelope);
-        } catch (err) {
-          failed = true;
-          const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** row.attempts);
-          await tx.query(
-            `update outbox set attempts = attempts + 1, last_error = $2,
-                    next_attempt_at = now() + make_interval(secs => $3)
-              where id = $1`,
-            [row.id, err instanceof Error ? err.message : String(err), delay / 1000],
-          );
-          options.onFailed?.(row.envelope, err);
-          log.warn(
-            { err, messageId: row.envelope.id, kind: row.envelope.kind },
-            'outbox: publish failed; kept for a retry',
-          );
-          break;
+          continue;
         }
+        failed = true;
+        const err: unknown = result.reason;
+        const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** row.attempts);
+        await tx.query(
+          `update outbox set attempts = attempts + 1, last_error = $2,
+                  next_attempt_at = now() + make_interval(secs => $3)
+            where id = $1`,
+          [row.id, err instanceof Error ? err.message : String(err), delay / 1000],
+        );
+        options.onFailed?.(row.envelope, err);
+        log.warn(
+          { err, messageId: row.envelope.id, kind: row.envelope.kind },
+          'outbox: publish failed; kept for a retry',
+        );
       }
       if (sent.length > 0)
         await tx.query(`update outbox set sent_at = now() where id = any($1::bigint[])`, [sent]);
@@ -146,10 +150,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     async start() {
       if (running) return;
       running = true;
-      unlisten = await db.listen(OUTBOX_CHANNEL, wake).catch((err: unknown) => {
-        log.warn({ err }, 'outbox relay: cannot LISTEN; polling only');
-        return undefined;
-      });
+      // Not awaited: on the embedded database LISTEN waits for the one connection, which a
+      // long transaction may hold; the poll covers the time until it is in place.
+      void db
+        .listen(OUTBOX_CHANNEL, wake)
+        .then(async (stop) => {
+          if (running) unlisten = stop;
+          else await stop();
+        })
+        .catch((err: unknown) => log.warn({ err }, 'outbox relay: cannot LISTEN; polling only'));
       loop = run();
     },
     drain,
