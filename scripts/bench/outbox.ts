@@ -1,15 +1,15 @@
 import pino from 'pino';
 import { createPgDb } from '../../shared/db/pg.ts';
-import { createOutboxRelay, writeToOutbox } from '../../shared/outbox/index.ts';
+import { createOutboxRelay, DEFAULT_BATCH_SIZE, writeToOutbox } from '../../shared/outbox/index.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import type { Topology } from '../../shared/queue/port.ts';
 import { createRabbitMqDriver, topologyNames } from '../../shared/queue/rabbitmq/index.ts';
-import { declareRawRoute, rawConfirmPublisher, withConfirmChannel } from './helpers.ts';
+import { rawConfirmPublisher, withConfirmChannel } from './helpers.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
 
 /**
  * (i) The outbox relay on RabbitMQ: committed outbox rows sent with confirms and marked sent,
- * against bare amqplib publishing the same envelopes with confirms (100 in flight, as the relay's
+ * against bare amqplib publishing the same envelopes with confirms (as many in flight as the relay's
  * batch), in the same run. Then the lag under load: a producer commits messages at a steady rate
  * while the relay runs (woken by NOTIFY), and each message's wait from commit to sent is read back.
  */
@@ -28,7 +28,7 @@ export interface OutboxBenchResult {
 }
 
 const KIND = 'bench_outbox';
-const BATCH = 100;
+const BATCH = DEFAULT_BATCH_SIZE;
 
 export async function benchOutbox(run: BenchRun): Promise<OutboxBenchResult> {
   const messages = Number(process.env.BENCH_OUTBOX_MESSAGES ?? 20_000);
@@ -54,8 +54,8 @@ export async function benchOutbox(run: BenchRun): Promise<OutboxBenchResult> {
   // Raw: the same envelopes, confirm-published with bare amqplib, BATCH at a time.
   const names = topologyNames(run.prefix);
   const raw = await withConfirmChannel(run.settings.rabbitmqUrl, async (channel) => {
+    // The exchange and queue our driver declared, bound by kind: the same route for both sides.
     const route = { exchange: names.exchange, queue: names.main('bench.outbox'), routingKey: KIND };
-    await declareRawRoute(channel, route);
     const publish = rawConfirmPublisher(channel, route);
     const started = performance.now();
     for (let n = 0; n < messages; n += BATCH) {
@@ -71,7 +71,7 @@ export async function benchOutbox(run: BenchRun): Promise<OutboxBenchResult> {
       for (let i = n; i < Math.min(n + 1000, messages); i++) await writeToOutbox(tx, envelopeOf(i));
     });
   }
-  const relay = createOutboxRelay({ db, driver, log, batchSize: BATCH });
+  const relay = createOutboxRelay({ db, driver, log });
   const started = performance.now();
   const sent = await relay.drain();
   const ours = (performance.now() - started) / 1000;
@@ -95,7 +95,7 @@ async function measureLag(
   const rate = Number(process.env.BENCH_OUTBOX_RATE ?? 2000);
   const seconds = 5;
   await db.query('truncate outbox');
-  const relay = createOutboxRelay({ db, driver, log, batchSize: BATCH });
+  const relay = createOutboxRelay({ db, driver, log });
   await relay.start();
   try {
     const perTick = rate / 10;

@@ -1,2 +1,8 @@
 export { OUTBOX_CHANNEL, outboxBacklog, writeToOutbox } from './outbox.ts';
-export { createOutboxRelay, outboxRelayFor, type OutboxRelay, type OutboxRelayOptions } from './relay.ts';
+export {
+  createOutboxRelay,
+  DEFAULT_BATCH_SIZE,
+  outboxRelayFor,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+} from './relay.ts';

@@ -25,6 +25,9 @@ import { OUTBOX_CHANNEL } from './outbox.ts';
  *   await relay.stop();
  */
 
+/** Rows per claim: measured (bench (i)), 500 sends twice as many messages a second as 100. */
+export const DEFAULT_BATCH_SIZE = 500;
+
 export interface OutboxRelayOptions {
   db: Db;
   driver: Pick<QueueDriver, 'publish'>;
@@ -59,7 +62,7 @@ interface Claimed {
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { db, driver, log } = options;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const pollMs = options.pollMs ?? 1000;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 60_000;
