@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -267,4 +268,31 @@ async function saveToCache(file: string, dump: Blob): Promise<void> {
     const info = await stat(otherPath).catch(() => undefined);
     if (info && Date.now() - info.mtimeMs > PGLITE_CACHE_MAX_AGE_MS) await rm(otherPath, { force: true });
   }
+}
+
+/**
+ * A migrated test database for the enclosing `describe`: created before its tests, dropped after.
+ * Read `.db` inside tests and hooks (it is set once the database exists).
+ *
+ * @example
+ *   describe.each(dbBackends)('the outbox on %s', (backend) => {
+ *     const test = useTestDb(backend);
+ *     it('…', async () => { await test.db.query('select 1'); });
+ *   });
+ */
+export function useTestDb(backend: DbBackend): { readonly db: Db; readonly testDb: TestDb } {
+  let testDb: TestDb | undefined;
+  beforeAll(async () => {
+    testDb = await createTestDb(backend);
+  }, 60_000);
+  afterAll(() => testDb?.drop());
+  return {
+    get testDb() {
+      if (!testDb) throw new Error('useTestDb: the database is made in beforeAll; read it inside a test');
+      return testDb;
+    },
+    get db() {
+      return this.testDb.db;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Db } from '../../shared/db/port.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
@@ -6,7 +6,7 @@ import { createOutboxRelay, outboxBacklog, writeToOutbox } from '../../shared/ou
 import { createEnvelope, type Envelope } from '../../shared/queue/envelope.ts';
 import { createPublisher } from '../../shared/runtime/publisher.ts';
 import type { QueueDriver } from '../../shared/queue/port.ts';
-import { createTestDb, dbBackends, type TestDb } from '../helpers/db.ts';
+import { dbBackends, useTestDb } from '../helpers/db.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /** The transactional outbox and its relay, on both databases, with a broker that can fail. */
@@ -27,14 +27,12 @@ function fakeBroker() {
 }
 
 describe.each(dbBackends)('the outbox on %s', (backend) => {
-  let testDb: TestDb;
+  const test = useTestDb(backend);
   let db: Db;
-  beforeAll(async () => {
-    testDb = await createTestDb(backend);
-    db = testDb.db;
-  }, 60_000);
-  afterAll(() => testDb?.drop());
-  beforeEach(() => db.query('truncate outbox'));
+  beforeEach(async () => {
+    db = test.db;
+    await db.query('truncate outbox');
+  });
 
   const envelope = (n: number) => createEnvelope({ kind: 'product_created', payload: { n } });
 
@@ -119,15 +117,10 @@ describe.each(dbBackends)('the outbox on %s', (backend) => {
 
 // Several relays at once need several connections: Postgres only (PGlite has one).
 describe('outbox relays side by side on postgres', () => {
-  let testDb: TestDb;
-  let db: Db;
-  beforeAll(async () => {
-    testDb = await createTestDb('postgres');
-    db = testDb.db;
-  }, 60_000);
-  afterAll(() => testDb?.drop());
+  const test = useTestDb('postgres');
 
   it('share the rows without sending one twice', async () => {
+    const { db } = test;
     const broker = fakeBroker();
     const envelopes = Array.from({ length: 300 }, (_, n) =>
       createEnvelope({ kind: 'product_created', payload: { n } }),

@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { seed } from '../../functions/people/lib/seed.ts';
 import { loadConfig } from '../../shared/config.ts';
 import type { Db } from '../../shared/db/port.ts';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { useTestDb } from '../helpers/db.ts';
 import { testLog } from '../helpers/platform.ts';
 
 describe('the People demo seed', () => {
-  let testDb: TestDb;
+  const test = useTestDb('pglite');
   let db: Db;
-  beforeAll(async () => {
-    testDb = await createTestDb('pglite');
-    db = testDb.db;
-  }, 60_000);
-  afterAll(() => testDb?.drop());
+  beforeEach(() => {
+    db = test.db;
+  });
 
   const count = async (table: string) =>
     Number((await db.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n);

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import people from '../../functions/people/app.ts';
 import { enrich } from '../../functions/people/lib/enrich.ts';
 import { EMULATED_PEOPLE, personFor } from '../../functions/people/lib/people-generator.ts';
@@ -12,7 +12,7 @@ import { syncUsers } from '../../functions/people/lib/sync-users.ts';
 import type { Db } from '../../shared/db/port.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
 import { ProviderError } from '../../shared/provider/json-client.ts';
-import { createTestDb, dbBackends, type TestDb } from '../helpers/db.ts';
+import { dbBackends, useTestDb } from '../helpers/db.ts';
 import { testLog } from '../helpers/platform.ts';
 
 /** The sync and the enrichments against the bundled provider emulator and its faults. */
@@ -20,14 +20,10 @@ const settings = people.config({ env: { PEOPLE_REQUEST_TIMEOUT_MS: '300' } });
 const CARD_KEY = Buffer.from('a test key for card hashes, 32 bytes or more');
 
 describe.each(dbBackends)('the people sync on %s', (backend) => {
-  let testDb: TestDb;
+  const test = useTestDb(backend);
   let db: Db;
-  beforeAll(async () => {
-    testDb = await createTestDb(backend);
-    db = testDb.db;
-  }, 60_000);
-  afterAll(() => testDb?.drop());
   beforeEach(async () => {
+    db = test.db;
     await db.query('truncate people.users, people.sync_runs cascade');
     await clearFaults(db);
   });
