@@ -2,9 +2,10 @@ import * as z from 'zod';
 import { defineTask } from '../../shared/contract/index.ts';
 
 /**
- * Delete inbox rows and finished jobs past their retention, expired sessions and failed logins
- * that no longer count. An inbox row only has to outlive the redeliveries of its message
- * (minutes); a finished job stays readable for a while.
+ * Delete inbox rows and finished jobs past their retention, sent outbox rows as old as inbox rows
+ * that may go, expired sessions and failed logins that no longer count. An inbox row only has to
+ * outlive the redeliveries of its message (minutes), and a sent outbox row is kept only to be
+ * looked at; a finished job stays readable for a while. Pending outbox rows are never deleted.
  */
 export default defineTask({
   consumes: 'platform_prune',
@@ -15,6 +16,10 @@ export default defineTask({
       `delete from inbox where processed_at < now() - make_interval(days => $1)`,
       [ctx.config.INBOX_RETENTION_DAYS],
     );
+    const outbox = await ctx.db.query(
+      `delete from outbox where sent_at < now() - make_interval(days => $1)`,
+      [ctx.config.INBOX_RETENTION_DAYS],
+    );
     const jobs = await ctx.db.query(
       `delete from jobs
        where status in ('succeeded', 'failed', 'dead') and finished_at < now() - make_interval(days => $1)`,
@@ -22,6 +27,7 @@ export default defineTask({
     );
     return {
       inboxDeleted: inbox.rowCount,
+      outboxDeleted: outbox.rowCount,
       jobsDeleted: jobs.rowCount,
       ...(await ctx.auth.prune()),
     };

@@ -15,7 +15,7 @@ describe.each(dbBackends)('platform prune on %s', (backend) => {
   beforeAll(async () => ({ db, drop } = await createTestDb(backend)));
   afterAll(() => drop?.());
 
-  it('deletes inbox rows, finished jobs, sessions and throttle rows past their time, and nothing else', async () => {
+  it('deletes inbox rows, sent outbox rows, finished jobs, sessions and throttle rows past their time, and nothing else', async () => {
     const inboxRow = (daysAgo: number) =>
       db.query(
         `insert into inbox (message_id, queue, kind, processed_at) values ($1, 'q', 'k', now() - make_interval(days => $2))`,
@@ -29,6 +29,16 @@ describe.each(dbBackends)('platform prune on %s', (backend) => {
       );
     await inboxRow(10);
     await inboxRow(1);
+    const outboxRow = (sentDaysAgo: number | null, createdDaysAgo: number) =>
+      db.query(
+        `insert into outbox (message_id, kind, envelope, created_at, sent_at)
+         values ($1, 'k', '{}', now() - make_interval(days => $3::int),
+                 case when $2::int is null then null else now() - make_interval(days => $2::int) end)`,
+        [randomUUID(), sentDaysAgo, createdDaysAgo],
+      );
+    await outboxRow(10, 10); // sent long ago: goes
+    await outboxRow(1, 1); // sent lately: stays
+    await outboxRow(null, 30); // never sent: stays, however old
     await jobRow('succeeded', 40);
     await jobRow('dead', 40);
     await jobRow('succeeded', 5);
@@ -69,7 +79,14 @@ describe.each(dbBackends)('platform prune on %s', (backend) => {
     };
     const result = await db.transaction((tx) => prune.handler({}, platform.taskCtx(tx, message, testLog)));
 
-    expect(result).toEqual({ inboxDeleted: 1, jobsDeleted: 2, sessionsDeleted: 2, throttleRowsDeleted: 1 });
+    expect(result).toEqual({
+      inboxDeleted: 1,
+      outboxDeleted: 1,
+      jobsDeleted: 2,
+      sessionsDeleted: 2,
+      throttleRowsDeleted: 1,
+    });
+    expect((await db.query('select 1 from outbox')).rowCount).toBe(2);
     const { rows } = await db.query<{ status: string }>('select status from jobs order by status');
     expect(rows.map((r) => r.status)).toEqual(['queued', 'running', 'succeeded']);
     expect((await db.query('select 1 from inbox')).rowCount).toBe(1);
