@@ -117,7 +117,7 @@ const housekeeping = z.object({
     .min(1)
     .default(7)
     .describe(
-      'Days an inbox row (a processed message id) is kept; redeliveries come within minutes, not days.',
+      'Days an inbox row (a processed message id) and a sent outbox row are kept; redeliveries come within minutes, not days.',
     ),
   JOBS_RETENTION_DAYS: z.coerce
     .number()
