@@ -42,6 +42,11 @@ export interface JsonClient {
 
 /** A provider call that failed for good (after its retries, or at once when retrying cannot help). */
 export class ProviderError extends UpstreamError {
+  /** How long the provider asked to wait (Retry-After), if it did. */
+  readonly retryAfterMs: number | undefined;
+  /** The provider's HTTP status, when it answered one (`status` is ours: 502). */
+  readonly providerStatus: number | undefined;
+
   constructor(
     message: string,
     readonly retryable: boolean,
@@ -56,9 +61,6 @@ export class ProviderError extends UpstreamError {
     this.retryAfterMs = options.retryAfterMs;
     this.providerStatus = options.providerStatus;
   }
-  readonly retryAfterMs: number | undefined;
-  /** The provider's HTTP status, when it answered one (`status` is ours: 502). */
-  readonly providerStatus: number | undefined;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
