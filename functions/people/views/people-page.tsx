@@ -77,7 +77,12 @@ export function PeoplePage(props: PeoplePageProps) {
                   <tr class={person.missingSince ? 'missing' : undefined}>
                     <td>
                       {person.firstName} {person.lastName}
-                      {person.missingSince ? <span class="badge">no longer listed</span> : null}
+                      {person.missingSince ? (
+                        <>
+                          {' '}
+                          <span class="badge">no longer listed</span>
+                        </>
+                      ) : null}
                     </td>
                     <td>{person.email}</td>
                     <td>
@@ -109,11 +114,12 @@ function SyncCard(props: {
       <h2>{props.title}</h2>
       {run ? (
         <p class="small">
-          <span class={`badge badge-${run.status}`}>{run.status}</span> {run.finishedAt ?? run.startedAt}
+          <span class={`badge badge-${run.status}`}>{run.status}</span>{' '}
+          <time datetime={run.finishedAt ?? run.startedAt}>
+            {formatWhen(run.finishedAt ?? run.startedAt)}
+          </time>
           <br />
-          {Object.entries(run.counts)
-            .map(([name, value]) => `${name} ${String(value)}`)
-            .join(', ')}
+          {describeCounts(run.counts)}
           {run.error ? <span class="error-text"> — {run.error}</span> : null}
         </p>
       ) : (
@@ -200,4 +206,18 @@ function Pager(props: {
       {last < page.total ? <a href={href(page.offset + page.limit)}>Next</a> : null}
     </nav>
   );
+}
+
+/** `2026-12-05 13:19 UTC`: the page's one way of showing a time. */
+function formatWhen(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** `fetched 300 · inserted 0 · updated 2`, and a word when a listing was not complete. */
+function describeCounts(counts: SyncRun['counts']): string {
+  const numbers = Object.entries(counts)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+    .map(([name, value]) => `${name} ${value.toLocaleString('en-US')}`);
+  if (counts.complete === false) numbers.push('listing incomplete: nobody marked missing');
+  return numbers.join(' · ');
 }
