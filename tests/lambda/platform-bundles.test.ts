@@ -16,7 +16,9 @@ import {
   resultsOf,
   type LambdaStack,
 } from '../helpers/lambda.ts';
-import { ASSETS_ID, MIGRATE_ID } from '../../scripts/lambda/build/entries.ts';
+import { ASSETS_ID, MIGRATE_ID, OUTBOX_SWEEP_ID } from '../../scripts/lambda/build/entries.ts';
+import { writeToOutbox } from '../../shared/outbox/index.ts';
+import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { testLog } from '../helpers/platform.ts';
 
 /** Schedule bundles with EventBridge events, and the two bundles that are not function files. */
@@ -72,6 +74,29 @@ describe('schedule bundles: at-least-once delivery', () => {
       [first!.jobId],
     );
     expect(rows[0]?.n).toBe(1);
+  });
+});
+
+describe('platform-outbox-sweep', () => {
+  it('sends what waits in the outbox, once', async () => {
+    const task = stack.manifest.tasks[0]!;
+    const kind = task.definition.consumes[0]!;
+    const envelope = createEnvelope({ kind, payload: {} });
+    await stack.testDb.db.transaction((tx) => writeToOutbox(tx, envelope));
+    const before = (await stack.sqs.driver.depth(queueName(task))).ready;
+
+    const run = await invoke(
+      bundles.bundle(OUTBOX_SWEEP_ID),
+      [scheduledEvent({ rule: OUTBOX_SWEEP_ID })],
+      stack.env,
+    );
+    expect(resultsOf<{ sent: number }>(run)).toEqual([{ sent: 1 }]);
+    expect((await stack.sqs.driver.depth(queueName(task))).ready).toBe(before + 1);
+    const { rows } = await stack.testDb.db.query(
+      `select sent_at is not null as sent from outbox where message_id = $1`,
+      [envelope.id],
+    );
+    expect(rows).toEqual([{ sent: true }]);
   });
 });
 

@@ -27,7 +27,7 @@ const TEMPLATE_FILE = fileURLToPath(new URL('../../infra/sam/template.yaml', imp
 const committedText = readFileSync(TEMPLATE_FILE, 'utf8');
 const committed = parse(committedText) as SamTemplate;
 const manifest = await loadManifest();
-const SYNTHETIC = ['platform-migrate', 'platform-assets'];
+const SYNTHETIC = ['platform-migrate', 'platform-assets', 'platform-outbox-sweep'];
 const ASSET_ROUTES = [
   'GET /openapi.json',
   'GET /docs',
@@ -176,7 +176,8 @@ describe('infra/sam/template.yaml', () => {
       .map((s) => [s.id, s.definition.cron(defaults)] as const)
       .filter(([, cron]) => cron && cron !== 'off')
       .map(([id, cron]) => [id, toAwsCron(cron!)]);
-    expect(scheduled.sort()).toEqual(expected.sort());
+    // And the outbox sweeper, every minute (no relay runs on Lambda).
+    expect(scheduled.sort()).toEqual([...expected, ['platform-outbox-sweep', 'rate(1 minute)']].sort());
     expect(Object.fromEntries(scheduled)).toMatchObject({
       'gradcafe-pull-schedule': 'cron(0/15 * * * ? *)',
       'platform-prune-schedule': 'cron(17 3 * * ? *)',

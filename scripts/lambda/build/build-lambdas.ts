@@ -10,8 +10,12 @@ import { bundleEntries, PROJECT_ROOT, type BundleOutput } from './bundle.ts';
 import {
   ASSETS_ID,
   assetsEntrySource,
+  deploymentOf,
   functionEntries,
   MIGRATE_ID,
+  OUTBOX_SWEEP_ID,
+  outboxSweepEntrySource,
+  SYNTHETIC_IDS,
   migrateEntrySource,
   type BundleEntry,
   type BundleKind,
@@ -107,7 +111,7 @@ function relativeToProject(manifest: Manifest, functionsDir: string): Manifest {
 /** The entries to build; the synthetic ones read their inlined data only when they are built. */
 async function selectEntries(manifest: Manifest, only: string[] | undefined): Promise<BundleEntry[]> {
   const functions = functionEntries(manifest);
-  const ids = [...functions.map((entry) => entry.id), MIGRATE_ID, ASSETS_ID];
+  const ids = [...functions.map((entry) => entry.id), ...SYNTHETIC_IDS];
   const unknown = (only ?? []).filter((id) => !ids.includes(id));
   if (unknown.length > 0) {
     throw new Error(`No function with id ${unknown.join(', ')}; known: ${ids.sort().join(', ')}`);
@@ -121,6 +125,13 @@ async function selectEntries(manifest: Manifest, only: string[] | undefined): Pr
     const openapi = buildOpenApi(manifest, DEFAULT_API_INFO);
     const files = await readEmbeddedFiles(EMBEDDED_PACKAGE_FILES);
     entries.push({ id: ASSETS_ID, kind: 'synthetic', source: assetsEntrySource({ openapi, files }) });
+  }
+  if (wanted(OUTBOX_SWEEP_ID)) {
+    entries.push({
+      id: OUTBOX_SWEEP_ID,
+      kind: 'synthetic',
+      source: outboxSweepEntrySource(deploymentOf(manifest)),
+    });
   }
   return entries;
 }

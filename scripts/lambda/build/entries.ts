@@ -1,3 +1,4 @@
+import { OUTBOX_SWEEP_FUNCTION_ID } from '../../../shared/lambda/outbox-sweep.ts';
 import type { Migration } from '../../../shared/db/migrate.ts';
 import type { EmbeddedFile, LambdaDeployment } from '../../../shared/lambda/types.ts';
 import { topologyOf, type FunctionEntry, type Manifest } from '../../../shared/runtime/manifest.ts';
@@ -27,7 +28,9 @@ export interface BundleEntry {
 export const MIGRATE_ID = 'platform-migrate';
 /** Serves /openapi.json, /docs (+ assets) and htmx, which the per-function bundles leave out. */
 export const ASSETS_ID = 'platform-assets';
-export const SYNTHETIC_IDS: readonly string[] = [MIGRATE_ID, ASSETS_ID];
+/** Sends what waits in the outbox, every minute (no relay runs on Lambda). */
+export const OUTBOX_SWEEP_ID = OUTBOX_SWEEP_FUNCTION_ID;
+export const SYNTHETIC_IDS: readonly string[] = [MIGRATE_ID, ASSETS_ID, OUTBOX_SWEEP_ID];
 
 /**
  * Each factory is imported from its own module, not from the `shared/lambda/index.ts` barrel:
@@ -41,6 +44,7 @@ export const ADAPTER_MODULES = {
   scheduleHandler: './shared/lambda/schedule.ts',
   migrateHandler: './shared/lambda/migrate.ts',
   assetsHandler: './shared/lambda/assets.ts',
+  outboxSweepHandler: './shared/lambda/outbox-sweep.ts',
 } as const;
 const FACTORY = { http: 'httpHandler', task: 'taskHandler', schedule: 'scheduleHandler' } as const;
 
@@ -68,6 +72,13 @@ export function migrateEntrySource(migrations: Migration[]): string {
   return lines(
     importAdapter('migrateHandler'),
     `export const handler = migrateHandler(${JSON.stringify(migrations)});`,
+  );
+}
+
+export function outboxSweepEntrySource(deployment: LambdaDeployment): string {
+  return lines(
+    importAdapter('outboxSweepHandler'),
+    `export const handler = outboxSweepHandler(${JSON.stringify(deployment)});`,
   );
 }
 

@@ -8,7 +8,7 @@ import { mountPath, queueName, type FunctionEntry, type Manifest } from '../../.
 import { DEFAULT_LAMBDA_SIZES, lambdaSize, type LambdaSize } from '../../../shared/contract/lambda.ts';
 import { activeCron, type ScheduleDefinition } from '../../../shared/contract/schedule.ts';
 import type { TaskDefinition } from '../../../shared/contract/task.ts';
-import { ASSETS_ID, MIGRATE_ID } from '../build/entries.ts';
+import { ASSETS_ID, MIGRATE_ID, OUTBOX_SWEEP_ID } from '../build/entries.ts';
 import { taskBatching } from '../../../shared/lambda/task-batching.ts';
 import { toAwsCron } from '../../../shared/contract/aws-cron.ts';
 import { createHash } from 'node:crypto';
@@ -205,6 +205,17 @@ export function samTemplate(
   resources[assets] = lambda(ASSETS_ID, DEFAULT_LAMBDA_SIZES.http, {
     Description: 'Serves the OpenAPI document, Swagger UI and htmx',
     Events: Object.fromEntries(ASSET_ROUTES.map((path) => httpEvent('GET', path, 'the assets function'))),
+  });
+
+  const sweep = claim(logicalId(OUTBOX_SWEEP_ID), 'the outbox sweeper');
+  resources[sweep] = lambda(OUTBOX_SWEEP_ID, DEFAULT_LAMBDA_SIZES.schedule, {
+    Description: 'Sends what waits in the outbox (no relay runs on Lambda), every minute',
+    Events: {
+      EveryMinute: {
+        Type: 'Schedule',
+        Properties: { Schedule: 'rate(1 minute)', Description: `${OUTBOX_SWEEP_ID}: every minute` },
+      },
+    },
   });
 
   for (const [id, resource] of Object.entries(resources)) {
