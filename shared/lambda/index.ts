@@ -7,5 +7,6 @@ export { httpHandler } from './http.ts';
 export { taskHandler } from './task.ts';
 export { scheduleHandler } from './schedule.ts';
 export { migrateHandler } from './migrate.ts';
+export { outboxSweepHandler } from './outbox-sweep.ts';
 export { assetsHandler, EMBEDDED_PACKAGE_FILES, type EmbeddedAssets } from './assets.ts';
 export type { LambdaDeployment, EmbeddedFile } from './types.ts';
