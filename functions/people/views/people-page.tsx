@@ -213,11 +213,14 @@ function formatWhen(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
+const COUNT_ORDER = ['fetched', 'inserted', 'updated', 'missing', 'picked', 'linked', 'unknown'];
+
 /** `fetched 300 · inserted 0 · updated 2`, and a word when a listing was not complete. */
 function describeCounts(counts: SyncRun['counts']): string {
-  const numbers = Object.entries(counts)
-    .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
-    .map(([name, value]) => `${name} ${value.toLocaleString('en-US')}`);
+  // In the order the work happens (jsonb keeps keys in its own order).
+  const numbers = COUNT_ORDER.filter((name) => typeof counts[name] === 'number').map(
+    (name) => `${name} ${(counts[name] as number).toLocaleString('en-US')}`,
+  );
   if (counts.complete === false) numbers.push('listing incomplete: nobody marked missing');
   return numbers.join(' · ');
 }
