@@ -66,8 +66,11 @@ export interface QueueAdmin extends Pick<QueueDriver, 'listDead' | 'replayDead' 
   readonly driver: QueueDriver['name'];
   /** Names of every declared consuming queue (one per task function). */
   queues(): string[];
-  /** Messages committed to the transactional outbox and not yet sent, and the oldest one's age. */
-  outbox(): Promise<{ pending: number; lagSeconds: number }>;
+  /**
+   * Messages committed to the transactional outbox and not yet sent, and the oldest one's age;
+   * only those of `kinds` when given.
+   */
+  outbox(kinds?: readonly string[]): Promise<{ pending: number; lagSeconds: number }>;
 }
 
 export interface TaskCtx extends BaseCtx {

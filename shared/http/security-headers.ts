@@ -13,6 +13,7 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  * Headers cheat sheet), on the runner and on Lambda alike:
  * - a Content-Security-Policy the pages really satisfy: scripts only from our origin (htmx and
  *   the docs are served locally), styles from our origin or inline by hash (inline-style.tsx),
+ *   images from any web origin (product pictures by URL),
  *   no plugins, no framing, forms and `<base>` only to our origin. The docs page alone allows
  *   inline style attributes: Swagger UI sets them from script;
  * - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, a Referrer-Policy that keeps
@@ -31,7 +32,9 @@ export function securityHeaders(policy: TransportPolicy): MiddlewareHandler<Http
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
       styleSrc: ["'self'", (c: Context) => styleSources(c)],
-      imgSrc: ["'self'", 'data:'],
+      // Images may come from anywhere on the web: the catalog shows product pictures by URL (set by
+      // an admin). An image cannot run script; the Referrer-Policy sends such hosts our origin only.
+      imgSrc: ["'self'", 'data:', 'https:', 'http:'],
       fontSrc: ["'self'"],
       connectSrc: ["'self'"],
       objectSrc: ["'none'"],

@@ -18,12 +18,19 @@ export async function writeToOutbox(tx: Queryable, envelope: Envelope): Promise<
   await tx.query(`select pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }
 
-/** What waits in the outbox: how many messages, and how long the oldest has waited. */
-export async function outboxBacklog(db: Queryable): Promise<{ pending: number; lagSeconds: number }> {
+/**
+ * What waits in the outbox: how many messages, and how long the oldest has waited; only messages
+ * of `kinds` when given (an app asking whether its own events are still on their way).
+ */
+export async function outboxBacklog(
+  db: Queryable,
+  kinds?: readonly string[],
+): Promise<{ pending: number; lagSeconds: number }> {
   const { rows } = await db.query<{ pending: number; lag: number }>(
     `select count(*)::int as pending,
             coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as lag
-       from outbox where sent_at is null`,
+       from outbox where sent_at is null and ($1::text[] is null or kind = any($1))`,
+    [kinds ?? null],
   );
   return { pending: rows[0]!.pending, lagSeconds: rows[0]!.lag };
 }

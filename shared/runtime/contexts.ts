@@ -59,7 +59,7 @@ export function createContexts(parts: ContextParts): ContextFactories {
   const queueAdmin: QueueAdmin = {
     driver: driver.name,
     queues: () => queueNames,
-    outbox: () => outboxBacklog(db),
+    outbox: (kinds) => outboxBacklog(db, kinds),
     listDead: (queue, limit) => driver.listDead(queue, limit),
     replayDead: (queue, options) => driver.replayDead(queue, options),
     depth: (queue) => driver.depth(queue),

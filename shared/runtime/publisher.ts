@@ -1,4 +1,4 @@
-import type { Publisher } from '../contract/context.ts';
+import type { PublishOptions, Publisher } from '../contract/context.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { writeToOutbox } from '../outbox/index.ts';
 import { createEnvelope } from '../queue/envelope.ts';
@@ -17,14 +17,7 @@ export function createPublisher(
 ): Publisher {
   return {
     async publish(kind, payload, options = {}) {
-      const correlationId = options.correlationId ?? defaults.correlationId;
-      const envelope = createEnvelope({
-        kind,
-        payload,
-        ...(correlationId ? { correlationId } : {}),
-        ...(options.jobId ? { jobId: options.jobId } : {}),
-        ...(options.idempotencyKey !== undefined ? { id: messageIdFor(kind, options.idempotencyKey) } : {}),
-      });
+      const envelope = envelopeFor(kind, payload, options, defaults.correlationId);
       const tx = options.tx ?? defaults.tx;
       if (tx) {
         // Counted as published by the relay, once the broker has it.
@@ -36,6 +29,31 @@ export function createPublisher(
       return { messageId: envelope.id };
     },
   };
+}
+
+/**
+ * A publisher for what runs before a queue driver exists (the apps' seeds): messages can only be
+ * written to the outbox, in the caller's transaction (`tx` is required); the relay sends them once
+ * the system runs.
+ */
+export const outboxOnlyPublisher: Publisher = {
+  async publish(kind, payload, options = {}) {
+    if (!options.tx) throw new TypeError(`publish ${kind}: only the outbox is available here; pass { tx }`);
+    const envelope = envelopeFor(kind, payload, options);
+    await writeToOutbox(options.tx, envelope);
+    return { messageId: envelope.id };
+  },
+};
+
+function envelopeFor(kind: string, payload: unknown, options: PublishOptions, defaultCorrelationId?: string) {
+  const correlationId = options.correlationId ?? defaultCorrelationId;
+  return createEnvelope({
+    kind,
+    payload,
+    ...(correlationId ? { correlationId } : {}),
+    ...(options.jobId ? { jobId: options.jobId } : {}),
+    ...(options.idempotencyKey !== undefined ? { id: messageIdFor(kind, options.idempotencyKey) } : {}),
+  });
 }
 
 /**

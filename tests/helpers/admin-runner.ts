@@ -14,6 +14,8 @@ export interface AdminRunner {
   runner: Runner;
   /** fetch on the runner with an admin's bearer token, asking for JSON. */
   api(path: string, init?: RequestInit & { headers?: Record<string, string> }): Promise<Response>;
+  /** A new signed-in user (role user) and fetch with their bearer token: for routes of any signed-in user. */
+  userApi(email: string): Promise<{ id: string; api: AdminRunner['api'] }>;
   /** The job once it has succeeded, failed or died. */
   finished(jobId: string): Promise<Job>;
 }
@@ -42,11 +44,18 @@ export async function startAdminRunner(parts: {
   });
   const authorization = `Bearer ${(await auth.tokens.issue(user)).access_token}`;
   const runner = await startRunner(platform, { roles: ['web', 'worker'], port: 0, host: '127.0.0.1' });
-  const api: AdminRunner['api'] = (path, init = {}) =>
-    fetch(runner.url + path, {
-      ...init,
-      headers: { accept: 'application/json', authorization, ...init.headers },
-    });
+  const fetchAs =
+    (bearer: string): AdminRunner['api'] =>
+    (path, init = {}) =>
+      fetch(runner.url + path, {
+        ...init,
+        headers: { accept: 'application/json', authorization: bearer, ...init.headers },
+      });
+  const api = fetchAs(authorization);
+  const userApi: AdminRunner['userApi'] = async (email) => {
+    const registered = await auth.users.register({ email, password: 'e2e-user-pass-123' });
+    return { id: registered.id, api: fetchAs(`Bearer ${(await auth.tokens.issue(registered)).access_token}`) };
+  };
   const finished = (jobId: string) =>
     waitFor(
       async () => {
@@ -55,5 +64,5 @@ export async function startAdminRunner(parts: {
       },
       { timeoutMs: 30_000, message: `job ${jobId} to finish` },
     );
-  return { runner, api, finished };
+  return { runner, api, userApi, finished };
 }

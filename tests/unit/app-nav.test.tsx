@@ -20,6 +20,7 @@ describe(APP_NAV_FILE, () => {
     const apps = await loadApps();
     expect(APP_NAV).toEqual(apps.flatMap((app) => app.nav));
     expect(APP_NAV).toEqual([
+      { label: 'Catalog', href: '/catalog/' },
       { label: 'GradCafe', href: '/gradcafe/' },
       { label: 'Imports', href: '/imports/' },
       { label: 'Notes', href: '/notes/' },
@@ -37,6 +38,7 @@ describe('Layout', () => {
   it('links every app on every page, platform pages included', () => {
     const nav = /<nav aria-label="Main">(.*?)<\/nav>/s.exec(render())?.[1] ?? '';
     expect(links(nav).map(([, href, , label]) => [href, label])).toEqual([
+      ['/catalog/', 'Catalog'],
       ['/gradcafe/', 'GradCafe'],
       ['/imports/', 'Imports'],
       ['/notes/', 'Notes'],

@@ -149,11 +149,14 @@ describe('infra/sam/template.yaml', () => {
       const [queueId] = queueByName(committed, names.main(queueName(task)));
       const events = eventsOf(functionById(committed, task.id));
       expect(events, task.id).toHaveLength(1);
+      const { batchSize } = taskBatching(task.definition);
       expect(events[0]).toEqual({
         Type: 'SQS',
         Properties: {
           Queue: { 'Fn::GetAtt': [queueId, 'Arn'] },
-          BatchSize: taskBatching(task.definition).batchSize,
+          BatchSize: batchSize,
+          // SQS refuses a batch over ten records without a batching window.
+          ...(batchSize > 10 ? { MaximumBatchingWindowInSeconds: 1 } : {}),
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           ScalingConfig: { MaximumConcurrency: Math.max(2, task.definition.concurrency) },
         },

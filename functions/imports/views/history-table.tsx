@@ -1,5 +1,5 @@
 import type { Page } from '../../../shared/contract/pagination.ts';
-import { TableScroll } from '../../../shared/http/views/index.ts';
+import { Pager, TableScroll } from '../../../shared/http/views/index.ts';
 import type { ImportRecord } from '../lib/imports-store.ts';
 import { HISTORY_PANEL_PATH, importPath } from '../lib/paths.ts';
 import { formatDateTime, formatDuration } from './format.ts';
@@ -59,35 +59,5 @@ export function HistoryTable({ page }: { page: Page<ImportRecord> }) {
       )}
       <Pager page={page} path="/imports/" />
     </section>
-  );
-}
-
-/** Previous / next links for a page of `limit` items at `offset` (other query parameters kept). */
-export function Pager({
-  page,
-  path,
-  params = {},
-}: {
-  page: Page<unknown>;
-  path: string;
-  params?: Record<string, string>;
-}) {
-  if (page.total <= page.limit && page.offset === 0) return null;
-  const href = (offset: number) => {
-    const search = new URLSearchParams({
-      ...params,
-      ...(offset > 0 ? { offset: String(offset) } : {}),
-    }).toString();
-    return search ? `${path}?${search}` : path;
-  };
-  const last = Math.min(page.offset + page.limit, page.total);
-  return (
-    <nav class="pager small" aria-label="Pages">
-      {page.offset > 0 ? <a href={href(Math.max(0, page.offset - page.limit))}>← Previous</a> : <span />}
-      <span class="muted">
-        {page.total === 0 ? 0 : page.offset + 1}–{last} of {page.total}
-      </span>
-      {last < page.total ? <a href={href(page.offset + page.limit)}>Next →</a> : <span />}
-    </nav>
   );
 }

@@ -1,10 +1,9 @@
 import type { FlashMessage } from '../../../shared/contract/index.ts';
 import type { Page } from '../../../shared/contract/pagination.ts';
-import { TableScroll, type PageViewer } from '../../../shared/http/views/index.ts';
+import { Pager, TableScroll, type PageViewer } from '../../../shared/http/views/index.ts';
 import type { FailedRow, ImportRecord } from '../lib/imports-store.ts';
 import { failedRowsCsvPath, importPath, importProgressPath, PAGE_PATH } from '../lib/paths.ts';
 import { formatBytes, formatCount, formatDateTime, formatDuration } from './format.ts';
-import { Pager } from './history-table.tsx';
 import { ImportProgress, isActive } from './import-progress.tsx';
 import { ImportsLayout } from './imports-layout.tsx';
 

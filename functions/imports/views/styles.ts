@@ -4,7 +4,6 @@ export const importsCss = `
 .badge-duplicate { background: var(--info-bg); color: var(--info-text); }
 progress.import-progress { width: 100%; max-width: 14rem; height: .8rem; vertical-align: middle; }
 .raw-line { font-family: ui-monospace, monospace; font-size: .8rem; white-space: pre-wrap; overflow-wrap: anywhere; }
-.pager { display: flex; gap: 1rem; align-items: baseline; margin-top: .75rem; }
 .rules { display: flex; flex-wrap: wrap; gap: .5rem 1rem; margin: .5rem 0 1rem; }
 .upload-form { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
 .upload-form input[type='file'] { max-width: 100%; }

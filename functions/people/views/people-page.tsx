@@ -17,7 +17,6 @@ const PeopleStyles = inlineStyle(`
 .syncs { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(16rem, 100%), 1fr)); gap: 1rem; margin-bottom: 1.25rem; }
 .syncs .card { margin-bottom: 0; }
 .inline-form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
-.pager { display: flex; gap: 1rem; align-items: baseline; margin-top: .75rem; }
 .missing { opacity: .6; }
 `);
 

@@ -8,6 +8,7 @@ import type { NavEntry } from '../../contract/app.ts';
  * and tests/unit/app-nav.test.ts keeps it in step with the app modules.
  */
 export const APP_NAV: readonly NavEntry[] = [
+  { label: 'Catalog', href: '/catalog/' },
   { label: 'GradCafe', href: '/gradcafe/' },
   { label: 'Imports', href: '/imports/' },
   { label: 'Notes', href: '/notes/' },

@@ -5,6 +5,7 @@ export { partial } from './partial.ts';
 export { baseCss } from './styles.ts';
 export { inlineStyle } from './inline-style.tsx';
 export { TableScroll } from './table-scroll.tsx';
+export { Pager } from './pager.tsx';
 export {
   CsrfField,
   htmxCsrfHeaders,

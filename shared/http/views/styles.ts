@@ -80,6 +80,7 @@ table.data td.num, table.data th.num { text-align: right; }
 label { display: grid; gap: .2rem; font-size: .875rem; color: var(--muted); }
 input, select { font: inherit; padding: .4rem .55rem; border-radius: 6px; border: 1px solid var(--border); background: var(--surface); color: var(--text); }
 details summary { cursor: pointer; color: var(--muted); }
+.pager { display: flex; gap: 1rem; align-items: baseline; margin-top: .75rem; }
 .empty { padding: 1.5rem; text-align: center; color: var(--muted); }
 /* The sign-in, sign-up and account forms: one narrow column. */
 .auth-card { max-width: 26rem; margin: 2rem auto 1.25rem; }
