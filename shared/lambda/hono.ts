@@ -16,13 +16,23 @@ import type { HttpEvent, HttpLambda, HttpResult } from './types.ts';
  * - a REST API (v1) event reached through a stage (`/prod/notes/`) is routed without it
  *   (`/notes/`), so the app's redirects would leave the stage: they get its prefix back.
  */
-export function honoLambda(createApp: () => HttpApp | Promise<HttpApp>): HttpLambda {
+export function honoLambda(
+  createApp: () => HttpApp | Promise<HttpApp>,
+  options: {
+    /**
+     * Run once a request that may change state (any method but GET and HEAD) is answered, within
+     * the invocation: the outbox's messages go out here, as no relay runs on Lambda.
+     */
+    afterWrite?: () => Promise<void>;
+  } = {},
+): HttpLambda {
   // A failed start (bad config, database down) is retried by the next invocation.
   const serve = lazy(async () => handle(await createApp()));
 
   async function handleEvent(event: HttpEvent, context: Context): Promise<HttpResult> {
     // Hono declares its own, looser types for the same AWS event shapes.
     const result = await (await serve())(withoutBodyOnRead(event) as unknown as LambdaEvent, context);
+    if (!BODYLESS_METHODS.has(methodOf(event).toUpperCase())) await options.afterWrite?.();
     return withBasePath(result, basePathOf(event));
   }
 

@@ -21,16 +21,28 @@ const HTTP_POOL_SIZE = 2;
  */
 export function httpHandler(entry: FunctionEntry<HttpDefinition>, deployment: LambdaDeployment): HttpLambda {
   const runtime = lazyRuntime({ functionId: entry.id, deployment, poolSize: HTTP_POOL_SIZE });
-  return honoLambda(async () => {
-    const rt = await runtime();
-    return createHttpApp({
-      manifest: { http: [entry], tasks: [], schedules: [] },
-      makeCtx: rt.httpCtx,
-      log: rt.log,
-      metrics: rt.metrics,
-      auth: rt.auth,
-      config: rt.config,
-      platformRoutes: false,
-    });
-  });
+  return honoLambda(
+    async () => {
+      const rt = await runtime();
+      return createHttpApp({
+        manifest: { http: [entry], tasks: [], schedules: [] },
+        makeCtx: rt.httpCtx,
+        log: rt.log,
+        metrics: rt.metrics,
+        auth: rt.auth,
+        config: rt.config,
+        platformRoutes: false,
+      });
+    },
+    {
+      // What the request committed to the outbox goes out before the invocation ends (the answer
+      // waits for it: a frozen container sends nothing). A failure leaves the rows to the sweeper.
+      afterWrite: async () => {
+        const rt = await runtime().catch(() => undefined); // a failed start already answered 5xx
+        await rt?.outbox
+          .drain()
+          .catch((err: unknown) => rt.log.warn({ err }, 'outbox: could not send after the request'));
+      },
+    },
+  );
 }

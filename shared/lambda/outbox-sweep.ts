@@ -8,9 +8,9 @@ export const OUTBOX_SWEEP_FUNCTION_ID = 'platform-outbox-sweep';
 
 /**
  * The outbox sweeper, on Lambda: no relay runs there (each task invocation sends what is due
- * after its batch), so this function, on a one-minute schedule, sends what would otherwise wait
- * for the next task invocation: rows an HTTP function committed, and those a crash left behind
- * between a commit and its send.
+ * after its batch, each writing HTTP invocation after its answer), so this function, on a
+ * one-minute schedule, sends what would otherwise wait for the next of those: rows a crash left
+ * behind between a commit and its send, and rows whose publish the broker refused.
  */
 export function outboxSweepHandler(
   deployment: LambdaDeployment,

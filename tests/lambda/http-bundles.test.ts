@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp, type HttpApp } from '../../shared/http/app.ts';
 import { encodeFlash } from '../../shared/http/flash.ts';
+import { outboxRelayFor } from '../../shared/outbox/index.ts';
 import { runSeeds } from '../../shared/runtime/seeds.ts';
 import type { HttpResult } from '../../shared/lambda/types.ts';
 import {
@@ -28,7 +29,7 @@ import { testLog } from '../helpers/platform.ts';
  * body, on the same database and queues.
  */
 interface Sample extends Omit<HttpEventOptions, 'method'> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** What the sample shows (test title). */
   shows: string;
   /** The status both must answer, so two equal failures cannot pass as parity. */
@@ -314,7 +315,114 @@ const PEOPLE_SAMPLES: Record<string, Sample[]> = {
   ],
 };
 
+// The seeded catalog: six products (ids 1..6), whose events wait in the gallery's queue (no worker here).
+const ADMIN_API = '/catalog-admin/api/products';
+const catalogAdmin = (
+  shows: string,
+  status: number,
+  method: Sample['method'],
+  path: string,
+  extra: Partial<Sample> = {},
+): Sample => ({
+  shows,
+  status,
+  method,
+  path,
+  asAdmin: true,
+  ...extra,
+});
+
+const CATALOG_SAMPLES: Record<string, Sample[]> = {
+  'catalog-page': [{ shows: 'the gallery, anonymously', status: 200, method: 'GET', path: '/catalog/' }],
+  'catalog-api-list-products': [
+    {
+      shows: 'a page of the gallery',
+      status: 200,
+      method: 'GET',
+      path: '/catalog/api/products',
+      query: { limit: '2' },
+    },
+  ],
+  'catalog-api-like-product': [
+    catalogAdmin('a product the gallery does not have, 404', 404, 'POST', '/catalog/api/products/999/like', {
+      headers: JSON_HEADERS,
+    }),
+  ],
+  'catalog-like-product': [
+    {
+      shows: 'without a session, to sign in',
+      status: 303,
+      method: 'POST',
+      path: '/catalog/products/1/like',
+      headers: FORM_HEADERS,
+    },
+  ],
+  'catalog-admin-page': [
+    catalogAdmin('the product list', 200, 'GET', '/catalog-admin/', { headers: ADMIN_HTML }),
+  ],
+  'catalog-admin-api-list-products': [
+    catalogAdmin('a page of products', 200, 'GET', ADMIN_API, { query: { limit: '3' } }),
+  ],
+  'catalog-admin-api-get-product': [
+    catalogAdmin('a product', 200, 'GET', `${ADMIN_API}/1`),
+    catalogAdmin('an unknown one, 404', 404, 'GET', `${ADMIN_API}/999`),
+  ],
+  'catalog-admin-api-create-product': [
+    catalogAdmin('an image that is not http(s), 400', 400, 'POST', ADMIN_API, {
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ title: 'Lamp', image: 'ftp://example.com/lamp.png' }),
+    }),
+  ],
+  'catalog-admin-api-update-product': [
+    catalogAdmin('an unknown product, 404', 404, 'PUT', `${ADMIN_API}/999`, {
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ title: 'Lamp', image: 'https://example.com/lamp.png' }),
+    }),
+  ],
+  'catalog-admin-api-delete-product': [
+    catalogAdmin('an unknown product, 404', 404, 'DELETE', `${ADMIN_API}/999`),
+  ],
+  'catalog-admin-sample-image': [
+    { shows: 'a sample picture', status: 200, method: 'GET', path: '/catalog-admin/samples/desk-lamp.svg' },
+  ],
+  'catalog-admin-new-product': [
+    catalogAdmin('the form', 200, 'GET', '/catalog-admin/products/new', { headers: ADMIN_HTML }),
+  ],
+  'catalog-admin-create-product': [
+    catalogAdmin('a refused form, back with its messages', 400, 'POST', '/catalog-admin/products', {
+      headers: FORM_HEADERS,
+      body: 'title=&image=nope',
+    }),
+  ],
+  'catalog-admin-edit-product': [
+    catalogAdmin('the edit form', 200, 'GET', '/catalog-admin/products/2/edit', { headers: ADMIN_HTML }),
+  ],
+  'catalog-admin-save-product': [
+    catalogAdmin('a refused form', 400, 'POST', '/catalog-admin/products/2/edit', {
+      headers: FORM_HEADERS,
+      body: 'title=Armchair&image=javascript%3Aalert(1)',
+    }),
+  ],
+  'catalog-admin-confirm-delete': [
+    catalogAdmin('the confirmation step', 200, 'GET', '/catalog-admin/products/3/delete', {
+      headers: ADMIN_HTML,
+    }),
+  ],
+  'catalog-admin-delete-product': [
+    catalogAdmin(
+      'a product gone meanwhile, back to the list',
+      303,
+      'POST',
+      '/catalog-admin/products/999/delete',
+      {
+        headers: FORM_HEADERS,
+      },
+    ),
+  ],
+};
+
 const SAMPLES: Record<string, Sample[]> = {
+  ...CATALOG_SAMPLES,
   ...NOTES_SAMPLES,
   ...IMPORTS_SAMPLES,
   ...PEOPLE_SAMPLES,
@@ -620,6 +728,9 @@ let taskId: string;
 beforeAll(async () => {
   stack = await createLambdaStack({ GRADCAFE_EMULATOR_RELEASE_S: '0' });
   await runSeeds(stack.testDb.db, testLog, stack.platform.config);
+  // What the seeds announced goes to the queues now, as a relay would: the runner and the bundles
+  // then see the same (empty) outbox.
+  await outboxRelayFor(stack.platform).drain();
   const { user: admin } = await stack.platform.auth.users.ensureAdmin({
     email: 'lambda-admin@example.com',
     password: 'lambda-admin-password',
@@ -684,6 +795,32 @@ describe('HTTP bundles answer like the local runner', () => {
 });
 
 describe('HTTP bundles: event sources and warm invocations', () => {
+  it('sends what a request committed to the outbox before its invocation ends', async () => {
+    const gallery = 'catalog.apply-product-event';
+    const before = await stack.platform.driver.depth(gallery);
+    const request = {
+      method: 'POST',
+      path: '/catalog-admin/api/products',
+      headers: { ...JSON_HEADERS, authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ title: 'Sent at once', image: 'https://example.com/sent.png' }),
+    };
+    const run = await invoke(
+      bundles.bundle('catalog-admin-api-create-product'),
+      [httpEvent(request)],
+      stack.env,
+    );
+    const [answer] = resultsOf<HttpResult>(run).map(answerOfLambda);
+    expect(answer!.status).toBe(201);
+    const { id } = JSON.parse(answer!.body.toString('utf8')) as { id: number };
+    const { rows } = await stack.testDb.db.query<{ sent: boolean }>(
+      `select sent_at is not null as sent from outbox where envelope->'payload'->>'productId' = $1`,
+      [String(id)],
+    );
+    // Sent by the invocation itself, not left for the sweeper.
+    expect(rows).toEqual([{ sent: true }]);
+    expect((await stack.platform.driver.depth(gallery)).ready).toBe(before.ready + 1);
+  });
+
   it('answers a Lambda function URL event like an API Gateway one', async () => {
     const request = {
       method: 'GET',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DeleteMessageCommand,
   GetQueueUrlCommand,
@@ -203,6 +204,21 @@ describe('task bundles: every task function of the manifest', () => {
  * report the report task writes). `owner` is a user of the run.
  */
 const VALID_PAYLOADS: Record<string, (owner: string) => unknown> = {
+  // A product event, then a like of that product, as the two catalog services send them.
+  'catalog-apply-product-event': () => ({
+    type: 'product_created',
+    eventId: randomUUID(),
+    productId: 1,
+    version: 1,
+    product: { title: 'Lamp', image: 'https://example.com/lamp.png' },
+    occurredAt: new Date().toISOString(),
+  }),
+  'catalog-admin-count-like': () => ({
+    eventId: randomUUID(),
+    likeId: randomUUID(),
+    productId: 1,
+    occurredAt: new Date().toISOString(),
+  }),
   'gradcafe-recompute-analytics': () => ({}),
   'gradcafe-scrape-new-data': () => ({}),
   'platform-prune': () => ({}),
