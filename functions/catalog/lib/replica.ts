@@ -18,11 +18,10 @@ export async function applyProductEvent(db: Queryable, event: ProductEvent): Pro
     `insert into catalog.products as p (id, title, image, version, deleted)
      values ($1, $2, $3, $4, $5)
      on conflict (id) do update set
-       -- A tombstone keeps what the product last showed (for logs and debugging).
-       title = case when excluded.deleted then p.title else excluded.title end,
-       image = case when excluded.deleted then p.image else excluded.image end,
+       title = excluded.title, image = excluded.image,
        version = excluded.version, deleted = excluded.deleted, updated_at = now()
      where p.version < excluded.version`,
+    // A tombstone keeps nothing but its version: the same row whichever order the events came in.
     [event.productId, product?.title ?? '', product?.image ?? '', event.version, deleted],
   );
   return rowCount === 1;
