@@ -4,14 +4,13 @@
  * the embedded defaults unless DATABASE_URL / RABBITMQ_URL say otherwise.
  */
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { useDevSecrets } from '../shared/auth/dev-secrets.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../shared/config.ts';
-import { createDb, DbError } from '../shared/db/index.ts';
+import { createDb, describeDatabase, DbError } from '../shared/db/index.ts';
 import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import { createLogger } from '../shared/observability/logger.ts';
-import { createQueueDriver, describeDriver, redact } from '../shared/queue/index.ts';
+import { createQueueDriver, describeDriver } from '../shared/queue/index.ts';
 import { metricsAccessOf, type MetricsAccess } from '../shared/http/platform-routes.ts';
 import { loadApps } from '../shared/runtime/apps.ts';
 import { loadManifest } from '../shared/runtime/manifest.ts';
@@ -88,9 +87,7 @@ const runner = await startRunner(platform, {
 });
 shutdown.ready(() => runner.stop());
 
-const database = config.DATABASE_URL
-  ? `postgres ${redact(config.DATABASE_URL)}`
-  : `embedded PGlite in ${path.resolve(config.DATA_DIR)}`;
+const database = describeDatabase(config);
 const banner = [
   '',
   `  fnstack is running (${roles.join(', ')}) in ${Date.now() - startedAt} ms`,

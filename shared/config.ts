@@ -39,6 +39,15 @@ const database = z.object({
     .optional()
     .describe('Postgres connection string. Unset: an embedded Postgres (PGlite) keeps its data in DATA_DIR.')
     .meta({ examples: ['postgres://postgres@127.0.0.1:5432/fnstack'] }),
+  DATABASE_SECRET_ID: z
+    .string()
+    .optional()
+    .describe(
+      'AWS Secrets Manager secret (name or ARN) holding the Postgres credentials as JSON (`username`, `password`, ' +
+        '`host`, `port`, `dbname`); used instead of DATABASE_URL, fetched at start and again when the password is ' +
+        'refused (rotation). Reads AWS_REGION; an emulator via `AWS_ENDPOINT_URL_SECRETS_MANAGER`.',
+    )
+    .meta({ examples: ['prod/fnstack/db'] }),
   DATA_DIR: z
     .string()
     .default('.data')
@@ -321,7 +330,7 @@ export function presentVariables(env: EnvVars): Record<string, string> {
 
 export interface Config extends Env {
   queueDriver: 'memory' | 'rabbitmq' | 'sqs';
-  /** True when no DATABASE_URL is set: the embedded Postgres (PGlite) in DATA_DIR is used. */
+  /** True when neither DATABASE_URL nor DATABASE_SECRET_ID is set: the embedded Postgres (PGlite) in DATA_DIR is used. */
   embeddedDb: boolean;
   /**
    * The variables this config was read from (empty ones dropped). An app reads its own settings
@@ -354,7 +363,12 @@ export function loadConfig(env: EnvVars = process.env, apps: readonly AppModule[
     throw new ConfigError('QUEUE_DRIVER=rabbitmq needs RABBITMQ_URL');
   }
   assertAuthSettings(e);
-  const config: Config = { ...e, queueDriver, embeddedDb: !e.DATABASE_URL, env: present };
+  const config: Config = {
+    ...e,
+    queueDriver,
+    embeddedDb: !e.DATABASE_URL && !e.DATABASE_SECRET_ID,
+    env: present,
+  };
   for (const app of apps) app.config(config);
   return config;
 }

@@ -13,6 +13,7 @@ import {
   type QueryResult,
   type Queryable,
 } from './port.ts';
+import type { DbCredentialSource } from './secret-credentials.ts';
 import { openTx, rolledBackAtCommit } from './tx.ts';
 
 export interface PgDbOptions {
@@ -22,6 +23,12 @@ export interface PgDbOptions {
   applicationName?: string;
   /** Where broken idle connections are reported. Default: the platform's pino logger. */
   log?: Pick<Logger, 'warn' | 'error'>;
+  /**
+   * Where the password comes from (a secrets manager), instead of the URL: each new connection
+   * asks it for the cached one, and a connection refused for its password (28P01: rotated) makes
+   * it fetch once more and try once again. The URL gives the user, host, port and database.
+   */
+  credentials?: DbCredentialSource;
 }
 
 /** pg-types' enum of type ids; it lists scalar types only, hence the casts below. */
@@ -64,8 +71,9 @@ export function createPgDb(url: string, options: PgDbOptions = {}): Db {
   const where = describeServer(url);
   const log = options.log ?? createLogger();
   const connections = options.max ?? 10;
+  const { credentials } = options;
   const pool = new pg.Pool({
-    connectionString: url,
+    ...(credentials ? serverOf(url, credentials) : { connectionString: url }),
     max: connections,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
@@ -78,11 +86,26 @@ export function createPgDb(url: string, options: PgDbOptions = {}): Db {
     log.warn({ err, db: where }, 'idle Postgres connection lost; the pool replaces it'),
   );
 
+  /** A pooled connection; with `credentials`, a refused password is fetched again once. */
+  async function connect(): Promise<pg.PoolClient> {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      if (!credentials || (err as { code?: unknown }).code !== PASSWORD_REFUSED) throw err;
+      log.warn(
+        { db: where, credentials: credentials.describe },
+        'Postgres refused the password; fetching it again',
+      );
+      await credentials.refresh();
+      return pool.connect();
+    }
+  }
+
   /** Check out a client; while we hold it, a connection error marks it broken instead of crashing. */
   async function checkout(): Promise<Lease> {
     let client: pg.PoolClient;
     try {
-      client = await pool.connect();
+      client = await connect();
     } catch (err) {
       throw new DbUnavailableError(`Cannot connect to Postgres at ${where}: ${messageOf(err)}`, {
         cause: err,
@@ -285,8 +308,23 @@ function isConnectionFailure(err: unknown): boolean {
   return /^Connection terminated|connection error and is not queryable/.test(err.message);
 }
 
+/** SQLSTATE invalid_password: what a rotated password looks like to a client still holding the old one. */
+const PASSWORD_REFUSED = '28P01';
+
+/** The server of `url`, with the password asked of `credentials` at each connection (pg's own hook). */
+function serverOf(url: string, credentials: DbCredentialSource): pg.PoolConfig {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username),
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+    password: async () => (await credentials.current()).password,
+  };
+}
+
 /** `host:port/database` — never the password. */
-function describeServer(url: string): string {
+export function describeServer(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { ConfigError, loadConfig } from '../config.ts';
-import { createPgDb } from '../db/pg.ts';
+import { createServerDb } from '../db/server.ts';
 import { migrate, type Migration } from '../db/migrate.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { invocationFields, invocationScope } from './invocation.ts';
@@ -20,8 +20,8 @@ const PHYSICAL_ID = 'fnstack-migrations';
 export function migrateHandler(migrations: Migration[]): LambdaHandler<unknown, { applied: string[] }> {
   async function apply(log: Logger): Promise<string[]> {
     const config = loadConfig();
-    if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL is required on Lambda');
-    const db = createPgDb(config.DATABASE_URL, { max: 1, applicationName: 'fnstack-lambda-migrate', log });
+    const db = await createServerDb(config, { max: 1, applicationName: 'fnstack-lambda-migrate', log });
+    if (!db) throw new ConfigError('DATABASE_URL or DATABASE_SECRET_ID is required on Lambda');
     try {
       const applied = await migrate(db, migrations, log);
       log.info({ applied, known: migrations.length }, 'migrations applied');

@@ -1,6 +1,6 @@
 import { outboxRelayFor, type OutboxRelay } from '../outbox/index.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { createPgDb } from '../db/pg.ts';
+import { createServerDb } from '../db/server.ts';
 import type { Db } from '../db/port.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -50,11 +50,11 @@ async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {
   const log = createLogger(config.LOG_LEVEL, { mixin: invocationFields }).child({
     function: options.functionId,
   });
-  const db = createPgDb(config.DATABASE_URL!, {
+  const db = (await createServerDb(config, {
     max: options.poolSize,
     applicationName: `fnstack-lambda-${options.functionId}`,
     log,
-  });
+  }))!;
   // Loaded on first use (see lazyDriver): most HTTP functions never touch the queue.
   const driver = lazyDriver('sqs', async () => {
     const { createSqsDriver } = await import('../queue/sqs/index.ts');
@@ -89,8 +89,10 @@ async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {
 /** The platform config, plus what only Lambda insists on: a real Postgres and SQS. */
 function lambdaConfig(): Config {
   const config = loadConfig();
-  if (!config.DATABASE_URL) {
-    throw new ConfigError('DATABASE_URL is required on Lambda (the embedded database lives in one process)');
+  if (config.embeddedDb) {
+    throw new ConfigError(
+      'DATABASE_URL or DATABASE_SECRET_ID is required on Lambda (the embedded database lives in one process)',
+    );
   }
   if (config.QUEUE_DRIVER && config.QUEUE_DRIVER !== 'sqs') {
     throw new ConfigError(`QUEUE_DRIVER=${config.QUEUE_DRIVER} is not available on Lambda: use sqs`);

@@ -7,7 +7,8 @@ import { createHttpApp } from '../http/app.ts';
 import { errorBody } from '../http/errors.ts';
 import { json } from '../http/responses.ts';
 import { TopologyConflictError } from '../queue/errors.ts';
-import { describeDriver, redact } from '../queue/index.ts';
+import { describeDatabase } from '../db/server.ts';
+import { describeDriver } from '../queue/index.ts';
 import { waitUntilAvailable } from './dependencies.ts';
 import { PLATFORM_APP } from '../contract/app.ts';
 import { queueName, topologyOf, type Manifest } from './manifest.ts';
@@ -86,7 +87,7 @@ export async function startRunner(platform: Platform, options: RunnerOptions): P
       await sampleAppGauges(db);
     },
   });
-  const database = config.DATABASE_URL ? `Postgres ${redact(config.DATABASE_URL)}` : 'the embedded database';
+  const database = describeDatabase(config);
   let waitingFor: string | undefined = `waiting for ${database}`;
   let preparing = false;
   const inFlight = createInFlight();

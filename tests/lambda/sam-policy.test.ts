@@ -108,9 +108,13 @@ const globMatches = (pattern: string, value: string) =>
 
 /** Whether the function's inline policies allow `action` on `arn` (IAM's `*` wildcards). */
 function allows(fn: SamResource, action: string, arn: string): boolean {
-  const policies = (fn.Properties.Policies ?? []) as { Statement: Statement[] }[];
+  type Policy = { Statement: Statement[] } | { 'Fn::If': [string, Policy, unknown] };
+  const policies = (fn.Properties.Policies ?? []) as Policy[];
+  // A conditional policy counts as granted: what it allows when its condition holds.
+  const granted = (policy: Policy): Statement[] =>
+    'Fn::If' in policy ? granted(policy['Fn::If'][1]) : policy.Statement;
   return policies
-    .flatMap((policy) => policy.Statement)
+    .flatMap(granted)
     .some(
       (statement) =>
         statement.Effect === 'Allow' &&

@@ -199,8 +199,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('sets only environment variables that the settings schemas (or the AWS SDK) know', () => {
-    // The AWS SDK reads its credentials from the environment itself.
-    const known = [...configKeys(), 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+    // The AWS SDK reads its credentials, and an emulator's endpoint, from the environment itself.
+    const known = [
+      ...configKeys(),
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    ];
     for (const name of APP_SERVICES) {
       for (const variable of Object.keys(environmentOf(service(name))))
         expect(known, name).toContain(variable);
@@ -490,6 +495,29 @@ describe('the SQS flavour', () => {
       expect.arrayContaining(['./infra/localstack/ready.d', './infra/localstack/topology.json']),
     );
     expect(localstack.healthcheck).toBeDefined();
+  });
+
+  it("serves the database secret from LocalStack's Secrets Manager, for DATABASE_SECRET_ID=fnstack/db", () => {
+    const localstack = service('localstack');
+    expect(String(environmentOf(localstack).SERVICES).split(',')).toEqual(['sqs', 'secretsmanager']);
+    const hook = read('infra/localstack/ready.d/create-db-secret.sh');
+    const secret = JSON.parse(/--secret-string '([^']+)'/.exec(hook)![1]!) as Record<string, unknown>;
+    // The compose Postgres, as its service declares it.
+    const postgres = environmentOf(service('postgres'));
+    expect(secret).toMatchObject({
+      username: postgres.POSTGRES_USER,
+      password: postgres.POSTGRES_PASSWORD,
+      dbname: postgres.POSTGRES_DB,
+      host: 'postgres',
+      port: 5432,
+    });
+    expect(hook).toContain('name=fnstack/db');
+    for (const name of APP_SERVICES) {
+      const environment = environmentOf(service(name));
+      // Unset by default (the URL is used); the SDK finds LocalStack when it is set.
+      expect(loadConfig(environment).DATABASE_SECRET_ID, name).toBeUndefined();
+      expect(environment.AWS_ENDPOINT_URL_SECRETS_MANAGER, name).toBe('http://localstack:4566');
+    }
   });
 
   it('switches every app service between RabbitMQ and LocalStack with QUEUE_DRIVER alone', () => {

@@ -191,8 +191,8 @@ describe('infra/sam/template.yaml', () => {
     const queues = 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueuePrefix}*';
     for (const [name, fn] of functionsOf(committed)) {
       const statements = (
-        fn.Properties.Policies as { Statement: { Action: string[]; Resource: unknown }[] }[]
-      ).flatMap((p) => p.Statement);
+        fn.Properties.Policies as { Statement?: { Action: string[]; Resource: unknown }[] }[]
+      ).flatMap((p) => p.Statement ?? []);
       const actionsOn = (resource: string) =>
         statements
           .filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::Sub': resource }))
@@ -206,6 +206,38 @@ describe('infra/sam/template.yaml', () => {
       ]);
       expect(actionsOn(`${queues}-dlq`), name).toEqual(['sqs:DeleteMessage', 'sqs:ReceiveMessage']);
     }
+  });
+
+  it('lets every function read the database secret, and only it, when DatabaseSecretId names one', () => {
+    const secret = {
+      'Fn::If': [
+        'HasDatabaseSecret',
+        {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['secretsmanager:GetSecretValue'],
+              Resource: {
+                'Fn::Sub':
+                  'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${DatabaseSecretId}-*',
+              },
+            },
+          ],
+        },
+        { Ref: 'AWS::NoValue' },
+      ],
+    };
+    for (const [name, fn] of functionsOf(committed)) {
+      expect(fn.Properties.Policies, name).toContainEqual(secret);
+    }
+    expect(committed.Conditions.HasDatabaseSecret).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'DatabaseSecretId' }, ''] }],
+    });
+    const parameter = committed.Parameters.DatabaseSecretId!;
+    expect(parameter).toMatchObject({ Type: 'String', Default: '' });
+    const pattern = new RegExp(String(parameter.AllowedPattern));
+    expect(pattern.test('prod/fnstack-db')).toBe(true);
+    expect(pattern.test('arn:aws:secretsmanager:eu-west-1:1:secret:x')).toBe(false);
   });
 
   it('migrates during the deploy, before any other function’s new code goes live', () => {
@@ -223,6 +255,7 @@ describe('infra/sam/template.yaml', () => {
       .Variables;
     expect(variables).toMatchObject({
       DATABASE_URL: { Ref: 'DatabaseUrl' },
+      DATABASE_SECRET_ID: { Ref: 'DatabaseSecretId' },
       QUEUE_DRIVER: 'sqs',
       QUEUE_PREFIX: { Ref: 'QueuePrefix' },
       LOG_LEVEL: { Ref: 'LogLevel' },

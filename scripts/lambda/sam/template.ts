@@ -111,6 +111,25 @@ const QUEUE_POLICY = {
   ],
 };
 
+/** Reading the database's credentials, when DatabaseSecretId names a secret (by name: AWS adds a suffix). */
+const DATABASE_SECRET_POLICY = {
+  'Fn::If': [
+    'HasDatabaseSecret',
+    {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue'],
+          Resource: sub(
+            'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:${DatabaseSecretId}-*',
+          ),
+        },
+      ],
+    },
+    ref('AWS::NoValue'),
+  ],
+};
+
 export function samTemplate(
   manifest: Manifest,
   config: Config = loadConfig({}),
@@ -239,6 +258,7 @@ export function samTemplate(
       // Either one alone turns the VPC on, so a missing half fails the deploy loudly rather than
       // leaving the functions outside the VPC without a word.
       HasVpc: { 'Fn::Or': [{ Condition: 'HasSubnets' }, { Condition: 'HasSecurityGroups' }] },
+      HasDatabaseSecret: { 'Fn::Not': [{ 'Fn::Equals': [ref('DatabaseSecretId'), ''] }] },
     },
     Globals: {
       Function: {
@@ -248,7 +268,9 @@ export function samTemplate(
         Environment: {
           // AWS_REGION is set by Lambda itself (and reserved).
           Variables: {
+            // Empty means unset: the secret's credentials when it is named, else the URL.
             DATABASE_URL: ref('DatabaseUrl'),
+            DATABASE_SECRET_ID: ref('DatabaseSecretId'),
             JWT_SECRET: ref('JwtSecret'),
             SESSION_SECRET: ref('SessionSecret'),
             QUEUE_DRIVER: 'sqs',
@@ -369,7 +391,7 @@ function lambda(id: string, size: LambdaSize, properties: Record<string, unknown
       CodeUri: `${CODE_DIR}/${id}.zip`,
       MemorySize: size.memoryMb,
       Timeout: size.timeoutSeconds,
-      Policies: [QUEUE_POLICY],
+      Policies: [QUEUE_POLICY, DATABASE_SECRET_POLICY],
       ...rest,
     },
   };
@@ -432,9 +454,19 @@ function parameters(manifest: Manifest): SamTemplate['Parameters'] {
     DatabaseUrl: {
       Type: 'String',
       NoEcho: true,
+      Default: '',
       Description:
         'Postgres connection string (postgres://user:password@host:5432/db), or a Secrets Manager ' +
-        'dynamic reference to one (see infra/sam/README.md)',
+        'dynamic reference to one (see infra/sam/README.md); leave empty with DatabaseSecretId',
+    },
+    DatabaseSecretId: {
+      Type: 'String',
+      Default: '',
+      AllowedPattern: '^[A-Za-z0-9/_+=.@-]*$',
+      ConstraintDescription: 'a secret name (not its ARN)',
+      Description:
+        'Name of a Secrets Manager secret with the Postgres credentials as JSON (username, password, host, port, ' +
+        'dbname), read at start and again after a rotation (DATABASE_SECRET_ID); the functions may read only it',
     },
     JwtSecret: {
       Type: 'String',
