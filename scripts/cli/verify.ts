@@ -17,7 +17,9 @@ export function addVerifyCommand(program: Command): void {
       const log = createLogger('silent');
       const checks: [string, () => Promise<unknown>][] = [
         [
-          config.embeddedDb ? 'database (embedded)' : `database (${config.DATABASE_SECRET_ID ? 'DATABASE_SECRET_ID' : 'DATABASE_URL'})`,
+          config.embeddedDb
+            ? 'database (embedded)'
+            : `database (${config.DATABASE_SECRET_ID ? 'DATABASE_SECRET_ID' : 'DATABASE_URL'})`,
           async () => {
             const db = await createDb(config, { log });
             try {

@@ -54,7 +54,10 @@ export async function startAdminRunner(parts: {
   const api = fetchAs(authorization);
   const userApi: AdminRunner['userApi'] = async (email) => {
     const registered = await auth.users.register({ email, password: 'e2e-user-pass-123' });
-    return { id: registered.id, api: fetchAs(`Bearer ${(await auth.tokens.issue(registered)).access_token}`) };
+    return {
+      id: registered.id,
+      api: fetchAs(`Bearer ${(await auth.tokens.issue(registered)).access_token}`),
+    };
   };
   const finished = (jobId: string) =>
     waitFor(

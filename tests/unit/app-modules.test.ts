@@ -107,7 +107,14 @@ describe('cronSetting', () => {
 describe('loadApps', () => {
   it('finds every app module under functions/, in name order', async () => {
     const apps = await loadApps();
-    expect(apps.map((app) => app.name)).toEqual(['catalog', 'catalog-admin', 'gradcafe', 'imports', 'notes', 'people']);
+    expect(apps.map((app) => app.name)).toEqual([
+      'catalog',
+      'catalog-admin',
+      'gradcafe',
+      'imports',
+      'notes',
+      'people',
+    ]);
     expect(apps).toContain(gradcafe);
   });
 

@@ -8,10 +8,10 @@ export function DeletePage(props: { product: Product; viewer: PageViewer }) {
   const { product } = props;
   return (
     <AdminLayout title={`Delete ${product.title}`} viewer={props.viewer}>
+      <p class="small">
+        <a href={LIST_PATH}>← Products</a>
+      </p>
       <div class="page-head">
-        <p class="small">
-          <a href={LIST_PATH}>← Products</a>
-        </p>
         <h1>Delete this product?</h1>
       </div>
       <section class="card">
@@ -25,7 +25,7 @@ export function DeletePage(props: { product: Product; viewer: PageViewer }) {
           <button class="btn btn-primary" type="submit">
             Delete
           </button>
-          <a class="btn btn-link" href={LIST_PATH}>
+          <a class="cancel" href={LIST_PATH}>
             Keep it
           </a>
         </form>

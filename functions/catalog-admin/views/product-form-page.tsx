@@ -20,10 +20,10 @@ export function ProductFormPage(props: ProductFormProps) {
   const invalid = (field: 'title' | 'image') => (errors[field] ? 'true' : undefined);
   return (
     <AdminLayout title={props.heading} viewer={props.viewer}>
+      <p class="small">
+        <a href={LIST_PATH}>← Products</a>
+      </p>
       <div class="page-head">
-        <p class="small">
-          <a href={LIST_PATH}>← Products</a>
-        </p>
         <h1>{props.heading}</h1>
       </div>
       <section class="card">
@@ -75,7 +75,7 @@ export function ProductFormPage(props: ProductFormProps) {
             <button class="btn btn-primary" type="submit">
               {props.submitLabel}
             </button>
-            <a class="btn btn-link" href={LIST_PATH}>
+            <a class="cancel" href={LIST_PATH}>
               Cancel
             </a>
           </div>

@@ -31,6 +31,7 @@ a { color: var(--accent); }
 /* At phone width the account moves under the brand and navigation rather than off the screen. */
 .site-header .inner { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 1.5rem; row-gap: .5rem; padding: .9rem 1.25rem; max-width: 72rem; margin: 0 auto; }
 .site-header .brand { font-weight: 700; color: var(--text); text-decoration: none; }
+.site-header nav { display: flex; flex-wrap: wrap; row-gap: .35rem; }
 .site-header nav a { color: var(--muted); text-decoration: none; margin-right: 1rem; }
 .site-header nav a[aria-current='page'] { color: var(--text); font-weight: 600; }
 .site-header .account { margin-left: auto; display: flex; align-items: baseline; gap: .75rem; min-width: 0; }
@@ -49,6 +50,7 @@ h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
 .actions form { margin: 0; }
 .btn { font: inherit; font-weight: 600; border-radius: 8px; padding: .5rem 1rem; cursor: pointer; border: 1px solid var(--border); background: var(--surface); color: var(--text); }
 .btn:hover { border-color: var(--accent); }
+a.btn { display: inline-block; text-decoration: none; }
 .btn:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .btn-primary { background: var(--accent); border-color: var(--accent); color: var(--accent-text); }
 .btn-primary:hover { background: var(--accent-hover); }
