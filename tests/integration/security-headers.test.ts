@@ -19,6 +19,7 @@ let t: Awaited<ReturnType<typeof createAuthTestApp>>;
 let admin: TestBrowser;
 let taskId: string;
 let importId: string;
+let productId: string;
 
 beforeAll(async () => {
   t = await createAuthTestApp('pglite');
@@ -38,14 +39,31 @@ beforeAll(async () => {
     sizeBytes: 10,
   });
   importId = imported.id;
+  // A product, through the admin page's own form.
+  expect(
+    (await admin.postForm('/catalog-admin/products', { title: 'A lamp', image: 'https://example.com/l.png' }))
+      .status,
+  ).toBe(303);
+  const product = await t.platform.db.query<{ id: number }>('select id from catalog_admin.products limit 1');
+  productId = String(product.rows[0]!.id);
 }, 60_000);
 afterAll(() => t?.close());
 
 /** Every GET route that renders HTML: the apps' pages and fragments, the auth pages, the docs. */
+/** The id in a page's path, by app (Notes' task by default). */
+const idsOf: Record<string, () => string> = {
+  imports: () => importId,
+  'catalog-admin': () => productId,
+};
+
 function pagePaths(): string[] {
   const pages = t.platform.manifest.http
     .filter((entry) => entry.definition.method === 'GET' && entry.definition.hidden)
-    .map((entry) => mountPath(entry).replace(':id', entry.app === 'imports' ? importId : taskId));
+    .map((entry) =>
+      mountPath(entry)
+        .replace(':id', idsOf[entry.app]?.() ?? taskId)
+        .replace(':file', 'desk-lamp.svg'),
+    );
   return [...pages, '/docs'];
 }
 
