@@ -171,4 +171,62 @@ describe.each(stacks)('Catalog end to end on $name', (stack) => {
     expect((await adminProduct(product.id)).likes).toBe(1);
     expect((await inGallery(product.id)).likes).toBe(1);
   });
+
+  it('runs the pages: forms that say what is wrong, a confirmed delete, a like button', async () => {
+    const form = (body: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams(body).toString(),
+      redirect: 'manual' as const,
+    });
+    const refused = await admin(
+      '/catalog-admin/products',
+      form({ title: ' ', image: 'javascript:alert(1)' }),
+    );
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    expect(page).toContain('Title: must not be empty');
+    expect(page).toContain('Image: must be an http or https URL');
+    // What was typed comes back (escaped), to be corrected rather than typed again.
+    expect(page).toContain('value="javascript:alert(1)"');
+
+    const created = await admin(
+      '/catalog-admin/products',
+      form({ title: 'Chair', image: 'https://example.com/c.png' }),
+    );
+    expect(created.status).toBe(303);
+    expect(created.headers.get('location')).toBe('/catalog-admin/');
+    const listed = await (await admin('/catalog-admin/', { headers: { accept: 'text/html' } })).text();
+    expect(listed).toContain('Chair');
+    const id = Number(/\/catalog-admin\/products\/(\d+)\/edit/.exec(listed)![1]);
+    await inGallery(id);
+
+    const dave = await userApi(`dave-${stack.queue}@example.com`);
+    const gallery = await (await dave.api('/catalog/', { headers: { accept: 'text/html' } })).text();
+    expect(gallery).toContain(`hx-post="/catalog/products/${id}/like"`);
+    const liked = await dave.api(`/catalog/products/${id}/like`, {
+      method: 'POST',
+      headers: { 'hx-request': 'true', accept: 'text/html' },
+    });
+    expect(liked.status).toBe(200);
+    const card = await liked.text();
+    expect(card).toContain('You like this');
+    expect(card).not.toContain('<html');
+    // A second click (another tab) shows it liked rather than an error.
+    const again = await dave.api(`/catalog/products/${id}/like`, form({}));
+    expect(again.status).toBe(303);
+
+    const confirm = await (
+      await admin(`/catalog-admin/products/${id}/delete`, { headers: { accept: 'text/html' } })
+    ).text();
+    expect(confirm).toContain('Delete this product?');
+    expect(confirm).toContain('Chair');
+    const deleted = await admin(`/catalog-admin/products/${id}/delete`, form({}));
+    expect(deleted.status).toBe(303);
+    const gone = await admin(`/catalog-admin/products/${id}/edit`, {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    expect(gone.status).toBe(303);
+  });
 });
