@@ -170,6 +170,16 @@ describe.each(stacks)('Catalog end to end on $name', (stack) => {
     );
     expect((await adminProduct(product.id)).likes).toBe(1);
     expect((await inGallery(product.id)).likes).toBe(1);
+
+    // Both services' metrics, read from their tables at scrape time: in sync, they agree.
+    const metrics = await (await admin('/metrics', { headers: { accept: 'text/plain' } })).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    expect(value('fnstack_catalog_likes')).toBe(value('fnstack_catalog_admin_likes_counted'));
+    expect(value('fnstack_catalog_likes')).toBeGreaterThanOrEqual(1);
+    expect(value('fnstack_catalog_admin_products')).toBeGreaterThanOrEqual(1);
+    expect(value('fnstack_catalog_products\\{state="shown"\\}')).toBe(
+      value('fnstack_catalog_admin_products'),
+    );
   });
 
   it('runs the pages: forms that say what is wrong, a confirmed delete, a like button', async () => {
