@@ -2,7 +2,11 @@ import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
 import { queueDepthSchema } from './lib/schemas.ts';
 
-/** Every consuming queue with its depth, which broker driver is live, and what waits in the outbox. */
+/**
+ * Every consuming queue with its depth, which broker driver is live, and what waits in the outbox.
+ * With the broker unreachable the depths are null and `brokerError` says why, while the outbox,
+ * which lives in the database, still shows what is piling up: when an operator most needs it.
+ */
 export default defineHttp({
   method: 'GET',
   path: '/queues',
@@ -13,7 +17,13 @@ export default defineHttp({
       description: 'Queues with ready, delayed and dead message counts',
       schema: z.object({
         driver: z.string(),
-        queues: z.array(z.object({ name: z.string(), depth: queueDepthSchema })),
+        queues: z.array(
+          z.object({
+            name: z.string(),
+            depth: queueDepthSchema.nullable().describe('null when the broker cannot be reached'),
+          }),
+        ),
+        brokerError: z.string().optional().describe('Why the depths are missing: the broker did not answer'),
         outbox: z.object({
           pending: z
             .number()
@@ -27,12 +37,16 @@ export default defineHttp({
   handler: async (_req, ctx) => {
     const names = ctx.queueAdmin.queues();
     const [depths, outbox] = await Promise.all([
-      Promise.all(names.map((name) => ctx.queueAdmin.depth(name))),
+      Promise.all(names.map((name) => ctx.queueAdmin.depth(name))).then(
+        (found) => ({ found }),
+        (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
+      ),
       ctx.queueAdmin.outbox(),
     ]);
     return json({
       driver: ctx.queueAdmin.driver,
-      queues: names.map((name, i) => ({ name, depth: depths[i] })),
+      queues: names.map((name, i) => ({ name, depth: 'found' in depths ? depths.found[i] : null })),
+      ...('error' in depths ? { brokerError: depths.error } : {}),
       outbox,
     });
   },

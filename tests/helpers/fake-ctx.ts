@@ -161,7 +161,11 @@ export class FakeQueueAdmin implements QueueAdmin {
     return chosen.length;
   }
 
+  /** Arranged: depth() fails with it (the broker unreachable). */
+  depthError: Error | undefined;
+
   async depth(queue: string): Promise<QueueDepth> {
+    if (this.depthError) throw this.depthError;
     return { ready: this.ready.get(queue) ?? 0, delayed: 0, dead: this.dead.get(queue)?.length ?? 0 };
   }
 

@@ -178,4 +178,20 @@ describe('GET /queues', () => {
       outbox: { pending: 3, lagSeconds: 1.5 },
     });
   });
+
+  it('still shows the outbox when the broker does not answer, and says why the depths are missing', async () => {
+    t.queueAdmin.outboxBacklog = { pending: 7, lagSeconds: 12 };
+    t.queueAdmin.depthError = new Error('connect ECONNREFUSED 127.0.0.1:5672');
+    try {
+      const res = await t.app.request('/queues', AS_ADMIN);
+      expect(res.status).toBe(200);
+      expect(await readJson(res)).toMatchObject({
+        queues: expect.arrayContaining([{ name: QUEUE, depth: null }]),
+        brokerError: 'connect ECONNREFUSED 127.0.0.1:5672',
+        outbox: { pending: 7, lagSeconds: 12 },
+      });
+    } finally {
+      t.queueAdmin.depthError = undefined;
+    }
+  });
 });

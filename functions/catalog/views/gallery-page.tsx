@@ -39,12 +39,7 @@ export function GalleryPage(props: {
           ) : null}
         </p>
       </div>
-      {pendingEvents ? (
-        <p class="flash flash-info" role="status">
-          {pendingEvents.toLocaleString('en-US')} product {pendingEvents === 1 ? 'change' : 'changes'} from
-          the admin service {pendingEvents === 1 ? 'is' : 'are'} still being applied: this page may be behind.
-        </p>
-      ) : null}
+      <ReplicaNotice pendingEvents={pendingEvents} />
       {viewer.user ? null : (
         <p class="card small">
           <a href={signInHref(viewer.path)}>Sign in</a> to like products.
@@ -65,5 +60,19 @@ export function GalleryPage(props: {
       )}
       <Pager page={page} path={GALLERY_PATH} />
     </Layout>
+  );
+}
+
+/** Said when the gallery may be behind the admin service: events still queued, or no way to tell. */
+function ReplicaNotice({ pendingEvents }: { pendingEvents: number | undefined }) {
+  if (pendingEvents === 0) return null;
+  const message =
+    pendingEvents === undefined
+      ? 'The message broker does not answer: changes from the admin service may be waiting, and this page may be behind.'
+      : `${pendingEvents.toLocaleString('en-US')} product ${pendingEvents === 1 ? 'change' : 'changes'} from the admin service ${pendingEvents === 1 ? 'is' : 'are'} still being applied: this page may be behind.`;
+  return (
+    <p class="flash flash-info" role="status">
+      {message}
+    </p>
   );
 }
