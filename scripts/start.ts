@@ -91,7 +91,7 @@ const database = describeDatabase(config);
 const banner = [
   '',
   `  fnstack is running (${roles.join(', ')}) in ${Date.now() - startedAt} ms`,
-  `  url        ${runner.url}   (API docs: ${runner.url}/docs)`,
+  `  url        ${runner.url}/   (the home page; API docs: ${runner.url}/docs)`,
   `  apps       ${apps.map((app) => `${app.title} ${runner.url}${app.url()}`).join('   ')}`,
   `  database   ${database}`,
   `  queue      ${describeDriver(config)}`,

@@ -10,6 +10,8 @@ import { defineApp } from '../../shared/contract/index.ts';
 const catalogAdmin = defineApp({
   name: 'catalog-admin',
   title: 'Catalog admin',
+  description:
+    'Products created, edited and deleted by admins, announced to the gallery through the outbox; the likes counted back.',
   // Admins only: the gallery links it for them, rather than every visitor's navigation bar.
   nav: [],
   config: z.object({

@@ -9,6 +9,8 @@ import { defineApp } from '../../shared/contract/index.ts';
 export default defineApp({
   name: 'catalog',
   title: 'Catalog',
+  description:
+    "A product gallery replicated from the admin service's events, where signed-in users like products.",
   config: z.object({
     CATALOG_PAGE_SIZE: z.coerce
       .number()

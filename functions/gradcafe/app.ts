@@ -8,6 +8,8 @@ import { cronSetting, defineApp } from '../../shared/contract/index.ts';
 const gradcafe = defineApp({
   name: 'gradcafe',
   title: 'GradCafe',
+  description:
+    'Graduate admissions results pulled from a feed, cleaned and analysed: acceptance rates, GPA and GRE.',
   config: z.object({
     GRADCAFE_SOURCE_URL: z
       .string()

@@ -5,6 +5,8 @@ import { cronSetting, defineApp } from '../../shared/contract/index.ts';
 const imports = defineApp({
   name: 'imports',
   title: 'Imports',
+  description:
+    'A daily CSV import of a million rows: every bad line kept with its reason, the history and its progress.',
   config: z.object({
     IMPORTS_INBOX_DIR: z
       .string()

@@ -5,6 +5,7 @@ import { defineApp } from '../../shared/contract/index.ts';
 export default defineApp({
   name: 'notes',
   title: 'Notes',
+  description: "Each user's tasks, their stats and a report built in the background.",
   config: z.object({
     NOTES_REPORT_MAX_ATTEMPTS: z.coerce
       .number()

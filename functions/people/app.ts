@@ -16,6 +16,7 @@ const providerUrl = (what: string) =>
 const people = defineApp({
   name: 'people',
   title: 'People',
+  description: "People synced from a provider's API on a schedule, enriched with an address and a card.",
   // The page is where the original app had it (/users/ui); /people/ itself redirects there.
   nav: [{ label: 'People', path: '/users/ui' }],
   config: z.object({

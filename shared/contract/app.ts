@@ -38,6 +38,13 @@ export interface NavEntry {
   href: string;
 }
 
+/** An app as the home page lists it: its title, what it does, and its main page. */
+export interface AppListing {
+  title: string;
+  description: string;
+  href: string;
+}
+
 /** What an app reads its settings from: the platform Config (`ctx.config`), whose `env` it parses. */
 export interface SettingsSource {
   readonly env: EnvVars;
@@ -48,6 +55,8 @@ export interface AppOptions<S extends z.ZodObject> {
   name: string;
   /** Human name: the navigation label and the start banner's. */
   title: string;
+  /** One sentence on what the app does, for the home page's list of apps. */
+  description: string;
   /**
    * The app's settings, read from environment variables named `<NAME>_…` (GRADCAFE_PULL_CRON for
    * gradcafe). Every key needs a `.describe()`: it is the setting's documentation in .env.example
@@ -66,6 +75,7 @@ export interface AppModule<S extends z.ZodObject = z.ZodObject> {
   readonly type: 'app';
   readonly name: string;
   readonly title: string;
+  readonly description: string;
   /** `/<name>`: where the app's functions are served. */
   readonly mount: string;
   /** The settings schema (for the generated docs and the start-up check). */
@@ -95,7 +105,7 @@ export interface AppModule<S extends z.ZodObject = z.ZodObject> {
  *   notes.config(ctx.config).NOTES_PAGE_SIZE; // 20
  */
 export function defineApp<S extends z.ZodObject>(options: AppOptions<S>): AppModule<S> {
-  const { name, title, config: schema } = options;
+  const { name, title, description, config: schema } = options;
   assertValidApp(name, schema);
   const mount = appMount(name);
   const url = (path: AppPath = '/') => appUrl(name, path);
@@ -110,6 +120,7 @@ export function defineApp<S extends z.ZodObject>(options: AppOptions<S>): AppMod
     type: 'app',
     name,
     title,
+    description,
     mount,
     schema,
     nav,

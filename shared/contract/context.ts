@@ -26,10 +26,23 @@ export interface BaseCtx {
 export interface HttpCtx extends BaseCtx {
   db: Db;
   correlationId: string;
+  /** What this process runs on, for pages that say so (the home page). */
+  system: SystemInfo;
   /** Broker administration for platform routes (readiness, dead letters, depth). */
   queueAdmin: QueueAdmin;
   /** Accounts, password login and API tokens (the platform's auth pages and API use them). */
   auth: AuthCtx;
+}
+
+export interface SystemInfo {
+  version: string;
+  queueDriver: QueueDriver['name'];
+  /** The database, described without secrets: `embedded PGlite in /path`, `Postgres host:5432/db`. */
+  database: string;
+  /** Where the embedded database and local files live; undefined on a Postgres server. */
+  dataDir: string | undefined;
+  /** The admin account the first start creates on the embedded database, to tell a first-time user. */
+  firstAdminEmail: string | undefined;
 }
 
 export interface AuthCtx {

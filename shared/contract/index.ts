@@ -19,6 +19,7 @@ export type {
   Jobs,
   Publisher,
   MessageInfo,
+  SystemInfo,
 } from './context.ts';
 export { json, html, navigate, redirect } from '../http/responses.ts';
 export { accepted, jobAcceptedResponses, jobAcceptedSchema, type JobAccepted } from '../http/job-accepted.ts';

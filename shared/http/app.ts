@@ -12,6 +12,7 @@ import { observeRequests } from './observe.ts';
 import { metricsAccessOf, registerPlatformRoutes } from './platform-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { TransportPolicy } from './transport.ts';
+import { VERSION } from '../version.ts';
 import { allowsGeneratedSecrets, type Config } from '../config.ts';
 
 export type HttpApp = Hono<HttpEnv>;
@@ -43,7 +44,7 @@ export interface HttpAppOptions {
   platformRoutes?: boolean;
 }
 
-export const DEFAULT_API_INFO: OpenApiInfo = { title: 'fnstack', version: '0.1.0' };
+export const DEFAULT_API_INFO: OpenApiInfo = { title: 'fnstack', version: VERSION };
 
 /**
  * The HTTP app: every HTTP function of the manifest mounted at its path, plus platform

@@ -1,9 +1,10 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { outboxBacklog } from '../outbox/index.ts';
 import type { Config } from '../config.ts';
 import type { AuthServices } from '../auth/services.ts';
 import type { Cache } from '../cache/port.ts';
-import type { AuthCtx, HttpCtx, QueueAdmin, TaskCtx } from '../contract/context.ts';
+import type { AuthCtx, HttpCtx, QueueAdmin, SystemInfo, TaskCtx } from '../contract/context.ts';
 import type { AuthUser } from '../contract/http.ts';
 import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -11,6 +12,9 @@ import type { QueueDriver } from '../queue/port.ts';
 import { createBatcher } from './batcher.ts';
 import { createJobs, insertJobs, type NewJob } from './jobs.ts';
 import { createPublisher } from './publisher.ts';
+import { describeDatabase } from '../db/server.ts';
+import { VERSION } from '../version.ts';
+import { DEFAULT_ADMIN_EMAIL } from './admin.ts';
 
 export interface ContextParts {
   config: Config;
@@ -56,6 +60,14 @@ export function createContexts(parts: ContextParts): ContextFactories {
     },
     issueToken: (user) => auth.tokens.issue(user),
   };
+  const system: SystemInfo = {
+    version: VERSION,
+    queueDriver: driver.name,
+    database: describeDatabase(config),
+    dataDir: config.embeddedDb ? path.resolve(config.DATA_DIR) : undefined,
+    // Said only where it is a local demo: elsewhere the admin's email is nobody else's business.
+    firstAdminEmail: config.embeddedDb ? (config.ADMIN_EMAIL ?? DEFAULT_ADMIN_EMAIL) : undefined,
+  };
   const queueAdmin: QueueAdmin = {
     driver: driver.name,
     queues: () => queueNames,
@@ -81,7 +93,19 @@ export function createContexts(parts: ContextParts): ContextFactories {
         log,
         ...(user ? { triggeredBy: user.id } : {}),
       });
-      return { db, queue, jobs, log, config, metrics, cache, correlationId, queueAdmin, auth: authCtx };
+      return {
+        db,
+        queue,
+        jobs,
+        log,
+        config,
+        metrics,
+        cache,
+        correlationId,
+        queueAdmin,
+        system,
+        auth: authCtx,
+      };
     },
     taskCtx(taskDb, message, log) {
       // A task in a transaction publishes through the outbox: its messages go out once it commits,

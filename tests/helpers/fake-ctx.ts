@@ -235,6 +235,13 @@ export function createFakeCtx(options: { queues?: string[] } = {}): FakeCtxParts
       cache,
       correlationId,
       queueAdmin,
+      system: {
+        version: '0.0.0-test',
+        queueDriver: 'memory',
+        database: 'a fake database',
+        dataDir: undefined,
+        firstAdminEmail: undefined,
+      },
       auth: fakeAuthCtx,
     };
     made.push(ctx);

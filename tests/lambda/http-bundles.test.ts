@@ -560,6 +560,7 @@ const SAMPLES: Record<string, Sample[]> = {
     },
     { shows: 'anonymous, 401', status: 401, method: 'GET', path: `/jobs/${randomUUID()}` },
   ],
+  'platform-home-page': [{ shows: 'the home page', status: 200, method: 'GET', path: '/' }],
   'platform-list-queues': [
     { shows: 'queue depths', asAdmin: true, status: 200, method: 'GET', path: '/queues' },
   ],

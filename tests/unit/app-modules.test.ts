@@ -14,6 +14,7 @@ import { loadManifest } from '../../shared/runtime/manifest.ts';
 const shop = defineApp({
   name: 'shop',
   title: 'Shop',
+  description: 'A shop.',
   config: z.object({
     SHOP_PAGE_SIZE: z.coerce.number().int().min(1).default(20).describe('Items per page.'),
     SHOP_FEED_URL: z.string().url().optional().describe('Where the items come from.'),
@@ -42,7 +43,15 @@ describe('defineApp', () => {
 
   it('links its title to its root page unless told otherwise', () => {
     expect(notes.nav).toEqual([{ label: 'Notes', href: '/notes/' }]);
-    expect(defineApp({ name: 'quiet', title: 'Quiet', config: z.object({}), nav: [] }).nav).toEqual([]);
+    expect(
+      defineApp({
+        name: 'quiet',
+        title: 'Quiet',
+        description: 'Says nothing.',
+        config: z.object({}),
+        nav: [],
+      }).nav,
+    ).toEqual([]);
   });
 
   it('parses its settings from a config, an empty value meaning unset', () => {
@@ -79,9 +88,9 @@ describe('defineApp', () => {
     [{ config: z.object({ PAGE_SIZE: z.string().describe('x') }) }, /PAGE_SIZE must start with SHOP_/],
     [{ config: z.object({ SHOP_PAGE_SIZE: z.string() }) }, /SHOP_PAGE_SIZE needs a \.describe\(\)/],
   ])('refuses a declaration with %j', (override, message) => {
-    expect(() => defineApp({ name: 'shop', title: 'Shop', config: z.object({}), ...override })).toThrow(
-      message,
-    );
+    expect(() =>
+      defineApp({ name: 'shop', title: 'Shop', description: 'Sells.', config: z.object({}), ...override }),
+    ).toThrow(message);
   });
 });
 
@@ -123,7 +132,7 @@ describe('loadApps', () => {
     const contract = fileURLToPath(new URL('../../shared/contract/index.ts', import.meta.url));
     const appModule = (name: string, key: string) =>
       `import * as z from 'zod';\nimport { defineApp } from ${JSON.stringify(contract)};\n` +
-      `export default defineApp({ name: '${name}', title: 'T', config: z.object({ ${key}: z.string().optional().describe('d') }) });\n`;
+      `export default defineApp({ name: '${name}', title: 'T', description: 'D.', config: z.object({ ${key}: z.string().optional().describe('d') }) });\n`;
     const writeApp = async (folder: string, text: string) => {
       await mkdir(path.join(dir, folder), { recursive: true });
       await writeFile(path.join(dir, folder, 'app.ts'), text);

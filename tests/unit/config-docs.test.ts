@@ -29,6 +29,7 @@ const textOf = (file: string) => generated.find((g) => g.file === file)!.text;
 const imports = defineApp({
   name: 'imports',
   title: 'Imports',
+  description: 'Imports.',
   config: z.object({
     IMPORTS_INBOX_DIR: z.string().default('.data/inbox').describe('Folder watched for files to import.'),
     IMPORTS_MAX_BYTES: z.coerce.number().int().default(10_485_760).describe('Largest file | accepted.'),

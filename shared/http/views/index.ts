@@ -14,3 +14,4 @@ export {
   signInHref,
   type PageViewer,
 } from './viewer.tsx';
+export { APP_LISTINGS } from './app-nav.ts';
