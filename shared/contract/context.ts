@@ -8,6 +8,7 @@ import type { AuthPruned } from '../auth/services.ts';
 import type { IssuedToken } from '../auth/tokens.ts';
 import type { User, Users } from '../auth/users.ts';
 import type { AuthUser } from './http.ts';
+import type { Page } from './pagination.ts';
 
 /**
  * `ctx` is a function's only door to the outside world. The runner builds it from real
@@ -156,6 +157,21 @@ export interface Job {
   updatedAt: string;
 }
 
+export interface JobSearch {
+  kind?: string | undefined;
+  /** Any of these states. */
+  states?: readonly JobStatus[] | undefined;
+  /** Text anywhere in the payload or the error, or a job's id. */
+  q?: string | undefined;
+  correlationId?: string | undefined;
+  /** Created at or after (ISO time). */
+  since?: string | undefined;
+  /** Created before (ISO time). */
+  until?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
 export interface Jobs {
   /**
    * Record a job and publish its message with confirm. When the publish fails the job is
@@ -174,6 +190,8 @@ export interface Jobs {
     },
   ): Promise<{ jobId: string; messageId: string }>;
   get(id: string): Promise<Job | undefined>;
+  /** Jobs matching every filter given, newest first, a page at a time (the console's job search). */
+  search(filter: JobSearch): Promise<Page<Job>>;
   /** The most recent jobs, newest first, optionally of some kinds. */
   recent(options?: {
     kinds?: string[];

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, TransactionAbortedError, types, type Results, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { copyFromStatement, encodeCsvRows } from './csv.ts';
 import { lockFile, type FileLock } from './lock-file.ts';
 import { messageOf } from './errors.ts';
@@ -80,7 +81,13 @@ export async function createPgliteDb(
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ dataDir: dir, parsers, loadDataDir: options.loadDataDir });
+    // pg_trgm: the trigram index that keeps searching the jobs' payloads fast (sql/0015).
+    pglite = await PGlite.create({
+      dataDir: dir,
+      parsers,
+      loadDataDir: options.loadDataDir,
+      extensions: { pg_trgm },
+    });
   } catch (err) {
     await lock?.release();
     const where = dir ? ` in ${dir}` : '';

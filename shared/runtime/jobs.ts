@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Job, JobStatus, Jobs, Publisher } from '../contract/context.ts';
+import type { Job, JobSearch, JobStatus, Jobs, Publisher } from '../contract/context.ts';
+import type { Page } from '../contract/pagination.ts';
 import type { Queryable } from '../db/port.ts';
 import { randomUUID } from 'node:crypto';
 import { uuidFromName } from './uuid-from-name.ts';
@@ -134,13 +135,52 @@ export function createJobs(options: JobsOptions): Jobs {
       );
       return rows.map(toJob);
     },
+
+    search: (filter) => searchJobs(db, filter),
   };
 }
 
+/** The text `q` searches: the payload and the error (sql/0015 indexes exactly this expression). */
+const SEARCHED_TEXT = `(payload::text || ' ' || coalesce(error, ''))`;
+
 /**
- * State transitions, used by the consumer core. Each only moves a job forward, so a
- * redelivered message can never turn a finished job back into a running one.
+ * Jobs matching every filter given, newest first, one page of them. `q` is a piece of text anywhere
+ * in the payload or the error (a trigram index keeps it fast), or a job id. Only the filters given
+ * become conditions: a catch-all `($1 is null or …)` would keep the planner from the indexes.
  */
+export async function searchJobs(db: Queryable, filter: JobSearch): Promise<Page<Job>> {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const conditions: string[] = [];
+  if (filter.kind !== undefined) conditions.push(`kind = ${param(filter.kind)}`);
+  if (filter.states?.length) conditions.push(`status = any(${param(filter.states)}::text[])`);
+  if (filter.q !== undefined) {
+    // % and _ are the text's own characters, not wildcards.
+    const text = `${SEARCHED_TEXT} ilike ${param(`%${filter.q.replace(/[\\%_]/g, '\\$&')}%`)}`;
+    conditions.push(UUID.test(filter.q) ? `(${text} or id = ${param(filter.q)}::uuid)` : text);
+  }
+  if (filter.correlationId !== undefined) conditions.push(`correlation_id = ${param(filter.correlationId)}`);
+  if (filter.since !== undefined) conditions.push(`created_at >= ${param(filter.since)}::timestamptz`);
+  if (filter.until !== undefined) conditions.push(`created_at < ${param(filter.until)}::timestamptz`);
+  const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+  const filters = [...params];
+  const [found, counted] = await Promise.all([
+    db.query<JobRow>(
+      `select ${columns} from jobs ${where} order by created_at desc, id limit ${param(filter.limit)} offset ${param(filter.offset)}`,
+      params,
+    ),
+    db.query<{ total: number }>(`select count(*)::int as total from jobs ${where}`, filters),
+  ]);
+  return {
+    items: found.rows.map(toJob),
+    total: counted.rows[0]!.total,
+    limit: filter.limit,
+    offset: filter.offset,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * State transitions, used by the consumer core. Each only moves a job forward, so a
  * redelivered message can never turn a finished job back into a running one. The worker's

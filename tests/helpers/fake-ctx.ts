@@ -92,6 +92,22 @@ export class FakeJobs implements Jobs {
     );
     return all.reverse().slice(0, options.limit ?? 20);
   }
+
+  /** By kind and state only (the real search is tested on the databases). */
+  async search(filter: Parameters<Jobs['search']>[0]) {
+    const all = [...this.byId.values()]
+      .filter(
+        (j) =>
+          (!filter.kind || j.kind === filter.kind) && (!filter.states || filter.states.includes(j.status)),
+      )
+      .reverse();
+    return {
+      items: all.slice(filter.offset, filter.offset + filter.limit),
+      total: all.length,
+      limit: filter.limit,
+      offset: filter.offset,
+    };
+  }
 }
 
 export class FakePublisher implements Publisher {

@@ -560,6 +560,24 @@ const SAMPLES: Record<string, Sample[]> = {
     },
     { shows: 'anonymous, 401', status: 401, method: 'GET', path: `/jobs/${randomUUID()}` },
   ],
+  'platform-console-api-jobs': [
+    {
+      shows: 'failed and dead jobs with a text',
+      asAdmin: true,
+      status: 200,
+      method: 'GET',
+      path: '/console/api/jobs',
+      query: { state: 'failed,dead', q: 'queued', limit: '5' },
+    },
+    {
+      shows: 'a state that does not exist, 400',
+      asAdmin: true,
+      status: 400,
+      method: 'GET',
+      path: '/console/api/jobs',
+      query: { state: 'lost' },
+    },
+  ],
   'platform-home-page': [{ shows: 'the home page', status: 200, method: 'GET', path: '/' }],
   'platform-list-queues': [
     { shows: 'queue depths', asAdmin: true, status: 200, method: 'GET', path: '/queues' },
