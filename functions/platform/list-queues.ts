@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
+import { queueDepths } from './lib/queue-depths.ts';
 import { queueDepthSchema } from './lib/schemas.ts';
 
 /**
@@ -35,19 +36,7 @@ export default defineHttp({
     },
   },
   handler: async (_req, ctx) => {
-    const names = ctx.queueAdmin.queues();
-    const [depths, outbox] = await Promise.all([
-      Promise.all(names.map((name) => ctx.queueAdmin.depth(name))).then(
-        (found) => ({ found }),
-        (err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }),
-      ),
-      ctx.queueAdmin.outbox(),
-    ]);
-    return json({
-      driver: ctx.queueAdmin.driver,
-      queues: names.map((name, i) => ({ name, depth: 'found' in depths ? depths.found[i] : null })),
-      ...('error' in depths ? { brokerError: depths.error } : {}),
-      outbox,
-    });
+    const [depths, outbox] = await Promise.all([queueDepths(ctx), ctx.queueAdmin.outbox()]);
+    return json({ driver: ctx.queueAdmin.driver, ...depths, outbox });
   },
 });

@@ -274,20 +274,23 @@ export function createCapturingLogger(level = 'debug'): { log: Logger; lines: Re
 }
 
 const PLATFORM_FUNCTIONS = [
-  'healthz',
-  'readyz',
-  'get-job',
-  'list-dead-letters',
-  'replay-dead-letters',
-  'list-queues',
+  'healthz.ts',
+  'readyz.ts',
+  'get-job.ts',
+  'list-dead-letters.ts',
+  'replay-dead-letters.ts',
+  'list-queues.ts',
+  'console-page.tsx',
+  'console-replay.ts',
+  'console-api-jobs.ts',
 ];
 
 /** The platform functions, imported as the manifest loader would (without the other apps). */
 export async function platformModules(): Promise<{ file: string; module: { default?: unknown } }[]> {
   return Promise.all(
     PLATFORM_FUNCTIONS.map(async (name) => ({
-      file: `functions/platform/${name}.ts`,
-      module: (await import(`../../functions/platform/${name}.ts`)) as { default?: unknown },
+      file: `functions/platform/${name}`,
+      module: (await import(`../../functions/platform/${name}`)) as { default?: unknown },
     })),
   );
 }

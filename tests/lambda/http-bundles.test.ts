@@ -578,6 +578,27 @@ const SAMPLES: Record<string, Sample[]> = {
       query: { state: 'lost' },
     },
   ],
+  'platform-console-page': [
+    {
+      shows: 'what failed in the last hour',
+      asAdmin: true,
+      status: 200,
+      method: 'GET',
+      path: '/console',
+      query: { state: 'problems', window: 'hour' },
+      headers: { accept: 'text/html' },
+    },
+  ],
+  'platform-console-replay': [
+    {
+      shows: 'a queue that does not exist, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'POST',
+      path: '/console/queues/nope/replay',
+      headers: FORM_HEADERS,
+    },
+  ],
   'platform-home-page': [{ shows: 'the home page', status: 200, method: 'GET', path: '/' }],
   'platform-list-queues': [
     { shows: 'queue depths', asAdmin: true, status: 200, method: 'GET', path: '/queues' },

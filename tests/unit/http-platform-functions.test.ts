@@ -195,3 +195,57 @@ describe('GET /queues', () => {
     }
   });
 });
+
+describe('the console', () => {
+  const page = async (query = '') => {
+    const res = await t.app.request(`/console${query}`, {
+      headers: { ...AS_ADMIN.headers, accept: 'text/html' },
+    });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+
+  it('shows every queue with its dead letters, the outbox, and the jobs the search asks for', async () => {
+    t.queueAdmin.addDead('demo.other', 3);
+    t.queueAdmin.outboxBacklog = { pending: 2, lagSeconds: 9 };
+    t.jobs.add({ kind: 'people.sync_users', status: 'dead', error: 'provider answered 503 five times' });
+    t.jobs.add({ kind: 'notes_task_report', status: 'succeeded' });
+    const html = await page('?state=problems');
+    expect(html).toContain('demo.other');
+    expect(html).toContain('Replay 3');
+    expect(html).toContain('action="/console/queues/demo.other/replay"');
+    expect(html).toContain('2 waiting, the oldest for 9 s');
+    expect(html).toContain('provider answered 503 five times');
+    expect(html).not.toContain('notes_task_report');
+    expect(html).toContain('href="/console"'); // the navigation bar's link, for admins
+  });
+
+  it('still shows the outbox and the jobs when the broker does not answer', async () => {
+    t.queueAdmin.depthError = new Error('connect ECONNREFUSED 127.0.0.1:5672');
+    try {
+      const html = await page();
+      expect(html).toContain('The broker does not answer (connect ECONNREFUSED 127.0.0.1:5672)');
+      expect(html).toContain('Outbox: empty');
+    } finally {
+      t.queueAdmin.depthError = undefined;
+    }
+  });
+
+  it("replays a queue's dead letters from its button, and says how many", async () => {
+    t.queueAdmin.addDead(QUEUE, 2);
+    const res = await t.app.request(`/console/queues/${QUEUE}/replay`, { method: 'POST', ...AS_ADMIN });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console');
+    expect((await t.queueAdmin.depth(QUEUE)).dead).toBe(0);
+    expect((await t.queueAdmin.depth(QUEUE)).ready).toBe(2);
+    const unknown = await t.app.request('/console/queues/nope/replay', { method: 'POST', ...AS_ADMIN });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('is for admins only', async () => {
+    expect((await t.app.request('/console', { headers: fakeBearer(FAKE_USERS.user) })).status).toBe(403);
+    expect((await t.app.request('/console/api/jobs', { headers: fakeBearer(FAKE_USERS.user) })).status).toBe(
+      403,
+    );
+  });
+});

@@ -62,15 +62,13 @@ export function Layout({ title, flash = [], current, viewer, children }: LayoutP
             <a class="brand" href="/">
               {SITE_NAME}
             </a>
-            {APP_NAV.length > 0 && (
-              <nav aria-label="Main">
-                {APP_NAV.map((link) => (
-                  <a href={link.href} aria-current={link.href === current ? 'page' : undefined}>
-                    {link.label}
-                  </a>
-                ))}
-              </nav>
-            )}
+            <nav aria-label="Main">
+              {navFor(viewer).map((link) => (
+                <a href={link.href} aria-current={link.href === current ? 'page' : undefined}>
+                  {link.label}
+                </a>
+              ))}
+            </nav>
             <Account viewer={viewer} />
           </div>
         </header>
@@ -81,6 +79,14 @@ export function Layout({ title, flash = [], current, viewer, children }: LayoutP
       </body>
     </html>
   );
+}
+
+/** The operator console, in the navigation bar of admins only. */
+export const CONSOLE_LINK = { label: 'Console', href: '/console' } as const;
+
+/** Every app's links, and the console's for an admin. */
+function navFor(viewer: PageViewer | undefined) {
+  return viewer?.user?.role === 'admin' ? [...APP_NAV, CONSOLE_LINK] : APP_NAV;
 }
 
 /**

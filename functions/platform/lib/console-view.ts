@@ -1,0 +1,59 @@
+import * as z from 'zod';
+import type { HttpCtx, Job, JobStatus } from '../../../shared/contract/index.ts';
+import type { Page } from '../../../shared/contract/pagination.ts';
+import { pageQueryFields } from '../../../shared/contract/pagination.ts';
+import { queueDepths, type QueueRow } from './queue-depths.ts';
+
+/**
+ * What the console page shows: every queue's depth, the outbox, and the jobs its search form
+ * asks for. A hand-edited URL with a bad value shows the default view rather than an error.
+ */
+export const CONSOLE_PATH = '/console';
+export const JOB_STATES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'dead'] as const;
+export const WINDOWS = { hour: 3600, day: 86_400, week: 604_800 } as const;
+export type Window = keyof typeof WINDOWS;
+
+export const consoleQuery = z.object({
+  kind: z.string().trim().max(200).optional().catch(undefined),
+  state: z
+    .enum([...JOB_STATES, 'problems'])
+    .optional()
+    .catch(undefined),
+  q: z.string().trim().max(200).optional().catch(undefined),
+  window: z.enum(['hour', 'day', 'week']).optional().catch(undefined),
+  offset: pageQueryFields.offset.catch(0),
+});
+export type ConsoleFilter = z.infer<typeof consoleQuery>;
+
+export interface ConsoleView {
+  queues: QueueRow[];
+  brokerError?: string | undefined;
+  outbox: { pending: number; lagSeconds: number };
+  jobs: Page<Job>;
+}
+
+export const PAGE_SIZE = 25;
+
+export async function loadConsole(
+  ctx: Pick<HttpCtx, 'queueAdmin' | 'jobs'>,
+  filter: ConsoleFilter,
+): Promise<ConsoleView> {
+  const states: readonly JobStatus[] | undefined =
+    filter.state === 'problems' ? ['failed', 'dead'] : filter.state ? [filter.state] : undefined;
+  const since = filter.window
+    ? new Date(Date.now() - WINDOWS[filter.window] * 1000).toISOString()
+    : undefined;
+  const [depths, outbox, jobs] = await Promise.all([
+    queueDepths(ctx),
+    ctx.queueAdmin.outbox(),
+    ctx.jobs.search({
+      kind: filter.kind || undefined,
+      states,
+      q: filter.q || undefined,
+      since,
+      limit: PAGE_SIZE,
+      offset: filter.offset,
+    }),
+  ]);
+  return { ...depths, outbox, jobs };
+}
