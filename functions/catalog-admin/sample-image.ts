@@ -18,7 +18,12 @@ export default defineHttp({
   handler: ({ params }) =>
     Promise.resolve(
       new Response(sampleSvg(params.file), {
-        headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' },
+        headers: {
+          'content-type': 'image/svg+xml',
+          'cache-control': 'public, max-age=86400',
+          // A product's picture is shown wherever its URL is (another host name of this server included).
+          'cross-origin-resource-policy': 'cross-origin',
+        },
       }),
     ),
 });

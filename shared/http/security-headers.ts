@@ -17,7 +17,8 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  *   no plugins, no framing, forms and `<base>` only to our origin. The docs page alone allows
  *   inline style attributes: Swagger UI sets them from script;
  * - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, a Referrer-Policy that keeps
- *   paths on our own origin, Cross-Origin-Opener/Resource-Policy;
+ *   paths on our own origin, Cross-Origin-Opener/Resource-Policy (`same-origin` unless the answer
+ *   says otherwise, as a picture meant for other origins does);
  * - HSTS when the request came over https or in production (browsers ignore it over http);
  * - `Cache-Control: no-store` on every answer that does not say otherwise: API answers and
  *   signed-in pages must not sit in a shared or back-button cache; assets set their own;
@@ -43,6 +44,8 @@ export function securityHeaders(policy: TransportPolicy): MiddlewareHandler<Http
       frameAncestors: ["'none'"],
     },
     xFrameOptions: 'DENY',
+    // Set below, unless the answer set its own (a picture meant to be shown on other sites).
+    crossOriginResourcePolicy: false,
     referrerPolicy: 'strict-origin-when-cross-origin',
     // Decided per request below: over https, or always in production.
     strictTransportSecurity: false,
@@ -51,6 +54,9 @@ export function securityHeaders(policy: TransportPolicy): MiddlewareHandler<Http
     await headers(c, async () => {
       await next();
       if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
+      if (!c.res.headers.has('cross-origin-resource-policy')) {
+        c.res.headers.set('cross-origin-resource-policy', 'same-origin');
+      }
       if (policy.production || requestIsHttps(c, policy.trustedProxyHops)) {
         c.res.headers.set('strict-transport-security', HSTS);
       }

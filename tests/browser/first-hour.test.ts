@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserOnEmbeddedRunner } from '../helpers/embedded-runner.ts';
+import { ADMIN, browserOnEmbeddedRunner } from '../helpers/embedded-runner.ts';
 
 /**
  * What a new user meets in a real browser on `npm start`: sessions that end under an htmx page,
@@ -81,6 +81,58 @@ describe('in a browser', () => {
     expect(favicon.status()).toBe(200);
     await page.close();
   });
+
+  it('finds every app from the home page; a product made by the admin is liked by a new user and counted', async () => {
+    const problems: string[] = [];
+    const watch = (page: Page) => {
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
+      });
+      page.on('requestfailed', (request) =>
+        problems.push(`${request.url()}: ${request.failure()?.errorText}`),
+      );
+      return page;
+    };
+    const admin = watch(await app.browser().newPage());
+    await admin.goto(`${app.base()}/`);
+    expect(await admin.locator('.apps a').count()).toBeGreaterThanOrEqual(6);
+    await signIn(admin, ADMIN.email, ADMIN.password);
+    await admin.goto(`${app.base()}/`);
+    await Promise.all([
+      admin.waitForURL(`${app.base()}/catalog-admin/`),
+      admin.click('.apps a:has-text("Catalog admin")'),
+    ]);
+    await Promise.all([admin.waitForURL(/\/products\/new$/), admin.click('a:has-text("New product")')]);
+    await admin.fill('input[name=title]', 'Browser lamp');
+    await admin.fill('input[name=image]', `${app.base()}/catalog-admin/samples/desk-lamp.svg`);
+    await Promise.all([
+      admin.waitForURL(`${app.base()}/catalog-admin/`),
+      admin.click('form.product-form button[type=submit]'),
+    ]);
+    expect(await admin.locator('.flash-success').innerText()).toContain('Browser lamp');
+
+    // A new user finds it in the gallery (once its event has arrived) and likes it with a click.
+    const visitor = watch(await app.browser().newPage());
+    await register(visitor, 'liker@example.com');
+    const card = visitor.locator('.product', { hasText: 'Browser lamp' });
+    for (let tries = 0; (await card.count()) === 0 && tries < 50; tries++) {
+      await visitor.goto(`${app.base()}/catalog/`);
+    }
+    await card.locator('button:has-text("Like")').click();
+    await card.locator('text=You like this').waitFor();
+    expect(await card.locator('.likes').innerText()).toContain('1');
+
+    // The like goes back as an event: the admin list counts it.
+    const row = admin.locator('tr', { hasText: 'Browser lamp' });
+    for (let tries = 0; tries < 50; tries++) {
+      await admin.goto(`${app.base()}/catalog-admin/`);
+      if ((await row.locator('td.num').innerText()).trim() === '1') break;
+    }
+    expect((await row.locator('td.num').innerText()).trim()).toBe('1');
+    expect(problems).toEqual([]);
+    await admin.close();
+    await visitor.close();
+  }, 90_000);
 
   it('lets /docs authorize and call the API', async () => {
     const page = await app.browser().newPage();

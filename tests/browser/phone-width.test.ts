@@ -31,7 +31,20 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; wide: string
   })()`);
 }
 
-const PAGES = ['/', '/gradcafe/', '/notes/', '/auth/register', '/auth/password', '/nope', '/docs'];
+const PAGES = [
+  '/',
+  '/gradcafe/',
+  '/notes/',
+  '/catalog/',
+  '/catalog-admin/',
+  '/catalog-admin/products/new',
+  '/console',
+  '/console?state=problems&window=hour',
+  '/auth/register',
+  '/auth/password',
+  '/nope',
+  '/docs',
+];
 
 describe('at phone width (390 px)', () => {
   it('keeps every page inside the screen and within its CSP, signed out and signed in as the admin', async () => {
@@ -43,7 +56,7 @@ describe('at phone width (390 px)', () => {
       if (/Content Security Policy/i.test(message.text())) refused.push(`${page.url()}: ${message.text()}`);
     });
     const results: Record<string, unknown> = {};
-    for (const path of ['/', '/gradcafe/', '/auth/login', '/auth/register', '/nope']) {
+    for (const path of ['/', '/gradcafe/', '/catalog/', '/auth/login', '/auth/register', '/nope']) {
       await page.goto(app.base() + path);
       results[`visitor ${path}`] = await overflow(page);
     }

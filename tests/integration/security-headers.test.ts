@@ -190,7 +190,15 @@ describe('headers on every answer', () => {
       expect(csp.get('frame-ancestors'), path).toEqual(["'none'"]);
       expect(csp.get('object-src'), path).toEqual(["'none'"]);
       expect(csp.get('style-src')?.includes("'unsafe-inline'"), path).toBe(path === '/docs');
+      expect(res.headers.get('cross-origin-resource-policy'), path).toBe('same-origin');
     }
+  });
+
+  it("lets the catalog's sample pictures be shown from another origin, and nothing else", async () => {
+    const picture = await t.app.request('/catalog-admin/samples/desk-lamp.svg');
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(picture.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('answers signed-in pages and API calls with Cache-Control: no-store, and lets assets be cached', async () => {
