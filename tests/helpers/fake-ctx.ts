@@ -283,6 +283,9 @@ const PLATFORM_FUNCTIONS = [
   'console-page.tsx',
   'console-replay.ts',
   'console-api-jobs.ts',
+  'console-api-queues.ts',
+  'console-api-dead-letters.ts',
+  'console-api-replay-dead-letters.ts',
 ];
 
 /** The platform functions, imported as the manifest loader would (without the other apps). */

@@ -578,6 +578,30 @@ const SAMPLES: Record<string, Sample[]> = {
       query: { state: 'lost' },
     },
   ],
+  'platform-console-api-queues': [
+    { shows: 'queue depths', asAdmin: true, status: 200, method: 'GET', path: '/console/api/queues' },
+  ],
+  'platform-console-api-dead-letters': [
+    {
+      shows: 'a query string',
+      asAdmin: true,
+      status: 200,
+      method: 'GET',
+      path: '/console/api/queues/gradcafe.scrape-new-data/dead-letters',
+      query: { limit: '5' },
+    },
+  ],
+  'platform-console-api-replay-dead-letters': [
+    {
+      shows: 'an unknown queue, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'POST',
+      path: '/console/api/queues/nope/dead-letters/replay',
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+  ],
   'platform-console-page': [
     {
       shows: 'what failed in the last hour',

@@ -249,3 +249,26 @@ describe('the console', () => {
     );
   });
 });
+
+describe("the console's API", () => {
+  it('answers the queue and dead-letter routes under /console/api as under their old paths', async () => {
+    t.queueAdmin.addDead(QUEUE, 2);
+    for (const [old, moved] of [
+      ['/queues', '/console/api/queues'],
+      [`/queues/${QUEUE}/dead-letters`, `/console/api/queues/${QUEUE}/dead-letters`],
+    ]) {
+      const [a, b] = await Promise.all([t.app.request(old!, AS_ADMIN), t.app.request(moved!, AS_ADMIN)]);
+      expect(b.status, moved).toBe(200);
+      expect(await readJson(b)).toEqual(await readJson(a));
+    }
+    const replay = await t.app.request(`/console/api/queues/${QUEUE}/dead-letters/replay`, {
+      method: 'POST',
+      headers: { ...AS_ADMIN.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ limit: 1 }),
+    });
+    expect(await readJson(replay)).toEqual({ queue: QUEUE, replayed: 1 });
+    expect(
+      (await t.app.request('/console/api/queues', { headers: fakeBearer(FAKE_USERS.user) })).status,
+    ).toBe(403);
+  });
+});
