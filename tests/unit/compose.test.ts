@@ -322,6 +322,75 @@ interface PrometheusConfig {
   }[];
 }
 
+/** Every metric the platform and the apps export, and the names a query may select from them. */
+async function exportedMetrics() {
+  const registry = createMetrics().registry;
+  const apps = new Set(
+    (await readdir(path.join(root, 'functions'), { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name),
+  );
+  registerAppGauges(registry, await loadAppGauges(apps), console);
+  const exported = await registry.getMetricsAsJSON();
+  const selectable = new Set(['up']);
+  for (const { name, type } of exported) {
+    selectable.add(name);
+    if (String(type) === 'histogram')
+      for (const suffix of ['_bucket', '_sum', '_count']) selectable.add(name + suffix);
+  }
+  return { exported, selectable };
+}
+
+interface AlertRules {
+  groups: {
+    name: string;
+    rules: {
+      alert: string;
+      expr: string;
+      for?: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    }[];
+  }[];
+}
+
+describe('Prometheus alert rules', () => {
+  const rules = readYaml<AlertRules>('infra/prometheus/alerts.yml').groups.flatMap((group) => group.rules);
+
+  it('are loaded by the compose Prometheus', () => {
+    expect(readYaml<{ rule_files?: string[] }>('infra/prometheus/prometheus.yml').rule_files).toEqual([
+      '/etc/prometheus/alerts.yml',
+    ]);
+    expect(service('prometheus').volumes).toContain(
+      './infra/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro',
+    );
+  });
+
+  it('watch dead letters, failing jobs, a stalled consumer and the outbox, each with a severity and a summary', () => {
+    expect(rules.map((rule) => rule.alert)).toEqual([
+      'DeadLettersGrowing',
+      'JobsFailing',
+      'ConsumerStalled',
+      'OutboxLagging',
+    ]);
+    for (const rule of rules) {
+      expect(['warning', 'critical'], rule.alert).toContain(rule.labels?.severity);
+      expect(rule.annotations?.summary, rule.alert).toBeTruthy();
+      if (rule.for !== undefined) expect(rule.for, rule.alert).toMatch(/^\d+[smh]$/);
+    }
+  });
+
+  it('query only metrics the app exports, from the fnstack job', async () => {
+    const { selectable } = await exportedMetrics();
+    for (const rule of rules) {
+      const names = metricNames(rule.expr);
+      expect(names.length, rule.alert).toBeGreaterThan(0);
+      for (const name of names) expect(selectable.has(name), `${rule.alert}: ${name}`).toBe(true);
+      expect(rule.expr, rule.alert).toContain('job="fnstack"');
+    }
+  });
+});
+
 describe('Prometheus config', () => {
   const prometheus = readYaml<PrometheusConfig>('infra/prometheus/prometheus.yml');
   const job = (name: string) => prometheus.scrape_configs.find((j) => j.job_name === name);
@@ -429,20 +498,7 @@ describe('Grafana provisioning', () => {
   });
 
   it('queries only metrics the platform and the apps export, and shows every one of them', async () => {
-    const registry = createMetrics().registry;
-    const apps = new Set(
-      (await readdir(path.join(root, 'functions'), { withFileTypes: true }))
-        .filter((d) => d.isDirectory())
-        .map((d) => d.name),
-    );
-    registerAppGauges(registry, await loadAppGauges(apps), console);
-    const exported = await registry.getMetricsAsJSON();
-    const selectable = new Set(['up']);
-    for (const { name, type } of exported) {
-      selectable.add(name);
-      if (String(type) === 'histogram')
-        for (const suffix of ['_bucket', '_sum', '_count']) selectable.add(name + suffix);
-    }
+    const { exported, selectable } = await exportedMetrics();
     const used = new Set<string>();
     for (const panel of queryPanels) {
       for (const target of panel.targets ?? []) {
