@@ -1,4 +1,4 @@
-import { TableScroll } from '../../../shared/http/views/index.ts';
+import { BarChart, TableScroll } from '../../../shared/http/views/index.ts';
 import type { AnalysisSnapshot } from '../lib/analysis-snapshots.ts';
 import { formatCount, formatFixed, formatPercent } from './format.ts';
 
@@ -73,27 +73,34 @@ export function EntriesPerTerm({ snapshot }: { snapshot: AnalysisSnapshot }) {
   return (
     <section class="card" aria-labelledby="terms-title">
       <h2 id="terms-title">Entries per term</h2>
-      <TableScroll label="Entries per term">
-        <table class="data">
-          <caption>{`${formatCount(totalEntries)} entries in total; entries without a readable term are not listed.`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Term</th>
-              <th scope="col" class="num">
-                Entries
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {entriesPerTerm.map((row) => (
+      <BarChart
+        title="Entries per term, latest first"
+        bars={entriesPerTerm.map((row) => ({ label: row.term, value: row.entries }))}
+      />
+      <details>
+        <summary>The same as a table</summary>
+        <TableScroll label="Entries per term">
+          <table class="data">
+            <caption>{`${formatCount(totalEntries)} entries in total; entries without a readable term are not listed.`}</caption>
+            <thead>
               <tr>
-                <th scope="row">{row.term}</th>
-                <td class="num">{formatCount(row.entries)}</td>
+                <th scope="col">Term</th>
+                <th scope="col" class="num">
+                  Entries
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+            </thead>
+            <tbody>
+              {entriesPerTerm.map((row) => (
+                <tr>
+                  <th scope="row">{row.term}</th>
+                  <td class="num">{formatCount(row.entries)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      </details>
     </section>
   );
 }

@@ -6,6 +6,7 @@ export { baseCss } from './styles.ts';
 export { inlineStyle } from './inline-style.tsx';
 export { TableScroll } from './table-scroll.tsx';
 export { Pager } from './pager.tsx';
+export { BarChart, type Bar } from './bar-chart.tsx';
 export {
   CsrfField,
   htmxCsrfHeaders,

@@ -82,6 +82,10 @@ table.data td.num, table.data th.num { text-align: right; }
 label { display: grid; gap: .2rem; font-size: .875rem; color: var(--muted); }
 input, select { font: inherit; padding: .4rem .55rem; border-radius: 6px; border: 1px solid var(--border); background: var(--surface); color: var(--text); }
 details summary { cursor: pointer; color: var(--muted); }
+.bar-chart { display: block; max-width: 40rem; margin: .25rem 0 1rem; font-size: 14px; }
+.bar-chart rect { fill: var(--accent); }
+.bar-chart text { fill: var(--text); }
+.bar-chart .label { fill: var(--muted); }
 .pager { display: flex; gap: 1rem; align-items: baseline; margin-top: .75rem; }
 .empty { padding: 1.5rem; text-align: center; color: var(--muted); }
 /* The sign-in, sign-up and account forms: one narrow column. */
