@@ -1,9 +1,7 @@
 import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
 import { pageQueryFields, pageSchema } from '../../shared/contract/pagination.ts';
-import { jobSchema } from './lib/schemas.ts';
-
-const JOB_STATES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'dead'] as const;
+import { JOB_STATES, jobSchema } from './lib/schemas.ts';
 
 /** Any job, found by what an operator knows of it: its kind, state, time, correlation id or payload. */
 export default defineHttp({

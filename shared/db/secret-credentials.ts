@@ -75,7 +75,7 @@ export function secretsManagerCredentials(options: {
     return { user: username, password, host, port, database: dbname };
   }
 
-  const refresh = () => {
+  const fetchAndCache = () => {
     const fetching = fetchCredentials();
     cached = fetching;
     // A failed fetch is not cached: the next connection asks again.
@@ -88,9 +88,9 @@ export function secretsManagerCredentials(options: {
 
   return {
     describe,
-    current: () => cached ?? refresh(),
+    current: () => cached ?? fetchAndCache(),
     refresh() {
-      refreshing ??= refresh().finally(() => {
+      refreshing ??= fetchAndCache().finally(() => {
         refreshing = undefined;
       });
       return refreshing;

@@ -3,15 +3,15 @@ import type { HttpCtx, Job, JobStatus } from '../../../shared/contract/index.ts'
 import type { Page } from '../../../shared/contract/pagination.ts';
 import { pageQueryFields } from '../../../shared/contract/pagination.ts';
 import { queueDepths, type QueueRow } from './queue-depths.ts';
+import { JOB_STATES } from './schemas.ts';
 
 /**
  * What the console page shows: every queue's depth, the outbox, and the jobs its search form
  * asks for. A hand-edited URL with a bad value shows the default view rather than an error.
  */
 export const CONSOLE_PATH = '/console';
-export const JOB_STATES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'dead'] as const;
-export const WINDOWS = { hour: 3600, day: 86_400, week: 604_800 } as const;
-export type Window = keyof typeof WINDOWS;
+/** The search's time windows, in seconds back from now. */
+const WINDOWS = { hour: 3600, day: 86_400, week: 604_800 } as const;
 
 export const consoleQuery = z.object({
   kind: z.string().trim().max(200).optional().catch(undefined),
@@ -20,7 +20,10 @@ export const consoleQuery = z.object({
     .optional()
     .catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
-  window: z.enum(['hour', 'day', 'week']).optional().catch(undefined),
+  window: z
+    .enum(Object.keys(WINDOWS) as [keyof typeof WINDOWS])
+    .optional()
+    .catch(undefined),
   offset: pageQueryFields.offset.catch(0),
 });
 export type ConsoleFilter = z.infer<typeof consoleQuery>;
@@ -32,7 +35,7 @@ export interface ConsoleView {
   jobs: Page<Job>;
 }
 
-export const PAGE_SIZE = 25;
+const PAGE_SIZE = 25;
 
 export async function loadConsole(
   ctx: Pick<HttpCtx, 'queueAdmin' | 'jobs'>,

@@ -4,10 +4,13 @@ import type { DeadMessage, QueueDepth } from '../../../shared/queue/port.ts';
 
 /** Response shapes of the platform routes, for the OpenAPI document. */
 
+/** Every state a job can be in, in the order a job goes through them. */
+export const JOB_STATES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'dead'] as const;
+
 export const jobSchema = z.object({
   id: z.uuid(),
   kind: z.string(),
-  status: z.enum(['queued', 'running', 'retrying', 'succeeded', 'failed', 'dead']),
+  status: z.enum(JOB_STATES),
   attempts: z.number().int(),
   payload: z.unknown(),
   result: z.unknown(),

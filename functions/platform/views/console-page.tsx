@@ -7,7 +7,8 @@ import {
   TableScroll,
   type PageViewer,
 } from '../../../shared/http/views/index.ts';
-import { CONSOLE_PATH, type ConsoleFilter, type ConsoleView, JOB_STATES } from '../lib/console-view.ts';
+import { CONSOLE_PATH, type ConsoleFilter, type ConsoleView } from '../lib/console-view.ts';
+import { JOB_STATES } from '../lib/schemas.ts';
 
 const ConsoleStyles = inlineStyle(`
 .search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: .75rem; }
