@@ -138,7 +138,7 @@ export interface Publisher {
   publish(kind: string, payload: unknown, options?: PublishOptions): Promise<{ messageId: string }>;
 }
 
-export type JobStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'dead';
+export type JobStatus = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'dead' | 'cancelled';
 
 export interface Job {
   id: string;
@@ -155,6 +155,36 @@ export interface Job {
   startedAt: string | null;
   finishedAt: string | null;
   updatedAt: string;
+}
+
+/** One step of a job's story, oldest first: an attempt of its task, or what an operator did to it. */
+export type JobEvent =
+  | {
+      type: 'attempt';
+      attempt: number;
+      startedAt: string;
+      finishedAt: string;
+      outcome: 'succeeded' | 'failed' | 'dead';
+      error?: string;
+      /** The delay before the next attempt, when one follows. */
+      retryInMs?: number;
+    }
+  | { type: 'retried' | 'cancelled'; at: string; by: string };
+
+/** A line the job's task logged (the first ones of each attempt, each cut to a bounded size). */
+export interface JobLogLine {
+  at: string;
+  attempt: number;
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  msg: string;
+  /** The line's fields as JSON text, when it had any. */
+  fields?: string;
+}
+
+/** A job with its story: what the console's job page shows. */
+export interface JobDetail extends Job {
+  timeline: JobEvent[];
+  logLines: JobLogLine[];
 }
 
 export interface JobSearch {
@@ -190,6 +220,19 @@ export interface Jobs {
     },
   ): Promise<{ jobId: string; messageId: string }>;
   get(id: string): Promise<Job | undefined>;
+  /** A job with its attempts, operator actions and log lines. */
+  detail(id: string): Promise<JobDetail | undefined>;
+  /**
+   * Run a failed or dead job again (a new first attempt, under its first message's id, so a copy
+   * of it replayed from the dead letters later is not run a second time). ConflictError when the
+   * job is in another state, NotFoundError when there is none.
+   */
+  retry(id: string, options: { by: string }): Promise<void>;
+  /**
+   * Cancel a job that has not run yet (queued, or waiting for its next attempt): its message is
+   * acknowledged without running when it arrives. ConflictError when it is past that.
+   */
+  cancel(id: string, options: { by: string }): Promise<void>;
   /** Jobs matching every filter given, newest first, a page at a time (the console's job search). */
   search(filter: JobSearch): Promise<Page<Job>>;
   /** The most recent jobs, newest first, optionally of some kinds. */

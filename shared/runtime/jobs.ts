@@ -1,13 +1,24 @@
 import type { Logger } from 'pino';
-import type { Job, JobSearch, JobStatus, Jobs, Publisher } from '../contract/context.ts';
+import type {
+  Job,
+  JobEvent,
+  JobLogLine,
+  JobSearch,
+  JobStatus,
+  Jobs,
+  Publisher,
+} from '../contract/context.ts';
 import type { Page } from '../contract/pagination.ts';
 import type { Queryable } from '../db/port.ts';
 import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError } from '../errors.ts';
+import { JOB_LOG_LIMITS } from './job-story.ts';
 import { uuidFromName } from './uuid-from-name.ts';
 
 /**
  * Job rows: every triggered job is recorded (queued → running → succeeded | retrying | dead,
- * or failed when it could not even be queued) and readable at `GET /jobs/:id`.
+ * failed when it could not even be queued, cancelled by an operator before it ran) and readable
+ * at `GET /jobs/:id`; the console reads its story too (attempts, operator actions, log lines).
  */
 const columns = `id, kind, status, attempts, payload, result, error, correlation_id, triggered_by, created_at, started_at, finished_at, updated_at`;
 
@@ -28,6 +39,11 @@ interface JobRow {
 }
 
 const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+interface JobDetailRow extends JobRow {
+  timeline: JobEvent[];
+  log_lines: JobLogLine[];
+}
 
 function toJob(row: JobRow): Job {
   return {
@@ -97,11 +113,7 @@ export function createJobs(options: JobsOptions): Jobs {
       // the row itself (jobState.running), so neither has to wait for the other.
       const [recorded, published] = await Promise.allSettled([
         insert({ id: jobId, kind, payload, correlationId, ...(triggeredBy ? { triggeredBy } : {}) }),
-        publisher.publish(kind, payload, {
-          correlationId,
-          jobId,
-          ...(key === undefined ? {} : { idempotencyKey: key }),
-        }),
+        publisher.publish(kind, payload, { correlationId, jobId, idempotencyKey: messageKey(jobId) }),
       ]);
       if (published.status === 'rejected') {
         const reason = published.reason as Error;
@@ -136,9 +148,66 @@ export function createJobs(options: JobsOptions): Jobs {
       return rows.map(toJob);
     },
 
+    async detail(id) {
+      const { rows } = await db.query<JobDetailRow>(
+        `select ${columns}, timeline, log_lines from jobs where id = $1`,
+        [id],
+      );
+      const row = rows[0];
+      return row ? { ...toJob(row), timeline: row.timeline, logLines: row.log_lines } : undefined;
+    },
+
+    async retry(id, { by }) {
+      const event: JobEvent = { type: 'retried', at: new Date().toISOString(), by };
+      const { rows } = await db.query<JobRow>(
+        `update jobs set status = 'queued', error = null, result = null, finished_at = null,
+           timeline = timeline || $2::jsonb, updated_at = now()
+         where id = $1 and status in ('failed', 'dead')
+         returning ${columns}`,
+        [id, JSON.stringify([event])],
+      );
+      const job = rows[0] ?? (await refuse(id, 'retried', 'only a failed or dead job can run again'));
+      try {
+        // The first message's id: should its dead letter be replayed too, the inbox runs one of them.
+        await publisher.publish(job.kind, job.payload, {
+          correlationId: job.correlation_id,
+          jobId: id,
+          idempotencyKey: messageKey(id),
+        });
+      } catch (err) {
+        await jobState.failed(db, id, `could not be queued again: ${(err as Error).message}`);
+        throw err;
+      }
+    },
+
+    async cancel(id, { by }) {
+      const event: JobEvent = { type: 'cancelled', at: new Date().toISOString(), by };
+      const { rows } = await db.query<JobRow>(
+        `update jobs set status = 'cancelled', finished_at = now(), timeline = timeline || $2::jsonb,
+           updated_at = now()
+         where id = $1 and status in ('queued', 'retrying')
+         returning ${columns}`,
+        [id, JSON.stringify([event])],
+      );
+      if (!rows[0]) await refuse(id, 'cancelled', 'only a job that has not run yet can be cancelled');
+    },
+
     search: (filter) => searchJobs(db, filter),
   };
+
+  /** Why a job could not be retried or cancelled: it does not exist, or its state forbids it. */
+  async function refuse(id: string, verb: string, rule: string): Promise<never> {
+    const { rows } = await db.query<{ status: JobStatus }>(`select status from jobs where id = $1`, [id]);
+    if (!rows[0]) throw new NotFoundError(`No job with id ${id}`);
+    throw new ConflictError(`Job ${id} is ${rows[0].status} and cannot be ${verb}: ${rule}`);
+  }
 }
+
+/**
+ * A job's messages all carry one id, derived from the job's: a retry from the console and a
+ * replay of the job's dead letter are then one message to the inbox, which runs it once.
+ */
+const messageKey = (jobId: string) => `job:${jobId}`;
 
 /** The text `q` searches: the payload and the error (sql/0015 indexes exactly this expression). */
 const SEARCHED_TEXT = `(payload::text || ' ' || coalesce(error, ''))`;
@@ -188,10 +257,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `queued` row has committed (they run side by side), and the row must exist all the same.
  */
 const upsert = (status: JobStatus, set: string, allowedFrom: string) => `
-  insert into jobs (id, kind, status, attempts, payload, correlation_id, result, error, started_at, finished_at)
-  values ($1, $2, '${status}', $3, $4, $5, $6, $7, now(), ${status === 'running' ? 'null' : 'now()'})
+  insert into jobs (id, kind, status, attempts, payload, correlation_id, result, error, started_at, finished_at,
+    timeline, log_lines)
+  values ($1, $2, '${status}', $3, $4, $5, $6, $7, now(), ${status === 'running' ? 'null' : 'now()'}, $8, $9)
   on conflict (id) do update set ${set}, updated_at = now()
   where jobs.status in (${allowedFrom})`;
+
+/** Add an attempt's story ($8 the entry, $9 its lines) to the row, within the job's bound on lines. */
+const appendStory = (timeline: string, lines: string) => `
+  timeline = jobs.timeline || ${timeline},
+  log_lines = case when jsonb_array_length(jobs.log_lines) < ${JOB_LOG_LIMITS.linesPerJob}
+    then jobs.log_lines || ${lines} else jobs.log_lines end`;
 
 const runningSql = upsert(
   'running',
@@ -201,16 +277,32 @@ const runningSql = upsert(
 );
 const succeededSql = upsert(
   'succeeded',
-  `status = 'succeeded', result = excluded.result, error = null, finished_at = now()`,
+  `status = 'succeeded', result = excluded.result, error = null, finished_at = now(),
+   ${appendStory('excluded.timeline', 'excluded.log_lines')}`,
   `'queued', 'running', 'retrying', 'dead', 'failed'`,
 );
 const deadSql = upsert(
   'dead',
-  `status = 'dead', error = excluded.error, finished_at = now()`,
+  `status = 'dead', error = excluded.error, finished_at = now(),
+   ${appendStory('excluded.timeline', 'excluded.log_lines')}`,
   `'queued', 'running', 'retrying', 'failed'`,
 );
 
-function upsertParams(job: NewJob, attempt: number, result: unknown, error: string | null) {
+/** How an attempt ended, for the job's timeline, and the lines its task logged. */
+export interface AttemptRecord {
+  event: JobEvent;
+  lines: readonly JobLogLine[];
+}
+
+const NOTHING_TO_TELL: AttemptRecord | undefined = undefined;
+
+function upsertParams(
+  job: NewJob,
+  attempt: number,
+  result: unknown,
+  error: string | null,
+  story: AttemptRecord | undefined,
+) {
   const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
   return [
     job.id,
@@ -220,23 +312,31 @@ function upsertParams(job: NewJob, attempt: number, result: unknown, error: stri
     job.correlationId,
     json(result),
     error,
+    JSON.stringify(story ? [story.event] : []),
+    JSON.stringify(story?.lines ?? []),
   ];
 }
 
 export const jobState = {
-  async running(db: Queryable, job: NewJob, attempt: number) {
-    await db.query(runningSql, upsertParams(job, attempt, undefined, null));
+  /** Mark the job running; `cancelled` when an operator cancelled it first, and it must not run. */
+  async running(db: Queryable, job: NewJob, attempt: number): Promise<'run' | 'cancelled'> {
+    const moved = await db.query(runningSql, upsertParams(job, attempt, undefined, null, NOTHING_TO_TELL));
+    if (moved.rowCount > 0) return 'run';
+    // Rare: a redelivery of a job already running or finished (the inbox decides), or a cancel.
+    const { rows } = await db.query<{ status: JobStatus }>(`select status from jobs where id = $1`, [job.id]);
+    return rows[0]?.status === 'cancelled' ? 'cancelled' : 'run';
   },
-  async succeeded(db: Queryable, job: NewJob, attempt: number, result: unknown) {
-    await db.query(succeededSql, upsertParams(job, attempt, result ?? null, null));
+  async succeeded(db: Queryable, job: NewJob, attempt: number, result: unknown, story?: AttemptRecord) {
+    await db.query(succeededSql, upsertParams(job, attempt, result ?? null, null, story));
   },
-  async dead(db: Queryable, job: NewJob, attempt: number, error: string) {
-    await db.query(deadSql, upsertParams(job, attempt, undefined, error));
+  async dead(db: Queryable, job: NewJob, attempt: number, error: string, story?: AttemptRecord) {
+    await db.query(deadSql, upsertParams(job, attempt, undefined, error, story));
   },
-  async retrying(db: Queryable, jobId: string, error: string) {
+  async retrying(db: Queryable, jobId: string, error: string, story?: AttemptRecord) {
     await db.query(
-      `update jobs set status = 'retrying', error = $2, updated_at = now() where id = $1 and status in ('queued', 'running')`,
-      [jobId, error],
+      `update jobs set status = 'retrying', error = $2, ${appendStory('$3::jsonb', '$4::jsonb')}, updated_at = now()
+       where id = $1 and status in ('queued', 'running')`,
+      [jobId, error, JSON.stringify(story ? [story.event] : []), JSON.stringify(story?.lines ?? [])],
     );
   },
   /** Only a job still `queued` failed to be queued: its worker may already have taken it over. */

@@ -8,7 +8,8 @@ import { parseEnvelope, type Envelope } from '../queue/envelope.ts';
 import { retryDelayMs, type Delivery, type DeliveryHandler, type Outcome } from '../queue/port.ts';
 import { describeIssues } from '../validation.ts';
 import { createBatcher } from './batcher.ts';
-import { jobState, type NewJob } from './jobs.ts';
+import { startAttempt, type AttemptStory } from './job-story.ts';
+import { jobState, type AttemptRecord, type NewJob } from './jobs.ts';
 
 /**
  * The transport-free consumer core: turns deliveries into outcomes (ack, retry later,
@@ -22,6 +23,9 @@ import { jobState, type NewJob } from './jobs.ts';
  *   then for the dead-letter queue with the error.
  * - With `definition.batch`, messages that arrive together share one transaction: one inbox
  *   statement and one commit for many messages (see runBatch for what a failure does).
+ * - A job's attempt is recorded on its row with the state it ends in: start, end, error, the
+ *   delay before the next attempt, and the lines its handler logged (shared/runtime/job-story.ts).
+ *   A job an operator cancelled is acknowledged without running.
  */
 export interface TaskProcessorOptions {
   queue: string;
@@ -42,6 +46,8 @@ interface Prepared {
   payload: unknown;
   job: NewJob | undefined;
   log: Logger;
+  /** The attempt's timeline entry and log lines, kept for jobs (a job page tells them). */
+  story?: AttemptStory;
 }
 
 type RunResult = { ok: true; value: unknown } | { ok: true; duplicate: true } | { ok: false; error: unknown };
@@ -92,12 +98,35 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     }
     if (error !== undefined) {
       prepared.log.warn({ error }, 'message dead-lettered: it cannot succeed on any attempt');
-      await recordJob(prepared, (j) => jobState.dead(db, j, attempt, error));
+      const story = { event: startAttempt(prepared.log, attempt).ended('dead', { error }), lines: [] };
+      await recordJob(prepared, (j) => jobState.dead(db, j, attempt, error, story));
       return deadLetter(error, envelope);
     }
-    await recordJob(prepared, (j) => jobState.running(db, j, attempt));
+    if (prepared.job) {
+      const state = await jobState.running(db, prepared.job, attempt).catch((err: unknown) => {
+        prepared.log.warn({ err, jobId }, 'could not update job state');
+        return 'run' as const;
+      });
+      if (state === 'cancelled') {
+        prepared.log.info('the job was cancelled by an operator; acknowledged without running');
+        return { type: 'ack' };
+      }
+      prepared.story = startAttempt(prepared.log, attempt);
+    }
     return prepared;
   }
+
+  /** How the attempt ended, with its log lines, for the job row (nothing for a message without a job). */
+  function told(
+    { story }: Prepared,
+    outcome: 'succeeded' | 'failed' | 'dead',
+    details?: { error?: string; retryInMs?: number },
+  ): AttemptRecord | undefined {
+    return story && { event: story.ended(outcome, details), lines: story.lines };
+  }
+
+  /** The handler's logger: the attempt's, which keeps a copy of each line for the job page. */
+  const handlerLog = (prepared: Prepared) => prepared.story?.log ?? prepared.log;
 
   function messageOf({ envelope, job }: Prepared): TaskCtx['message'] {
     const { id, kind, attempt, correlationId } = envelope;
@@ -115,9 +144,19 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
   async function execute(tx: Tx, prepared: Prepared): Promise<RunResult> {
     if (definition.ownTransactions)
       throw new Error('an ownTransactions task never runs inside a transaction');
-    const ctx = options.makeCtx(tx, messageOf(prepared), prepared.log);
+    // A batch that failed runs its messages again alone: their lines start over.
+    prepared.story?.restart();
+    const ctx = options.makeCtx(tx, messageOf(prepared), handlerLog(prepared));
     const value = await definition.handler(prepared.payload, ctx);
-    if (prepared.job) await jobState.succeeded(tx, prepared.job, prepared.envelope.attempt, value);
+    if (prepared.job) {
+      await jobState.succeeded(
+        tx,
+        prepared.job,
+        prepared.envelope.attempt,
+        value,
+        told(prepared, 'succeeded'),
+      );
+    }
     return { ok: true, value };
   }
 
@@ -137,7 +176,8 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
         [id, queue, kind],
       );
       if (inserted.rowCount === 0) return false;
-      if (prepared.job) await jobState.succeeded(tx, prepared.job, attempt, value);
+      if (prepared.job)
+        await jobState.succeeded(tx, prepared.job, attempt, value, told(prepared, 'succeeded'));
       return true;
     };
     let finished = false;
@@ -152,7 +192,7 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     try {
       const seen = await db.query(`select 1 from inbox where message_id = $1`, [id]);
       if (seen.rowCount > 0) return { ok: true, duplicate: true };
-      const ctx = Object.assign(options.makeCtx(db, messageOf(prepared), prepared.log), { finish });
+      const ctx = Object.assign(options.makeCtx(db, messageOf(prepared), handlerLog(prepared)), { finish });
       const value = await definition.handler(prepared.payload, ctx);
       if (finished) return { ok: true, value };
       return await db.transaction(async (tx) =>
@@ -198,14 +238,15 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
       const delayMs = retryDelayMs(retry, attempt, options.random);
       metrics.failed.inc({ kind, queue });
       messageLog.warn({ err, delayMs }, `task failed (attempt ${attempt}/${retry.attempts}); retrying`);
-      await recordJob(prepared, (j) => jobState.retrying(db, j.id, error));
+      const story = told(prepared, 'failed', { error, retryInMs: delayMs });
+      await recordJob(prepared, (j) => jobState.retrying(db, j.id, error, story));
       return { type: 'retry', envelope: { ...envelope, attempt: attempt + 1 }, delayMs, error };
     }
     messageLog.error(
       { err },
       `task failed on its last attempt (${attempt}/${retry.attempts}); dead-lettered`,
     );
-    await recordJob(prepared, (j) => jobState.dead(db, j, attempt, error));
+    await recordJob(prepared, (j) => jobState.dead(db, j, attempt, error, told(prepared, 'dead', { error })));
     return deadLetter(error, envelope);
   }
 

@@ -5,6 +5,8 @@ import { loadConfig } from '../../shared/config.ts';
 import type {
   HttpCtx,
   Job,
+  JobDetail,
+  JobStatus,
   Jobs,
   PublishOptions,
   Publisher,
@@ -14,7 +16,7 @@ import type {
 import type { AuthServices } from '../../shared/auth/services.ts';
 import { createCache, type Cache } from '../../shared/cache/index.ts';
 import type { AuthUser, FunctionDefinition, HttpRequest } from '../../shared/contract/index.ts';
-import { UnauthorizedError } from '../../shared/errors.ts';
+import { ConflictError, NotFoundError, UnauthorizedError } from '../../shared/errors.ts';
 import type { Db } from '../../shared/db/port.ts';
 import { createHttpApp, type HttpApp, type HttpAppOptions } from '../../shared/http/app.ts';
 import { createMetrics, type Metrics } from '../../shared/observability/metrics.ts';
@@ -81,6 +83,32 @@ export class FakeJobs implements Jobs {
 
   async get(id: string): Promise<Job | undefined> {
     return this.byId.get(id);
+  }
+
+  /** A job's story: arrange it with `stories.set(id, { timeline, logLines })`. */
+  readonly stories = new Map<string, Pick<JobDetail, 'timeline' | 'logLines'>>();
+
+  async detail(id: string): Promise<JobDetail | undefined> {
+    const job = this.byId.get(id);
+    return job && { ...job, timeline: [], logLines: [], ...this.stories.get(id) };
+  }
+
+  async retry(id: string) {
+    this.move(id, ['failed', 'dead'], 'queued');
+    const job = this.byId.get(id)!;
+    await this.publisher.publish(job.kind, job.payload, { correlationId: job.correlationId, jobId: id });
+  }
+
+  async cancel(id: string) {
+    this.move(id, ['queued', 'retrying'], 'cancelled');
+  }
+
+  /** The state rules of the real retry and cancel, with their errors. */
+  private move(id: string, from: readonly JobStatus[], to: JobStatus) {
+    const job = this.byId.get(id);
+    if (!job) throw new NotFoundError(`No job with id ${id}`);
+    if (!from.includes(job.status)) throw new ConflictError(`Job ${id} is ${job.status}`);
+    Object.assign(job, { status: to, updatedAt: new Date().toISOString() });
   }
 
   async recent(options: Parameters<Jobs['recent']>[0] = {}): Promise<Job[]> {

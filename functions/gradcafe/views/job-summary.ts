@@ -35,6 +35,8 @@ export function describeJob(job: Job): string {
     case 'failed':
     case 'dead':
       return truncate(job.error ?? 'Failed');
+    case 'cancelled':
+      return 'Cancelled by an operator before it ran';
     case 'succeeded':
       return describeResult(job);
   }

@@ -26,6 +26,8 @@ function jobLine(job: Job): string {
     case 'failed':
     case 'dead':
       return `The report could not be generated: ${job.error ?? 'unknown error'}`;
+    case 'cancelled':
+      return 'The report was cancelled by an operator.';
     case 'succeeded':
       return 'Report ready.';
   }

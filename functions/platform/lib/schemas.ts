@@ -5,7 +5,15 @@ import type { DeadMessage, QueueDepth } from '../../../shared/queue/port.ts';
 /** Response shapes of the platform routes, for the OpenAPI document. */
 
 /** Every state a job can be in, in the order a job goes through them. */
-export const JOB_STATES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'dead'] as const;
+export const JOB_STATES = [
+  'queued',
+  'running',
+  'retrying',
+  'succeeded',
+  'failed',
+  'dead',
+  'cancelled',
+] as const;
 
 export const jobSchema = z.object({
   id: z.uuid(),

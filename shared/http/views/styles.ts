@@ -76,6 +76,7 @@ table.data td.num, table.data th.num { text-align: right; }
 .badge-succeeded { background: var(--ok-bg); color: var(--ok-text); }
 .badge-failed, .badge-dead { background: var(--err-bg); color: var(--err-text); }
 .badge-queued, .badge-running, .badge-retrying { background: var(--warn-bg); color: var(--warn-text); }
+.badge-cancelled { background: var(--border); color: var(--muted); }
 .grid-2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1.25rem; align-items: start; margin-bottom: 1.25rem; }
 .grid-2 > .card { margin-bottom: 0; min-width: 0; }
 .form-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(11rem, 100%), 1fr)); gap: .75rem; margin: .75rem 0; }
