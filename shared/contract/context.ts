@@ -76,7 +76,10 @@ export interface AuthCtx {
   issueToken(user: Pick<User, 'id' | 'role' | 'authVersion'>): Promise<IssuedToken>;
 }
 
-export interface QueueAdmin extends Pick<QueueDriver, 'listDead' | 'replayDead' | 'depth' | 'check'> {
+export interface QueueAdmin extends Pick<
+  QueueDriver,
+  'listDead' | 'replayDead' | 'purgeDead' | 'depth' | 'check'
+> {
   readonly driver: QueueDriver['name'];
   /** Names of every declared consuming queue (one per task function). */
   queues(): string[];

@@ -17,6 +17,7 @@ export function lazyDriver(name: QueueDriver['name'], create: () => Promise<Queu
     depth: async (queue) => (await real()).depth(queue),
     listDead: async (queue, limit) => (await real()).listDead(queue, limit),
     replayDead: async (queue, options) => (await real()).replayDead(queue, options),
+    purgeDead: async (queue, options) => (await real()).purgeDead(queue, options),
     check: async () => (await real()).check(),
     close: async () => {
       await created?.close();

@@ -162,6 +162,14 @@ export function createMemoryDriver(options: { log?: Logger } = {}): QueueDriver 
       return replayed;
     },
 
+    async purgeDead(name: string, opts: { deadIds?: string[] } = {}) {
+      const queue = queueOf(name);
+      const wanted = opts.deadIds ? new Set(opts.deadIds) : undefined;
+      const before = queue.dead.length;
+      queue.dead = wanted ? queue.dead.filter((message) => !wanted.has(message.deadId)) : [];
+      return before - queue.dead.length;
+    },
+
     async check() {
       if (closed) throw new QueueUnavailableError('memory driver is closed');
     },

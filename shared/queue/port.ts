@@ -92,6 +92,8 @@ export interface QueueDriver {
   listDead(queue: string, limit: number): Promise<DeadMessage[]>;
   /** Move dead messages back to their queue with attempt reset to 1. Returns how many moved. */
   replayDead(queue: string, options?: { deadIds?: string[]; limit?: number }): Promise<number>;
+  /** Delete dead messages for good: these ones, or every one. Returns how many were deleted. */
+  purgeDead(queue: string, options?: { deadIds?: string[] }): Promise<number>;
   /** Throws when the broker is not reachable (readiness). */
   check(): Promise<void>;
   /** Stop every consumer (draining in-flight work), then disconnect. */

@@ -74,6 +74,7 @@ export function createContexts(parts: ContextParts): ContextFactories {
     outbox: (kinds) => outboxBacklog(db, kinds),
     listDead: (queue, limit) => driver.listDead(queue, limit),
     replayDead: (queue, options) => driver.replayDead(queue, options),
+    purgeDead: (queue, options) => driver.purgeDead(queue, options),
     depth: (queue) => driver.depth(queue),
     check: () => driver.check(),
   };

@@ -107,6 +107,12 @@ describe.each(driverEntries)('consumer core conformance: $name', (entry) => {
     expect(errors[invalid.id]).toMatch(/^invalid payload: value/);
     // One delivery each: nothing retried what no retry can fix.
     expect(deliveries.filter((d) => d.id !== valid.id).map((d) => d.outcome)).toEqual(['dead', 'dead']);
+
+    // Purged for good: the one picked, then the rest.
+    expect(await driver.purgeDead(EFFECT_QUEUE, { deadIds: [unknownKind.id] })).toBe(1);
+    expect((await driver.listDead(EFFECT_QUEUE, 10)).map((dead) => dead.deadId)).toEqual([invalid.id]);
+    expect(await driver.purgeDead(EFFECT_QUEUE)).toBe(1);
+    await waitFor(() => isEmpty(driver, EFFECT_QUEUE), { message: 'the DLQ purged' });
   });
 
   itUnless(
@@ -132,6 +138,9 @@ describe.each(driverEntries)('consumer core conformance: $name', (entry) => {
       expect(deliveries.filter((d) => d.id === undefined).map((d) => d.outcome)).toEqual(['dead']);
       expect(runs.map((run) => run.messageId)).toEqual([valid.id]);
       expect(await driver.replayDead(EFFECT_QUEUE)).toBe(0);
+      // What cannot be replayed can still be purged.
+      expect(await driver.purgeDead(EFFECT_QUEUE)).toBe(1);
+      expect(await driver.listDead(EFFECT_QUEUE, 10)).toEqual([]);
     },
   );
 

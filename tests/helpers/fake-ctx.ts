@@ -205,6 +205,13 @@ export class FakeQueueAdmin implements QueueAdmin {
     return chosen.length;
   }
 
+  async purgeDead(queue: string, options: { deadIds?: string[] } = {}): Promise<number> {
+    const messages = this.dead.get(queue) ?? [];
+    const kept = options.deadIds ? messages.filter((m) => !options.deadIds!.includes(m.deadId)) : [];
+    this.dead.set(queue, kept);
+    return messages.length - kept.length;
+  }
+
   /** Arranged: depth() fails with it (the broker unreachable). */
   depthError: Error | undefined;
 

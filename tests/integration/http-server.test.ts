@@ -62,6 +62,7 @@ function queueAdminOf(driver: QueueDriver): QueueAdmin {
     outbox: async () => ({ pending: 0, lagSeconds: 0 }),
     listDead: (queue, limit) => driver.listDead(queue, limit),
     replayDead: (queue, options) => driver.replayDead(queue, options),
+    purgeDead: (queue, options) => driver.purgeDead(queue, options),
     depth: (queue) => driver.depth(queue),
     check: () => driver.check(),
   };

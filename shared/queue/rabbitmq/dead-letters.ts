@@ -44,34 +44,63 @@ export interface ReplayOptions {
  *
  * @returns how many messages moved.
  */
-export async function replayDeadLetters(
+export function replayDeadLetters(
   channel: Channel,
   names: TopologyNames,
   queue: string,
   republish: (envelope: Envelope) => Promise<void>,
   options: ReplayOptions = {},
 ): Promise<number> {
+  return takeDeadLetters(channel, names.dlq(queue), queue, { ...options, replayableOnly: true }, (dead) =>
+    republish({ ...dead.envelope!, attempt: 1 }),
+  );
+}
+
+/** Delete dead messages for good: the given ones, or all of them (unparseable bodies too). */
+export function purgeDeadLetters(
+  channel: Channel,
+  names: TopologyNames,
+  queue: string,
+  options: { deadIds?: string[] } = {},
+): Promise<number> {
+  return takeDeadLetters(
+    channel,
+    names.dlq(queue),
+    queue,
+    { ...options, replayableOnly: false },
+    async () => {},
+  );
+}
+
+/**
+ * Scan the DLQ and ack out each message wanted, once `use` has done its part with it; the rest
+ * go back. Not bounded by a message count taken up front: a quorum queue may report messages
+ * just handed back by another channel only a moment later. A held message is never handed out
+ * twice, so the scan ends when the queue runs dry.
+ */
+async function takeDeadLetters(
+  channel: Channel,
+  dlq: string,
+  queue: string,
+  options: ReplayOptions & { replayableOnly: boolean },
+  use: (dead: DeadMessage) => Promise<void>,
+): Promise<number> {
   const wanted = options.deadIds ? new Set(options.deadIds) : null;
   const limit = Math.min(options.limit ?? Number.POSITIVE_INFINITY, wanted?.size ?? Number.POSITIVE_INFINITY);
-  // Not bounded by a message count taken up front: a quorum queue may report messages just
-  // handed back by another channel only a moment later. A held message is never handed out
-  // twice, so the scan ends when the queue runs dry.
-  const replayed = new Set<string>();
-  let moved = 0;
-  while (moved < limit) {
-    const message = await channel.get(names.dlq(queue), { noAck: false });
+  const taken = new Set<string>();
+  while (taken.size < limit) {
+    const message = await channel.get(dlq, { noAck: false });
     if (message === false) break;
     const dead = toDeadMessage(message, queue);
-    if (!dead.envelope || (wanted && !wanted.has(dead.deadId))) continue;
-    // Already replayed by this call and dead again (or a duplicate): leave it, do not cycle.
-    if (replayed.has(dead.deadId)) continue;
-    await republish({ ...dead.envelope, attempt: 1 });
+    if ((options.replayableOnly && !dead.envelope) || (wanted && !wanted.has(dead.deadId))) continue;
+    // Already taken by this call and dead again (or a duplicate): leave it, do not cycle.
+    if (taken.has(dead.deadId)) continue;
+    await use(dead);
     channel.ack(message);
-    replayed.add(dead.deadId);
-    moved++;
+    taken.add(dead.deadId);
   }
   channel.nackAll(true);
-  return moved;
+  return taken.size;
 }
 
 export function toDeadMessage(message: GetMessage, queue: string): DeadMessage {

@@ -7,7 +7,7 @@ import type { QueueDriver, QueueSpec } from '../port.ts';
 import { toQueueError, withChannel } from './channels.ts';
 import { createConnectionManager } from './connection.ts';
 import { createQueueConsumer, type QueueConsumer } from './consumer.ts';
-import { listDeadLetters, replayDeadLetters } from './dead-letters.ts';
+import { listDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letters.ts';
 import { queueDepth } from './depth.ts';
 import { encodeEnvelope, envelopeProperties } from './messages.ts';
 import { topologyNames } from './names.ts';
@@ -180,6 +180,10 @@ export function createRabbitMqDriver(options: RabbitMqDriverOptions): QueueDrive
       return admin('replay dead letters', queue, (channel) =>
         replayDeadLetters(channel, names, queue, (envelope) => republish(envelope, queue), replay),
       );
+    },
+
+    purgeDead(queue, purge) {
+      return admin('purge dead letters', queue, (channel) => purgeDeadLetters(channel, names, queue, purge));
     },
 
     async check() {

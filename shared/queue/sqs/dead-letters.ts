@@ -55,50 +55,81 @@ export interface ReplayOptions {
  *
  * @returns how many messages moved.
  */
-export async function replayDeadLetters(
+export function replayDeadLetters(
   dlq: DeadLetterQueue,
   queueUrl: string,
   remove: (receiptHandle: string) => Promise<void>,
   options: ReplayOptions = {},
 ): Promise<number> {
+  return takeDeadLetters(dlq, remove, { ...options, replayableOnly: true }, async (dead) => {
+    const envelope = { ...dead.envelope!, attempt: 1 };
+    try {
+      await dlq.client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: encodeEnvelope(envelope),
+          MessageAttributes: envelopeAttributes(envelope),
+        }),
+      );
+    } catch (err) {
+      throw toQueueError(err, 'replay dead letter');
+    }
+  });
+}
+
+/**
+ * Delete dead messages for good: the given ones, or all of them (unparseable bodies too). Not
+ * SQS's PurgeQueue: that one cannot pick messages and may run once a minute.
+ */
+export function purgeDeadLetters(
+  dlq: DeadLetterQueue,
+  remove: (receiptHandle: string) => Promise<void>,
+  options: { deadIds?: string[] } = {},
+): Promise<number> {
+  return takeDeadLetters(dlq, remove, { ...options, replayableOnly: false }, async () => {});
+}
+
+/**
+ * Receive the DLQ's messages and delete each one wanted once `use` has done its part with it;
+ * the rest are released. Received messages stay hidden while this runs, so the scan ends when
+ * the DLQ runs dry.
+ */
+async function takeDeadLetters(
+  dlq: DeadLetterQueue,
+  remove: (receiptHandle: string) => Promise<void>,
+  options: ReplayOptions & { replayableOnly: boolean },
+  use: (dead: DeadMessage) => Promise<void>,
+): Promise<number> {
   const wanted = options.deadIds ? new Set(options.deadIds) : null;
   const limit = Math.min(options.limit ?? Number.POSITIVE_INFINITY, wanted?.size ?? Number.POSITIVE_INFINITY);
   const held: Message[] = [];
-  const replayed = new Set<string>();
+  const taken = new Set<string>();
   try {
-    // Received messages stay hidden while this runs, so the scan ends when the DLQ runs dry.
-    while (replayed.size < limit) {
+    while (taken.size < limit) {
       const batch = await receive(dlq, SQS_BATCH_LIMIT);
       if (batch.length === 0) break;
       for (const message of batch) {
         const dead = toDeadMessage(message, dlq.queue);
         const take =
-          dead.envelope &&
-          replayed.size < limit &&
-          !replayed.has(dead.deadId) &&
+          (dead.envelope || !options.replayableOnly) &&
+          taken.size < limit &&
+          !taken.has(dead.deadId) &&
           (!wanted || wanted.has(dead.deadId));
-        if (!take || !dead.envelope || !message.ReceiptHandle) {
+        if (!take || !message.ReceiptHandle) {
           held.push(message);
           continue;
         }
-        const envelope = { ...dead.envelope, attempt: 1 };
         try {
-          await dlq.client.send(
-            new SendMessageCommand({
-              QueueUrl: queueUrl,
-              MessageBody: encodeEnvelope(envelope),
-              MessageAttributes: envelopeAttributes(envelope),
-            }),
-          );
+          await use(dead);
         } catch (err) {
           held.push(message);
-          throw toQueueError(err, 'replay dead letter');
+          throw err;
         }
         await remove(message.ReceiptHandle);
-        replayed.add(dead.deadId);
+        taken.add(dead.deadId);
       }
     }
-    return replayed.size;
+    return taken.size;
   } finally {
     await release(dlq, held);
   }

@@ -5,7 +5,7 @@ import { UnroutableMessageError } from '../errors.ts';
 import type { Consumer, QueueDriver, QueueSpec } from '../port.ts';
 import { createSqsClients, toQueueError } from './client.ts';
 import { createSqsConsumer } from './consumer.ts';
-import { listDeadLetters, replayDeadLetters } from './dead-letters.ts';
+import { listDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letters.ts';
 import { createMessageDeleter } from './deleter.ts';
 import { queueDepth } from './depth.ts';
 import { encodeEnvelope, envelopeAttributes } from './messages.ts';
@@ -170,6 +170,13 @@ export function createSqsDriver(options: SqsDriverOptions): QueueDriver {
       const { queueUrl, dlqUrl } = await urlsOf(queue);
       const remove = createMessageDeleter(clients.api, dlqUrl);
       return replayDeadLetters({ client: clients.api, queue, dlqUrl }, queueUrl, remove, replay);
+    },
+
+    async purgeDead(queue, purge) {
+      ensureOpen();
+      const { dlqUrl } = await urlsOf(queue);
+      const remove = createMessageDeleter(clients.api, dlqUrl);
+      return purgeDeadLetters({ client: clients.api, queue, dlqUrl }, remove, purge);
     },
 
     async check() {
