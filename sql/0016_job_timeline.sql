@@ -22,3 +22,6 @@ create table console_actions (
 );
 
 create index console_actions_at_idx on console_actions (at desc);
+
+-- The console's "last hour" figures read the jobs that changed in it.
+create index jobs_updated_idx on jobs (updated_at desc);

@@ -22,7 +22,7 @@ export default defineTask({
     );
     const jobs = await ctx.db.query(
       `delete from jobs
-       where status in ('succeeded', 'failed', 'dead') and finished_at < now() - make_interval(days => $1)`,
+       where status in ('succeeded', 'failed', 'dead', 'cancelled') and finished_at < now() - make_interval(days => $1)`,
       [ctx.config.JOBS_RETENTION_DAYS],
     );
     return {

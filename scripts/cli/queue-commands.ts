@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Job } from '../../shared/contract/index.ts';
 import { queueName } from '../../shared/runtime/manifest.ts';
+import { scheduleCorrelationId } from '../../shared/contract/schedule.ts';
 import { fireSchedule } from '../../shared/runtime/scheduler.ts';
 import { startRunner } from '../../shared/runtime/runner.ts';
 import type { Platform } from '../../shared/runtime/platform.ts';
@@ -114,8 +115,7 @@ export function addQueueCommands(program: Command): void {
           : undefined;
         try {
           const { jobId } = await fireSchedule(entry.definition, platform, {
-            at: new Date(),
-            correlationId: `cli:${id}:${Date.now()}`,
+            correlationId: scheduleCorrelationId(id, `cli-${Date.now()}`),
           });
           console.log(`fired ${id}: job ${jobId}`);
           if (inProcess) console.log(JSON.stringify(await finished(platform, jobId), null, 2));

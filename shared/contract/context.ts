@@ -31,8 +31,72 @@ export interface HttpCtx extends BaseCtx {
   system: SystemInfo;
   /** Broker administration for platform routes (readiness, dead letters, depth). */
   queueAdmin: QueueAdmin;
+  /** What the deployment is made of, for the console: its functions and schedules. */
+  operator: Operator;
   /** Accounts, password login and API tokens (the platform's auth pages and API use them). */
   auth: AuthCtx;
+}
+
+/** One function of the deployment, as the console lists it. */
+export interface FunctionInfo {
+  id: string;
+  app: string;
+  type: 'http' | 'task' | 'schedule';
+  /** `GET /gradcafe/` for a route, the queue a task consumes, the kind a schedule publishes. */
+  detail: string;
+}
+
+/** A schedule, as the console shows it: when it runs next, and how its last run went. */
+export interface ScheduleInfo {
+  /** The schedule function's id, e.g. `gradcafe-pull-schedule`. */
+  name: string;
+  publishes: string;
+  /** Its cron (UTC) where this deployment runs it; null when switched off. */
+  cron: string | null;
+  nextRun: string | null;
+  /** The newest job it fired (a tick, the CLI or "Run now"). */
+  lastRun: Job | null;
+}
+
+/** What an operator did from the console: who, when, what, to how many. */
+export interface OperatorAction {
+  at: string;
+  actor: string;
+  action: 'replay' | 'purge' | 'retry' | 'cancel' | 'run';
+  /** The queue, job or schedule acted on. */
+  target: string;
+  count: number;
+  detail: string | null;
+}
+
+/** The last hour, minute by minute (every series has 60 values, oldest first). */
+export interface LastHour {
+  /** Per queue: the messages whose effects committed. */
+  handled: Record<string, number[]>;
+  /** Per kind of job: attempts that succeeded and failed, failures per minute, durations (s). */
+  kinds: {
+    kind: string;
+    succeeded: number;
+    failed: number;
+    failedPerMinute: number[];
+    p50: number;
+    p95: number;
+  }[];
+}
+
+/**
+ * The console's door to the deployment: a read-only view of its functions, schedules and recent
+ * activity (read from Postgres, so the same on every driver and on Lambda), running a schedule
+ * now, and the record of what operators did.
+ */
+export interface Operator {
+  functions(): readonly FunctionInfo[];
+  schedules(): Promise<ScheduleInfo[]>;
+  /** Fire one tick of a schedule now, whatever its cron. NotFoundError for an unknown name. */
+  runSchedule(name: string): Promise<{ jobId: string; kind: string }>;
+  lastHour(): Promise<LastHour>;
+  record(action: Omit<OperatorAction, 'at' | 'detail'> & { detail?: string }): Promise<void>;
+  recentActions(limit: number): Promise<OperatorAction[]>;
 }
 
 export interface SystemInfo {

@@ -23,6 +23,11 @@ export type {
   Publisher,
   MessageInfo,
   SystemInfo,
+  FunctionInfo,
+  ScheduleInfo,
+  Operator,
+  OperatorAction,
+  LastHour,
 } from './context.ts';
 export { json, html, navigate, redirect } from '../http/responses.ts';
 export { accepted, jobAcceptedResponses, jobAcceptedSchema, type JobAccepted } from '../http/job-accepted.ts';

@@ -8,7 +8,8 @@ export interface ScheduleDefinition {
   cron: (config: Config) => string | undefined;
   /** Kind of the message each tick publishes; the work itself is a task. */
   publishes: string;
-  payload: (now: Date) => unknown;
+  /** The payload of every tick (and of a "Run now" from the console): fixed, JSON. */
+  payload: unknown;
   /** Size of this function's Lambda (see ScheduleOptions.lambda). */
   lambda?: LambdaOptions;
 }
@@ -16,7 +17,8 @@ export interface ScheduleDefinition {
 export interface ScheduleOptions {
   cron: string | ((config: Config) => string | undefined);
   publishes: string;
-  payload?: unknown | ((now: Date) => unknown);
+  /** Default `{}`. Fixed, so the console can run a schedule now from anywhere, Lambda included. */
+  payload?: unknown;
   /** Size of this function's Lambda (the SAM template reads it). Defaults: 256 MB, 30 s. */
   lambda?: LambdaOptions;
 }
@@ -43,7 +45,7 @@ export function defineSchedule(options: ScheduleOptions): ScheduleDefinition {
     type: 'schedule',
     cron: typeof cron === 'function' ? cron : () => cron,
     publishes: options.publishes,
-    payload: typeof payload === 'function' ? (payload as (now: Date) => unknown) : () => payload ?? {},
+    payload: payload ?? {},
     ...(options.lambda ? { lambda: options.lambda } : {}),
   };
   const owner = `defineSchedule ${options.publishes}`;
@@ -70,3 +72,10 @@ export function activeCron(definition: ScheduleDefinition, config: Config): stri
   const expression = definition.cron(config)?.trim();
   return expression && expression !== 'off' ? expression : undefined;
 }
+
+/**
+ * Every job a schedule fires carries `schedule:<id>:<tick>` as its correlation id, whoever fired
+ * it (the scheduler, EventBridge, the CLI, the console's "Run now"): the console finds a
+ * schedule's last run by it.
+ */
+export const scheduleCorrelationId = (scheduleId: string, tick: string) => `schedule:${scheduleId}:${tick}`;

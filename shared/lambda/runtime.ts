@@ -81,7 +81,8 @@ async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {
     log,
   });
   const auth = createAuthServices({ db, config });
-  const contexts = createContexts({ config, db, driver, metrics, queueNames, cache, auth });
+  const deployment = options.deployment.summary;
+  const contexts = createContexts({ config, db, driver, metrics, queueNames, cache, auth, deployment });
   const outbox = outboxRelayFor({ db, driver, log, metrics });
   return { config, log, db, driver, metrics, auth, outbox, ...contexts };
 }

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { ScheduleDefinition } from '../contract/schedule.ts';
 import type { FunctionEntry } from '../runtime/manifest.ts';
+import { scheduleCorrelationId } from '../contract/schedule.ts';
 import { fireSchedule } from '../runtime/scheduler.ts';
 import { invocationScope } from './invocation.ts';
 import { lazyRuntime } from './runtime.ts';
@@ -9,8 +10,7 @@ import type { LambdaDeployment, ScheduledEvent, ScheduleLambda } from './types.t
 /**
  * One schedule as a Lambda handler for EventBridge scheduled events: each event is one tick,
  * which triggers a job exactly as the local scheduler does (the template's rule carries the
- * same cron). The tick's time is the event's, so a late delivery still stamps its own tick, and
- * a second delivery of one event triggers nothing new.
+ * same cron). A second delivery of one event triggers nothing new.
  */
 export function scheduleHandler(
   entry: FunctionEntry<ScheduleDefinition>,
@@ -20,10 +20,8 @@ export function scheduleHandler(
 
   async function tick(event: ScheduledEvent): Promise<{ jobId: string; messageId: string; kind: string }> {
     const rt = await runtime();
-    const at = new Date(event.time);
-    const correlationId = `schedule:${entry.id}:${event.id}`;
+    const correlationId = scheduleCorrelationId(entry.id, event.id);
     const { jobId, messageId } = await fireSchedule(entry.definition, rt, {
-      at: Number.isNaN(at.getTime()) ? new Date() : at,
       correlationId,
       // EventBridge delivers at least once and Lambda retries a failed async invocation with the
       // same event: one event id is one job, and its task runs once.

@@ -9,6 +9,7 @@ import type {
 } from 'aws-lambda';
 import type { APIGatewayProxyResult as HonoLambdaResult } from 'hono/aws-lambda';
 import type { Topology } from '../queue/port.ts';
+import type { DeploymentSummary } from '../runtime/operator.ts';
 
 /**
  * What a bundle knows about the deployment it belongs to, fixed at build time (the build
@@ -20,6 +21,8 @@ export interface LambdaDeployment {
    * and the names the queue admin routes list. The queues themselves belong to the template.
    */
   topology: Topology;
+  /** Its functions and schedules (crons as the template deploys them), for the console. */
+  summary: DeploymentSummary;
 }
 
 /** API Gateway HTTP API (payload v2), REST API (v1) or a Lambda function URL. */

@@ -11,6 +11,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { QueueDriver } from '../queue/port.ts';
 import { createBatcher } from './batcher.ts';
 import { createJobs, insertJobs, type NewJob } from './jobs.ts';
+import { createOperator, type DeploymentSummary } from './operator.ts';
 import { createPublisher } from './publisher.ts';
 import { describeDatabase } from '../db/server.ts';
 import { VERSION } from '../version.ts';
@@ -23,6 +24,8 @@ export interface ContextParts {
   metrics: Metrics;
   /** Every consuming queue of the deployment (one per task function), for the queue admin routes. */
   queueNames: string[];
+  /** Its functions and schedules, for the console. */
+  deployment: DeploymentSummary;
   cache: Cache;
   auth: AuthServices;
 }
@@ -104,6 +107,7 @@ export function createContexts(parts: ContextParts): ContextFactories {
         cache,
         correlationId,
         queueAdmin,
+        operator: createOperator(parts.deployment, db, jobs, log),
         system,
         auth: authCtx,
       };

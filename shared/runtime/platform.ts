@@ -7,6 +7,7 @@ import { createAuthServices, type AuthServices } from '../auth/services.ts';
 import { createCache, type Cache } from '../cache/index.ts';
 import { createContexts, type ContextFactories } from './contexts.ts';
 import { queueName, type Manifest } from './manifest.ts';
+import { summarizeDeployment } from './operator.ts';
 
 /**
  * The parts a runner process is made of, wired once, and the `ctx` factories built from them.
@@ -51,6 +52,7 @@ export function createPlatform(parts: PlatformParts): Platform {
     });
   const auth = parts.auth ?? createAuthServices({ db, config });
   const queueNames = parts.manifest.tasks.map(queueName);
-  const contexts = createContexts({ ...parts, metrics, cache, auth, queueNames });
+  const deployment = summarizeDeployment(parts.manifest, config);
+  const contexts = createContexts({ ...parts, metrics, cache, auth, queueNames, deployment });
   return { ...parts, metrics, cache, auth, ...contexts };
 }

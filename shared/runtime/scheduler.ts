@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { activeCron, type ScheduleDefinition } from '../contract/schedule.ts';
+import { activeCron, scheduleCorrelationId, type ScheduleDefinition } from '../contract/schedule.ts';
 import type { Platform } from './platform.ts';
 import { createJobs } from './jobs.ts';
 import { createPublisher } from './publisher.ts';
@@ -21,9 +21,9 @@ export function startScheduler(platform: Platform): { stop(): Promise<void>; des
       continue;
     }
     const fire = async () => {
-      const correlationId = `schedule:${entry.id}:${Date.now()}`;
+      const correlationId = scheduleCorrelationId(entry.id, String(Date.now()));
       try {
-        const { jobId } = await fireSchedule(entry.definition, platform, { at: new Date(), correlationId });
+        const { jobId } = await fireSchedule(entry.definition, platform, { correlationId });
         log.info({ schedule: entry.id, kind: publishes, jobId, correlationId }, 'schedule fired');
       } catch (err) {
         log.error({ err, schedule: entry.id, kind: publishes }, 'schedule could not publish');
@@ -54,7 +54,7 @@ export function startScheduler(platform: Platform): { stop(): Promise<void>; des
 export function fireSchedule(
   definition: ScheduleDefinition,
   parts: Pick<Platform, 'db' | 'driver' | 'metrics' | 'log'>,
-  tick: { at: Date; correlationId: string; idempotencyKey?: string },
+  tick: { correlationId: string; idempotencyKey?: string },
 ): Promise<{ jobId: string; messageId: string }> {
   const { db, driver, metrics, log } = parts;
   const jobs = createJobs({
@@ -64,9 +64,5 @@ export function fireSchedule(
     log,
   });
   const { idempotencyKey } = tick;
-  return jobs.trigger(
-    definition.publishes,
-    definition.payload(tick.at),
-    idempotencyKey ? { idempotencyKey } : {},
-  );
+  return jobs.trigger(definition.publishes, definition.payload, idempotencyKey ? { idempotencyKey } : {});
 }

@@ -8,6 +8,11 @@ import type {
   JobDetail,
   JobStatus,
   Jobs,
+  FunctionInfo,
+  LastHour,
+  Operator,
+  OperatorAction,
+  ScheduleInfo,
   PublishOptions,
   Publisher,
   QueueAdmin,
@@ -153,6 +158,43 @@ export class FakePublisher implements Publisher {
   }
 }
 
+/** The console's view of the deployment: arrange `schedules` (and `functionList`) as a test needs. */
+export class FakeOperator implements Operator {
+  functionList: FunctionInfo[] = [];
+  schedulesList: ScheduleInfo[] = [];
+  constructor(private readonly jobs: FakeJobs) {}
+
+  functions() {
+    return this.functionList;
+  }
+
+  async schedules() {
+    return this.schedulesList;
+  }
+
+  readonly actions: OperatorAction[] = [];
+  lastHourFigures: LastHour = { handled: {}, kinds: [] };
+
+  async lastHour() {
+    return this.lastHourFigures;
+  }
+
+  async record(action: Omit<OperatorAction, 'at' | 'detail'> & { detail?: string }) {
+    this.actions.unshift({ at: new Date().toISOString(), detail: null, ...action });
+  }
+
+  async recentActions(limit: number) {
+    return this.actions.slice(0, limit);
+  }
+
+  async runSchedule(name: string) {
+    const schedule = this.schedulesList.find((s) => s.name === name);
+    if (!schedule) throw new NotFoundError(`No schedule named ${name}`);
+    const { jobId } = await this.jobs.trigger(schedule.publishes, {});
+    return { jobId, kind: schedule.publishes };
+  }
+}
+
 export class FakeQueueAdmin implements QueueAdmin {
   readonly driver = 'memory' as const;
   readonly dead = new Map<string, DeadMessage[]>();
@@ -256,6 +298,7 @@ export interface FakeCtxParts {
   jobs: FakeJobs;
   queue: FakePublisher;
   queueAdmin: FakeQueueAdmin;
+  operator: FakeOperator;
   db: ReturnType<typeof createFakeDb>;
   metrics: Metrics;
   /** An in-memory cache on `metrics`. */
@@ -270,6 +313,7 @@ export function createFakeCtx(options: { queues?: string[] } = {}): FakeCtxParts
   const queue = new FakePublisher();
   const jobs = new FakeJobs(queue);
   const queueAdmin = new FakeQueueAdmin(options.queues ?? ['demo.work']);
+  const operator = new FakeOperator(jobs);
   const db = createFakeDb();
   const metrics = createMetrics();
   const config = loadConfig({});
@@ -286,6 +330,7 @@ export function createFakeCtx(options: { queues?: string[] } = {}): FakeCtxParts
       cache,
       correlationId,
       queueAdmin,
+      operator,
       system: {
         version: '0.0.0-test',
         queueDriver: 'memory',
@@ -298,7 +343,7 @@ export function createFakeCtx(options: { queues?: string[] } = {}): FakeCtxParts
     made.push(ctx);
     return ctx;
   };
-  return { jobs, queue, queueAdmin, db, metrics, cache, makeCtx, made };
+  return { jobs, queue, queueAdmin, operator, db, metrics, cache, makeCtx, made };
 }
 
 /** A pino logger whose lines land in `lines` (parsed), to assert on access and error logs. */
@@ -321,6 +366,14 @@ const PLATFORM_FUNCTIONS = [
   'console-api-queues.ts',
   'console-api-dead-letters.ts',
   'console-api-replay-dead-letters.ts',
+  'console-job-page.tsx',
+  'console-api-job.ts',
+  'console-api-job-retry.ts',
+  'console-api-job-cancel.ts',
+  'console-queue-page.tsx',
+  'console-api-purge-dead-letters.tsx',
+  'console-api-schedules.ts',
+  'console-api-schedule-run.ts',
 ];
 
 /** The platform functions, imported as the manifest loader would (without the other apps). */

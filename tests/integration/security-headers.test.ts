@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mountPath } from '../../shared/runtime/manifest.ts';
+import { insertJobs } from '../../shared/runtime/jobs.ts';
+import { mountPath, queueName } from '../../shared/runtime/manifest.ts';
 import { createAuthTestApp, TestBrowser } from '../helpers/auth.ts';
 import { registerImport } from '../../functions/imports/lib/imports-store.ts';
 
@@ -20,6 +21,7 @@ let admin: TestBrowser;
 let taskId: string;
 let importId: string;
 let productId: string;
+let jobId: string;
 
 beforeAll(async () => {
   t = await createAuthTestApp('pglite');
@@ -46,6 +48,11 @@ beforeAll(async () => {
   ).toBe(303);
   const product = await t.platform.db.query<{ id: number }>('select id from catalog_admin.products limit 1');
   productId = String(product.rows[0]!.id);
+  // A job, for the console's job page.
+  jobId = randomUUID();
+  await insertJobs(t.platform.db, [
+    { id: jobId, kind: 'platform_prune', payload: {}, correlationId: 'pages' },
+  ]);
 }, 60_000);
 afterAll(() => t?.close());
 
@@ -54,6 +61,7 @@ afterAll(() => t?.close());
 const idsOf: Record<string, () => string> = {
   imports: () => importId,
   'catalog-admin': () => productId,
+  platform: () => jobId,
 };
 
 function pagePaths(): string[] {
@@ -62,7 +70,8 @@ function pagePaths(): string[] {
     .map((entry) =>
       mountPath(entry)
         .replace(':id', idsOf[entry.app]?.() ?? taskId)
-        .replace(':file', 'desk-lamp.svg'),
+        .replace(':file', 'desk-lamp.svg')
+        .replace(':queue', queueName(t.platform.manifest.tasks[0]!)),
     );
   return [...pages, '/docs'];
 }

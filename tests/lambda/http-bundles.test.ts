@@ -623,6 +623,82 @@ const SAMPLES: Record<string, Sample[]> = {
       headers: FORM_HEADERS,
     },
   ],
+  'platform-console-job-page': [
+    {
+      shows: 'a job that is not there, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'GET',
+      path: `/console/jobs/${GONE}`,
+      headers: ADMIN_HTML,
+    },
+  ],
+  'platform-console-api-job': [
+    {
+      shows: 'a job that is not there, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'GET',
+      path: `/console/api/jobs/${GONE}`,
+    },
+  ],
+  'platform-console-api-job-retry': [
+    {
+      shows: 'a job that is not there, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'POST',
+      path: `/console/api/jobs/${GONE}/retry`,
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+  ],
+  'platform-console-api-job-cancel': [
+    {
+      shows: 'a job that is not there, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'POST',
+      path: `/console/api/jobs/${GONE}/cancel`,
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+  ],
+  'platform-console-queue-page': [
+    {
+      shows: "a queue's dead letters",
+      asAdmin: true,
+      status: 200,
+      method: 'GET',
+      path: '/console/queues/gradcafe.scrape-new-data',
+      headers: ADMIN_HTML,
+    },
+  ],
+  'platform-console-api-purge-dead-letters': [
+    {
+      shows: 'an unknown queue, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'POST',
+      path: '/console/api/queues/nope/dead-letters/purge',
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+  ],
+  'platform-console-api-schedules': [
+    { shows: 'every schedule', asAdmin: true, status: 200, method: 'GET', path: '/console/api/schedules' },
+  ],
+  'platform-console-api-schedule-run': [
+    {
+      shows: 'an unknown schedule, 404',
+      asAdmin: true,
+      status: 404,
+      method: 'POST',
+      path: '/console/api/schedules/nope/run',
+      headers: JSON_HEADERS,
+      body: '{}',
+    },
+  ],
   'platform-home-page': [{ shows: 'the home page', status: 200, method: 'GET', path: '/' }],
   'platform-list-queues': [
     { shows: 'queue depths', asAdmin: true, status: 200, method: 'GET', path: '/queues' },

@@ -50,7 +50,10 @@ describe('a warm container', () => {
     const entry = stack.manifest.http.find(
       (h) => h.id === 'platform-readyz',
     ) as FunctionEntry<HttpDefinition>;
-    const deployment: LambdaDeployment = { topology: topologyOf(stack.manifest) };
+    const deployment: LambdaDeployment = {
+      topology: topologyOf(stack.manifest),
+      summary: { functions: [], schedules: [] },
+    };
     const handler = httpHandler(entry, deployment);
     const event = httpEvent({ method: 'GET', path: '/readyz' });
 

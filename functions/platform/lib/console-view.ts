@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import type { HttpCtx, Job, JobStatus } from '../../../shared/contract/index.ts';
+import type {
+  HttpCtx,
+  Job,
+  JobStatus,
+  LastHour,
+  OperatorAction,
+  ScheduleInfo,
+} from '../../../shared/contract/index.ts';
 import type { Page } from '../../../shared/contract/pagination.ts';
 import { pageQueryFields } from '../../../shared/contract/pagination.ts';
 import { queueDepths, type QueueRow } from './queue-depths.ts';
@@ -20,6 +27,8 @@ export const consoleQuery = z.object({
     .optional()
     .catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
+  /** A job page's "correlation id" link: the jobs of one request or schedule tick. */
+  correlation: z.string().trim().max(200).optional().catch(undefined),
   window: z
     .enum(Object.keys(WINDOWS) as [keyof typeof WINDOWS])
     .optional()
@@ -33,12 +42,16 @@ export interface ConsoleView {
   brokerError?: string | undefined;
   outbox: { pending: number; lagSeconds: number };
   jobs: Page<Job>;
+  actions: OperatorAction[];
+  schedules: ScheduleInfo[];
+  queueDriver: HttpCtx['queueAdmin']['driver'];
+  lastHour: LastHour;
 }
 
 const PAGE_SIZE = 25;
 
 export async function loadConsole(
-  ctx: Pick<HttpCtx, 'queueAdmin' | 'jobs'>,
+  ctx: Pick<HttpCtx, 'queueAdmin' | 'jobs' | 'operator'>,
   filter: ConsoleFilter,
 ): Promise<ConsoleView> {
   const states: readonly JobStatus[] | undefined =
@@ -46,17 +59,21 @@ export async function loadConsole(
   const since = filter.window
     ? new Date(Date.now() - WINDOWS[filter.window] * 1000).toISOString()
     : undefined;
-  const [depths, outbox, jobs] = await Promise.all([
+  const [depths, outbox, jobs, actions, schedules, lastHour] = await Promise.all([
     queueDepths(ctx),
     ctx.queueAdmin.outbox(),
     ctx.jobs.search({
       kind: filter.kind || undefined,
       states,
       q: filter.q || undefined,
+      correlationId: filter.correlation || undefined,
       since,
       limit: PAGE_SIZE,
       offset: filter.offset,
     }),
+    ctx.operator.recentActions(10),
+    ctx.operator.schedules(),
+    ctx.operator.lastHour(),
   ]);
-  return { ...depths, outbox, jobs };
+  return { ...depths, outbox, jobs, actions, schedules, lastHour, queueDriver: ctx.queueAdmin.driver };
 }

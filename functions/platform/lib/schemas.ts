@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Job } from '../../../shared/contract/index.ts';
+import type { Job, JobDetail, ScheduleInfo } from '../../../shared/contract/index.ts';
 import type { DeadMessage, QueueDepth } from '../../../shared/queue/port.ts';
 
 /** Response shapes of the platform routes, for the OpenAPI document. */
@@ -30,6 +30,44 @@ export const jobSchema = z.object({
   finishedAt: z.string().nullable(),
   updatedAt: z.string(),
 }) satisfies z.ZodType<Job>;
+
+const jobEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('attempt'),
+    attempt: z.number().int(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    outcome: z.enum(['succeeded', 'failed', 'dead']),
+    error: z.string().optional(),
+    retryInMs: z.number().int().optional().describe('The delay before the next attempt'),
+  }),
+  z.object({ type: z.enum(['retried', 'cancelled']), at: z.string(), by: z.string().describe('Who did it') }),
+]);
+
+export const jobDetailSchema = jobSchema.extend({
+  timeline: z.array(jobEventSchema).describe('Each attempt and each operator action, oldest first'),
+  logLines: z
+    .array(
+      z.object({
+        at: z.string(),
+        attempt: z.number().int(),
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+        msg: z.string(),
+        fields: z.string().optional().describe('The fields of the line, as JSON text'),
+      }),
+    )
+    .describe("The lines the job's task logged (the first ones of each attempt)"),
+}) satisfies z.ZodType<JobDetail>;
+
+export const jobParams = z.object({ id: z.uuid() });
+
+export const scheduleSchema = z.object({
+  name: z.string().describe("The schedule function's id"),
+  publishes: z.string().describe('The kind of job each tick triggers'),
+  cron: z.string().nullable().describe('UTC; null when switched off'),
+  nextRun: z.string().nullable(),
+  lastRun: jobSchema.nullable().describe('The newest job it fired'),
+}) satisfies z.ZodType<ScheduleInfo>;
 
 export const deadMessageSchema = z.object({
   deadId: z.string().describe('Handle to replay this one message'),

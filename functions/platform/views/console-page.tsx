@@ -1,22 +1,12 @@
-import type { FlashMessage, Job } from '../../../shared/contract/index.ts';
-import {
-  CsrfField,
-  inlineStyle,
-  Layout,
-  Pager,
-  TableScroll,
-  type PageViewer,
-} from '../../../shared/http/views/index.ts';
+import type { FlashMessage, Job, OperatorAction } from '../../../shared/contract/index.ts';
+import { Layout, Pager, TableScroll, type PageViewer } from '../../../shared/http/views/index.ts';
+import { ConsoleStyles } from './console-styles.tsx';
 import { CONSOLE_PATH, type ConsoleFilter, type ConsoleView } from '../lib/console-view.ts';
+import { ActivityCard } from './console-activity.tsx';
+import { QueuesCard } from './console-queues.tsx';
+import { SchedulesCard } from './console-schedules.tsx';
+import { jobPagePath } from '../lib/job-actions.ts';
 import { JOB_STATES } from '../lib/schemas.ts';
-
-const ConsoleStyles = inlineStyle(`
-.search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: .75rem; }
-.search label { min-width: 9rem; }
-.error-cell { max-width: 28rem; overflow-wrap: anywhere; color: var(--err-text); }
-.quiet { color: var(--muted); }
-td form { margin: 0; }
-`);
 
 const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -32,7 +22,7 @@ export function ConsolePage(props: {
 }) {
   const { view, filter, viewer } = props;
   const params: Record<string, string> = {};
-  for (const key of ['kind', 'state', 'q', 'window'] as const) {
+  for (const key of ['kind', 'state', 'q', 'correlation', 'window'] as const) {
     const value = filter[key];
     if (value) params[key] = value;
   }
@@ -42,76 +32,30 @@ export function ConsolePage(props: {
       <div class="page-head">
         <h1>Console</h1>
         <p class="muted">
-          Queues, dead letters and jobs, on the {view.brokerError ? 'unreachable ' : ''}broker this deployment
-          uses.
+          Queues, schedules and jobs of this deployment, on its {view.brokerError ? 'unreachable ' : ''}
+          {view.queueDriver} broker. The figures above the job search refresh every 5 seconds.
         </p>
       </div>
-      <section class="card" aria-labelledby="queues-title">
-        <h2 id="queues-title">Queues</h2>
-        {view.brokerError ? (
-          <p class="flash flash-error" role="alert">
-            The broker does not answer ({view.brokerError}): depths are unknown. Committed messages wait in
-            the outbox.
-          </p>
-        ) : null}
-        <p class="small">
-          Outbox:{' '}
-          {view.outbox.pending === 0
-            ? 'empty, every committed message has been sent.'
-            : `${view.outbox.pending.toLocaleString('en-US')} waiting, the oldest for ${Math.round(view.outbox.lagSeconds)} s.`}
-        </p>
-        <TableScroll label="Queues">
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col" class="num">
-                  Ready
-                </th>
-                <th scope="col" class="num">
-                  Delayed
-                </th>
-                <th scope="col" class="num">
-                  Dead
-                </th>
-                <th scope="col">Dead letters</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.queues.map(({ name, depth }) => (
-                <tr>
-                  <th scope="row">{name}</th>
-                  <td class="num">{depth ? depth.ready : '?'}</td>
-                  <td class="num">{depth ? depth.delayed : '?'}</td>
-                  <td class="num">{depth ? depth.dead : '?'}</td>
-                  <td>
-                    {depth && depth.dead > 0 ? (
-                      <form
-                        method="post"
-                        action={`${CONSOLE_PATH}/queues/${encodeURIComponent(name)}/replay`}
-                      >
-                        <CsrfField token={viewer.csrfToken} />
-                        <button class="btn" type="submit" aria-label={`Replay the dead letters of ${name}`}>
-                          Replay {depth.dead}
-                        </button>{' '}
-                        <a href={`/queues/${encodeURIComponent(name)}/dead-letters`}>see them</a>
-                      </form>
-                    ) : (
-                      <span class="quiet">none</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      </section>
+      <div
+        id="console-live"
+        hx-get={CONSOLE_PATH}
+        hx-select="#console-live"
+        hx-trigger="every 5s"
+        hx-swap="outerHTML"
+      >
+        <QueuesCard view={view} csrfToken={viewer.csrfToken} />
+        <div class="grid-2">
+          <ActivityCard kinds={view.lastHour.kinds} />
+          <SchedulesCard schedules={view.schedules} csrfToken={viewer.csrfToken} />
+        </div>
+      </div>
       <section class="card" aria-labelledby="jobs-title">
         <h2 id="jobs-title">Jobs ({props.view.jobs.total.toLocaleString('en-US')})</h2>
         <JobSearchForm filter={filter} />
         <JobTable jobs={view.jobs.items} />
         <Pager page={view.jobs} path={CONSOLE_PATH} params={params} />
       </section>
+      <RecentActions actions={view.actions} />
     </Layout>
   );
 }
@@ -152,7 +96,14 @@ function JobSearchForm({ filter }: { filter: ConsoleFilter }) {
       <button class="btn btn-primary" type="submit">
         Search
       </button>
+      {filter.correlation ? <input type="hidden" name="correlation" value={filter.correlation} /> : null}
       <a href={`${CONSOLE_PATH}?state=problems&window=hour`}>What failed in the last hour?</a>
+      {filter.correlation ? (
+        <p class="small">
+          Only the jobs of correlation id <code>{filter.correlation}</code>.{' '}
+          <a href={CONSOLE_PATH}>Show all jobs</a>
+        </p>
+      ) : null}
     </form>
   );
 }
@@ -177,7 +128,7 @@ function JobTable({ jobs }: { jobs: readonly Job[] }) {
           {jobs.map((job) => (
             <tr>
               <td class="nowrap">
-                <a href={`/jobs/${job.id}`} title={job.id}>
+                <a href={jobPagePath(job.id)} title={job.id}>
                   {when(job.createdAt)}
                 </a>
               </td>
@@ -192,5 +143,44 @@ function JobTable({ jobs }: { jobs: readonly Job[] }) {
         </tbody>
       </table>
     </TableScroll>
+  );
+}
+
+/** Who did what from the console, newest first: replays, purges, retries, cancels. */
+function RecentActions({ actions }: { actions: readonly OperatorAction[] }) {
+  return (
+    <section class="card" aria-labelledby="actions-title">
+      <h2 id="actions-title">Recent actions</h2>
+      {actions.length === 0 ? (
+        <p class="empty">Nobody has replayed, purged, retried or cancelled anything yet.</p>
+      ) : (
+        <TableScroll label="Recent actions">
+          <table class="data">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">On</th>
+                <th scope="col" class="num">
+                  How many
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {actions.map((action) => (
+                <tr>
+                  <td class="nowrap">{when(action.at)}</td>
+                  <td>{action.actor}</td>
+                  <td>{action.action}</td>
+                  <td>{action.target}</td>
+                  <td class="num">{action.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
+    </section>
   );
 }

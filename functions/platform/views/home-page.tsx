@@ -14,9 +14,6 @@ const HomeStyles = inlineStyle(`
 .apps a:hover { border-color: var(--accent); }
 .apps strong { display: block; margin-bottom: .3rem; color: var(--accent); }
 .apps span { color: var(--muted); font-size: .9rem; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1rem; margin: 0; }
-.facts dt { color: var(--muted); }
-.facts dd { margin: 0; overflow-wrap: anywhere; }
 .links { margin: 0; padding-left: 1.1rem; }
 .links li { margin: .25rem 0; }
 `);

@@ -2,6 +2,8 @@ import { OUTBOX_SWEEP_FUNCTION_ID } from '../../../shared/lambda/outbox-sweep.ts
 import type { Migration } from '../../../shared/db/migrate.ts';
 import type { EmbeddedFile, LambdaDeployment } from '../../../shared/lambda/types.ts';
 import { topologyOf, type FunctionEntry, type Manifest } from '../../../shared/runtime/manifest.ts';
+import { summarizeDeployment } from '../../../shared/runtime/operator.ts';
+import { loadConfig } from '../../../shared/config.ts';
 
 /**
  * The entry module of each Lambda bundle, generated as source text (esbuild loads it as a
@@ -54,7 +56,8 @@ function importAdapter(factory: keyof typeof ADAPTER_MODULES): string {
 
 /** Every task queue of the manifest, so any function can publish any kind without the manifest. */
 export function deploymentOf(manifest: Manifest): LambdaDeployment {
-  return { topology: topologyOf(manifest) };
+  // The crons the template deploys: those of the default settings.
+  return { topology: topologyOf(manifest), summary: summarizeDeployment(manifest, loadConfig({})) };
 }
 
 export function functionEntrySource(entry: FunctionEntry, deployment: LambdaDeployment): string {

@@ -7,6 +7,7 @@ export { inlineStyle } from './inline-style.tsx';
 export { TableScroll } from './table-scroll.tsx';
 export { Pager } from './pager.tsx';
 export { BarChart, type Bar } from './bar-chart.tsx';
+export { Sparkline } from './sparkline.tsx';
 export {
   CsrfField,
   htmxCsrfHeaders,

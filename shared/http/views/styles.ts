@@ -76,6 +76,9 @@ table.data td.num, table.data th.num { text-align: right; }
 .badge-succeeded { background: var(--ok-bg); color: var(--ok-text); }
 .badge-failed, .badge-dead { background: var(--err-bg); color: var(--err-text); }
 .badge-queued, .badge-running, .badge-retrying { background: var(--warn-bg); color: var(--warn-text); }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1rem; margin: 0; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
 .badge-cancelled { background: var(--border); color: var(--muted); }
 .grid-2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1.25rem; align-items: start; margin-bottom: 1.25rem; }
 .grid-2 > .card { margin-bottom: 0; min-width: 0; }
@@ -87,6 +90,10 @@ details summary { cursor: pointer; color: var(--muted); }
 .bar-chart rect { fill: var(--accent); }
 .bar-chart text { fill: var(--text); }
 .bar-chart .label { fill: var(--muted); }
+.sparkline { vertical-align: middle; }
+.sparkline rect { fill: var(--ok-text); }
+.sparkline.bad rect { fill: var(--err-text); }
+.sparkline line { stroke: var(--border); }
 .pager { display: flex; gap: 1rem; align-items: baseline; margin-top: .75rem; }
 .empty { padding: 1.5rem; text-align: center; color: var(--muted); }
 /* The sign-in, sign-up and account forms: one narrow column. */
