@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defineHttp, json } from '../../shared/contract/index.ts';
+import { schedulesWithNextRun } from './lib/schedules.ts';
 import { scheduleSchema } from './lib/schemas.ts';
 
 /** Every schedule with its cron, its next run and the job its last run fired. */
@@ -9,5 +10,5 @@ export default defineHttp({
   auth: 'admin',
   summary: 'List schedules',
   responses: { 200: { description: 'Every schedule', schema: z.array(scheduleSchema) } },
-  handler: async (_req, ctx) => json(await ctx.operator.schedules()),
+  handler: async (_req, ctx) => json(await schedulesWithNextRun(ctx)),
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Job } from '../../shared/contract/index.ts';
 import { queueName } from '../../shared/runtime/manifest.ts';
-import { scheduleCorrelationId } from '../../shared/contract/schedule.ts';
+import { scheduleCorrelationId } from '../../shared/contract/schedule-correlation.ts';
 import { fireSchedule } from '../../shared/runtime/scheduler.ts';
 import { startRunner } from '../../shared/runtime/runner.ts';
 import type { Platform } from '../../shared/runtime/platform.ts';

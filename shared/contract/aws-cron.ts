@@ -1,6 +1,17 @@
 import { Cron } from 'croner';
 
 /**
+ * When a cron (UTC) fires next after `after`, as the local scheduler and EventBridge would fire it.
+ * Only the console's schedule routes call it: croner stays out of the bundles that do not.
+ *
+ * @example
+ *   nextRunOf('0 * * * *', new Date('2026-12-05T10:20:00Z')); // '2026-12-05T11:00:00.000Z'
+ */
+export function nextRunOf(expression: string, after = new Date()): string | null {
+  return new Cron(expression, { paused: true, timezone: 'UTC' }).nextRun(after)?.toISOString() ?? null;
+}
+
+/**
  * Standard cron (what the local scheduler gives croner) → an EventBridge `cron(...)` expression.
  *
  * The two dialects differ in ways that change *when* a job runs, so the conversion is exact or

@@ -31,29 +31,19 @@ export interface HttpCtx extends BaseCtx {
   system: SystemInfo;
   /** Broker administration for platform routes (readiness, dead letters, depth). */
   queueAdmin: QueueAdmin;
-  /** What the deployment is made of, for the console: its functions and schedules. */
+  /** The deployment as the console sees it: schedules, the last hour, operators' actions. */
   operator: Operator;
   /** Accounts, password login and API tokens (the platform's auth pages and API use them). */
   auth: AuthCtx;
 }
 
-/** One function of the deployment, as the console lists it. */
-export interface FunctionInfo {
-  id: string;
-  app: string;
-  type: 'http' | 'task' | 'schedule';
-  /** `GET /gradcafe/` for a route, the queue a task consumes, the kind a schedule publishes. */
-  detail: string;
-}
-
-/** A schedule, as the console shows it: when it runs next, and how its last run went. */
-export interface ScheduleInfo {
+/** A schedule and how its last run went. */
+export interface ScheduleState {
   /** The schedule function's id, e.g. `gradcafe-pull-schedule`. */
   name: string;
   publishes: string;
   /** Its cron (UTC) where this deployment runs it; null when switched off. */
   cron: string | null;
-  nextRun: string | null;
   /** The newest job it fired (a tick, the CLI or "Run now"). */
   lastRun: Job | null;
 }
@@ -85,13 +75,11 @@ export interface LastHour {
 }
 
 /**
- * The console's door to the deployment: a read-only view of its functions, schedules and recent
- * activity (read from Postgres, so the same on every driver and on Lambda), running a schedule
+ * The console's door to the deployment: a read-only view of its schedules and recent activity (read from Postgres, so the same on every driver and on Lambda), running a schedule
  * now, and the record of what operators did.
  */
 export interface Operator {
-  functions(): readonly FunctionInfo[];
-  schedules(): Promise<ScheduleInfo[]>;
+  schedules(): Promise<ScheduleState[]>;
   /** Fire one tick of a schedule now, whatever its cron. NotFoundError for an unknown name. */
   runSchedule(name: string): Promise<{ jobId: string; kind: string }>;
   lastHour(): Promise<LastHour>;

@@ -7,6 +7,7 @@ export { defineApp, appMount, appUrl, PLATFORM_APP } from './app.ts';
 export type { AppModule, AppOptions, AppPath, NavEntry, SettingsSource } from './app.ts';
 export { cronSetting } from './cron-setting.ts';
 export type { ScheduleDefinition } from './schedule.ts';
+export { nextRunOf } from './aws-cron.ts';
 export type { LambdaOptions } from './lambda.ts';
 export type {
   HttpCtx,
@@ -23,8 +24,7 @@ export type {
   Publisher,
   MessageInfo,
   SystemInfo,
-  FunctionInfo,
-  ScheduleInfo,
+  ScheduleState,
   Operator,
   OperatorAction,
   LastHour,

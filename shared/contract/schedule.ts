@@ -72,10 +72,3 @@ export function activeCron(definition: ScheduleDefinition, config: Config): stri
   const expression = definition.cron(config)?.trim();
   return expression && expression !== 'off' ? expression : undefined;
 }
-
-/**
- * Every job a schedule fires carries `schedule:<id>:<tick>` as its correlation id, whoever fired
- * it (the scheduler, EventBridge, the CLI, the console's "Run now"): the console finds a
- * schedule's last run by it.
- */
-export const scheduleCorrelationId = (scheduleId: string, tick: string) => `schedule:${scheduleId}:${tick}`;

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { ScheduleDefinition } from '../contract/schedule.ts';
 import type { FunctionEntry } from '../runtime/manifest.ts';
-import { scheduleCorrelationId } from '../contract/schedule.ts';
+import { scheduleCorrelationId } from '../contract/schedule-correlation.ts';
 import { fireSchedule } from '../runtime/scheduler.ts';
 import { invocationScope } from './invocation.ts';
 import { lazyRuntime } from './runtime.ts';

@@ -9,7 +9,7 @@ import type {
 } from 'aws-lambda';
 import type { APIGatewayProxyResult as HonoLambdaResult } from 'hono/aws-lambda';
 import type { Topology } from '../queue/port.ts';
-import type { DeploymentSummary } from '../runtime/operator.ts';
+import type { DeploymentSummary } from '../runtime/deployment-summary.ts';
 
 /**
  * What a bundle knows about the deployment it belongs to, fixed at build time (the build

@@ -7,7 +7,7 @@ import { createAuthServices, type AuthServices } from '../auth/services.ts';
 import { createCache, type Cache } from '../cache/index.ts';
 import { createContexts, type ContextFactories } from './contexts.ts';
 import { queueName, type Manifest } from './manifest.ts';
-import { summarizeDeployment } from './operator.ts';
+import { summarizeDeployment } from './deployment-summary.ts';
 
 /**
  * The parts a runner process is made of, wired once, and the `ctx` factories built from them.

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
-import { activeCron, scheduleCorrelationId, type ScheduleDefinition } from '../contract/schedule.ts';
+import { activeCron, type ScheduleDefinition } from '../contract/schedule.ts';
+import { scheduleCorrelationId } from '../contract/schedule-correlation.ts';
 import type { Platform } from './platform.ts';
 import { createJobs } from './jobs.ts';
 import { createPublisher } from './publisher.ts';

@@ -8,11 +8,10 @@ import type {
   JobDetail,
   JobStatus,
   Jobs,
-  FunctionInfo,
   LastHour,
   Operator,
   OperatorAction,
-  ScheduleInfo,
+  ScheduleState,
   PublishOptions,
   Publisher,
   QueueAdmin,
@@ -158,15 +157,10 @@ export class FakePublisher implements Publisher {
   }
 }
 
-/** The console's view of the deployment: arrange `schedules` (and `functionList`) as a test needs. */
+/** The console's view of the deployment: arrange `schedulesList` and `lastHourFigures` as a test needs. */
 export class FakeOperator implements Operator {
-  functionList: FunctionInfo[] = [];
-  schedulesList: ScheduleInfo[] = [];
+  schedulesList: ScheduleState[] = [];
   constructor(private readonly jobs: FakeJobs) {}
-
-  functions() {
-    return this.functionList;
-  }
 
   async schedules() {
     return this.schedulesList;

@@ -17,7 +17,6 @@ beforeAll(async () => ({ db, drop } = await createTestDb('pglite')));
 afterAll(() => drop?.());
 
 const summary = {
-  functions: [],
   schedules: [
     { name: 'demo-hourly-schedule', publishes: 'demo.hourly', cron: '0 * * * *', payload: { full: true } },
     { name: 'demo-off-schedule', publishes: 'demo.off', cron: null, payload: {} },
@@ -31,19 +30,11 @@ function operator() {
 }
 
 describe('the operator view', () => {
-  it('says when each schedule runs next, and finds the job its last run fired', async () => {
+  it('lists each schedule with its cron, and finds the job its last run fired', async () => {
     const { operator: ops, publisher } = operator();
-    const before = await ops.schedules();
-    const nextHour = new Date(Math.ceil((Date.now() + 1) / 3_600_000) * 3_600_000).toISOString();
-    expect(before).toEqual([
-      {
-        name: 'demo-hourly-schedule',
-        publishes: 'demo.hourly',
-        cron: '0 * * * *',
-        nextRun: nextHour,
-        lastRun: null,
-      },
-      { name: 'demo-off-schedule', publishes: 'demo.off', cron: null, nextRun: null, lastRun: null },
+    expect(await ops.schedules()).toEqual([
+      { name: 'demo-hourly-schedule', publishes: 'demo.hourly', cron: '0 * * * *', lastRun: null },
+      { name: 'demo-off-schedule', publishes: 'demo.off', cron: null, lastRun: null },
     ]);
 
     const { jobId, kind } = await ops.runSchedule('demo-hourly-schedule');

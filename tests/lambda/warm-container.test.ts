@@ -52,7 +52,7 @@ describe('a warm container', () => {
     ) as FunctionEntry<HttpDefinition>;
     const deployment: LambdaDeployment = {
       topology: topologyOf(stack.manifest),
-      summary: { functions: [], schedules: [] },
+      summary: { schedules: [] },
     };
     const handler = httpHandler(entry, deployment);
     const event = httpEvent({ method: 'GET', path: '/readyz' });

@@ -6,7 +6,7 @@
  */
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
-import { AwsCronError, toAwsCron } from '../../shared/contract/aws-cron.ts';
+import { AwsCronError, nextRunOf, toAwsCron } from '../../shared/contract/aws-cron.ts';
 
 const CONVERSIONS: [string, string][] = [
   // The project's own schedules (GRADCAFE_PULL_CRON, PRUNE_CRON defaults).
@@ -132,3 +132,10 @@ function asQuartz(aws: string): string {
   );
   return ['0', ...fields].join(' ');
 }
+
+describe('nextRunOf', () => {
+  it('is the next time the cron fires after the given one, in UTC', () => {
+    expect(nextRunOf('0 * * * *', new Date('2026-12-05T10:20:00Z'))).toBe('2026-12-05T11:00:00.000Z');
+    expect(nextRunOf('30 5 * * MON', new Date('2026-12-05T10:20:00Z'))).toBe('2026-12-07T05:30:00.000Z');
+  });
+});

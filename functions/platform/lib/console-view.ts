@@ -1,12 +1,6 @@
 import * as z from 'zod';
-import type {
-  HttpCtx,
-  Job,
-  JobStatus,
-  LastHour,
-  OperatorAction,
-  ScheduleInfo,
-} from '../../../shared/contract/index.ts';
+import type { HttpCtx, Job, JobStatus, LastHour, OperatorAction } from '../../../shared/contract/index.ts';
+import { schedulesWithNextRun, type ScheduleInfo } from './schedules.ts';
 import type { Page } from '../../../shared/contract/pagination.ts';
 import { pageQueryFields } from '../../../shared/contract/pagination.ts';
 import { queueDepths, type QueueRow } from './queue-depths.ts';
@@ -72,7 +66,7 @@ export async function loadConsole(
       offset: filter.offset,
     }),
     ctx.operator.recentActions(10),
-    ctx.operator.schedules(),
+    schedulesWithNextRun(ctx),
     ctx.operator.lastHour(),
   ]);
   return { ...depths, outbox, jobs, actions, schedules, lastHour, queueDriver: ctx.queueAdmin.driver };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import type { Job, JobDetail, ScheduleInfo } from '../../../shared/contract/index.ts';
+import type { Job, JobDetail } from '../../../shared/contract/index.ts';
+import type { ScheduleInfo } from './schedules.ts';
 import type { DeadMessage, QueueDepth } from '../../../shared/queue/port.ts';
 
 /** Response shapes of the platform routes, for the OpenAPI document. */

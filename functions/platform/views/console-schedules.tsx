@@ -1,4 +1,4 @@
-import type { ScheduleInfo } from '../../../shared/contract/index.ts';
+import type { ScheduleInfo } from '../lib/schedules.ts';
 import { CsrfField, TableScroll } from '../../../shared/http/views/index.ts';
 import { jobPagePath } from '../lib/job-actions.ts';
 

@@ -2,7 +2,7 @@ import { OUTBOX_SWEEP_FUNCTION_ID } from '../../../shared/lambda/outbox-sweep.ts
 import type { Migration } from '../../../shared/db/migrate.ts';
 import type { EmbeddedFile, LambdaDeployment } from '../../../shared/lambda/types.ts';
 import { topologyOf, type FunctionEntry, type Manifest } from '../../../shared/runtime/manifest.ts';
-import { summarizeDeployment } from '../../../shared/runtime/operator.ts';
+import { summarizeDeployment } from '../../../shared/runtime/deployment-summary.ts';
 import { loadConfig } from '../../../shared/config.ts';
 
 /**
