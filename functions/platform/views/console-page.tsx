@@ -44,10 +44,8 @@ export function ConsolePage(props: {
         hx-swap="outerHTML"
       >
         <QueuesCard view={view} csrfToken={viewer.csrfToken} />
-        <div class="grid-2">
-          <ActivityCard kinds={view.lastHour.kinds} />
-          <SchedulesCard schedules={view.schedules} csrfToken={viewer.csrfToken} />
-        </div>
+        <ActivityCard kinds={view.lastHour.kinds} />
+        <SchedulesCard schedules={view.schedules} csrfToken={viewer.csrfToken} />
       </div>
       <section class="card" aria-labelledby="jobs-title">
         <h2 id="jobs-title">Jobs ({props.view.jobs.total.toLocaleString('en-US')})</h2>

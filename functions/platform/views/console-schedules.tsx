@@ -29,7 +29,9 @@ export function SchedulesCard(props: { schedules: readonly ScheduleInfo[]; csrfT
                   {schedule.name}
                   <div class="small quiet">→ {schedule.publishes}</div>
                 </th>
-                <td>{schedule.cron ? <code>{schedule.cron}</code> : <span class="quiet">off</span>}</td>
+                <td class="nowrap">
+                  {schedule.cron ? <code>{schedule.cron}</code> : <span class="quiet">off</span>}
+                </td>
                 <td class="nowrap">{schedule.nextRun ? when(schedule.nextRun) : '—'}</td>
                 <td class="nowrap">
                   {schedule.lastRun ? (

@@ -17,8 +17,10 @@ td form { margin: 0; }
 pre.json { margin: 0; padding: .75rem; max-height: 24rem; overflow: auto; background: var(--bg); border: 1px solid var(--border); border-radius: 8px; font-size: .85rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 .actions { display: flex; gap: .5rem; flex-wrap: wrap; margin-top: .75rem; }
 .actions form { margin: 0; }
-td.log-msg { overflow-wrap: anywhere; min-width: 14rem; }
-td.log-msg code { display: block; color: var(--muted); font-size: .8rem; margin-top: .2rem; }
+.log-lines { list-style: none; margin: 0; padding: 0; }
+.log-lines li { padding: .45rem 0; border-bottom: 1px solid var(--border); overflow-wrap: anywhere; }
+.log-lines .when { color: var(--muted); font-size: .8rem; }
+.log-lines code { display: block; color: var(--muted); font-size: .8rem; margin-top: .2rem; }
 .level-warn { color: var(--warn-text); }
 .level-error, .level-fatal { color: var(--err-text); }
 .dead-body summary { cursor: pointer; color: var(--accent); }

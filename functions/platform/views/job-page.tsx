@@ -1,5 +1,5 @@
 import type { FlashMessage, JobDetail, JobEvent } from '../../../shared/contract/index.ts';
-import { CsrfField, Layout, TableScroll, type PageViewer } from '../../../shared/http/views/index.ts';
+import { CsrfField, Layout, type PageViewer } from '../../../shared/http/views/index.ts';
 import { CONSOLE_PATH } from '../lib/console-view.ts';
 import { ConsoleStyles } from './console-styles.tsx';
 import { jobPagePath } from '../lib/job-actions.ts';
@@ -168,32 +168,17 @@ function TimelineEntry({ event }: { event: JobEvent }) {
 function LogLines({ job }: { job: JobDetail }) {
   if (job.logLines.length === 0) return <p class="empty">Its task logged nothing (yet).</p>;
   return (
-    <TableScroll label="Log lines">
-      <table class="data">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col" class="num">
-              Attempt
-            </th>
-            <th scope="col">Level</th>
-            <th scope="col">Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {job.logLines.map((line) => (
-            <tr>
-              <td class="nowrap">{line.at.slice(11, 23)}</td>
-              <td class="num">{line.attempt}</td>
-              <td class={`level-${line.level}`}>{line.level}</td>
-              <td class="log-msg">
-                {line.msg}
-                {line.fields ? <code>{line.fields}</code> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <ol class="log-lines">
+      {job.logLines.map((line) => (
+        <li>
+          <span class="when">
+            {line.at.slice(11, 23)} · attempt {line.attempt} ·{' '}
+            <span class={`level-${line.level}`}>{line.level}</span>
+          </span>
+          <div>{line.msg}</div>
+          {line.fields ? <code>{line.fields}</code> : null}
+        </li>
+      ))}
+    </ol>
   );
 }
