@@ -41,7 +41,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'process',
-          include: ['tests/{process,browser}/**/*.test.ts'],
+          include: ['tests/{process,e2e}/**/*.test.ts'],
           maxWorkers: 1,
           sequence: { groupOrder: 1 },
         },

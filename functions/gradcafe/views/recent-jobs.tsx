@@ -36,9 +36,9 @@ export function RecentJobs({ jobs, linkJobs }: { jobs: readonly Job[]; linkJobs:
               {jobs.map((job) => (
                 <tr>
                   <td>
-                    {/* A job's details (payload, result) are for admins: the jobs here have no other owner. */}
+                    {/* A job's page in the console (payload, result, timeline) is for admins: these jobs have no other owner. */}
                     {linkJobs ? (
-                      <a href={`/jobs/${job.id}`}>{JOB_LABELS[job.kind] ?? job.kind}</a>
+                      <a href={`/console/jobs/${job.id}`}>{JOB_LABELS[job.kind] ?? job.kind}</a>
                     ) : (
                       (JOB_LABELS[job.kind] ?? job.kind)
                     )}

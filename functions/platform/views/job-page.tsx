@@ -101,7 +101,7 @@ function summary(job: JobDetail): string {
     case 'failed':
       return 'It could not be queued: retry it once the broker is back.';
     case 'cancelled':
-      return 'Cancelled before it ran.';
+      return 'Cancelled by an operator: it will not run (again).';
     default:
       return '';
   }

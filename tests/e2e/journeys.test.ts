@@ -1,10 +1,13 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { shot, watch } from '../helpers/e2e.ts';
 import { ADMIN, browserOnEmbeddedRunner } from '../helpers/embedded-runner.ts';
 
 /**
- * What a new user meets in a real browser on `npm start`: sessions that end under an htmx page,
- * a refused sign-in, an unknown address, the API docs.
+ * What a person meets in a real browser on `npm start`, by clicks and typing: each app's main
+ * journey, the console answering "what failed and why", sessions that end under an htmx page, a
+ * refused sign-in, an unknown address, the API docs. Every journey asserts that no page logged a
+ * console error or lost a request, and leaves a screenshot of each page in artifacts/e2e/.
  */
 const app = browserOnEmbeddedRunner();
 
@@ -84,17 +87,9 @@ describe('in a browser', () => {
 
   it('finds every app from the home page; a product made by the admin is liked by a new user and counted', async () => {
     const problems: string[] = [];
-    const watch = (page: Page) => {
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`);
-      });
-      page.on('requestfailed', (request) =>
-        problems.push(`${request.url()}: ${request.failure()?.errorText}`),
-      );
-      return page;
-    };
-    const admin = watch(await app.browser().newPage());
+    const admin = watch(await app.browser().newPage(), problems);
     await admin.goto(`${app.base()}/`);
+    await shot(admin, 'home');
     expect(await admin.locator('.apps a').count()).toBeGreaterThanOrEqual(6);
     await signIn(admin, ADMIN.email, ADMIN.password);
     await admin.goto(`${app.base()}/`);
@@ -112,7 +107,7 @@ describe('in a browser', () => {
     expect(await admin.locator('.flash-success').innerText()).toContain('Browser lamp');
 
     // A new user finds it in the gallery (once its event has arrived) and likes it with a click.
-    const visitor = watch(await app.browser().newPage());
+    const visitor = watch(await app.browser().newPage(), problems);
     await register(visitor, 'liker@example.com');
     const card = visitor.locator('.product', { hasText: 'Browser lamp' });
     for (let tries = 0; (await card.count()) === 0 && tries < 50; tries++) {
@@ -121,6 +116,7 @@ describe('in a browser', () => {
     await card.locator('button:has-text("Like")').click();
     await card.locator('text=You like this').waitFor();
     expect(await card.locator('.likes').innerText()).toContain('1');
+    await shot(visitor, 'catalog-gallery-liked');
 
     // The like goes back as an event: the admin list counts it.
     const row = admin.locator('tr', { hasText: 'Browser lamp' });
@@ -129,6 +125,7 @@ describe('in a browser', () => {
       if ((await row.locator('td.num').innerText()).trim() === '1') break;
     }
     expect((await row.locator('td.num').innerText()).trim()).toBe('1');
+    await shot(admin, 'catalog-admin-counted');
     expect(problems).toEqual([]);
     await admin.close();
     await visitor.close();
@@ -141,4 +138,110 @@ describe('in a browser', () => {
     expect(await page.locator('button.authorize').count()).toBe(1);
     await page.close();
   });
+});
+
+describe("each app's main journey, by clicks", () => {
+  async function adminPage(problems: string[]): Promise<Page> {
+    const page = watch(await app.browser().newPage({ viewport: { width: 1280, height: 900 } }), problems);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    return page;
+  }
+
+  it('GradCafe: pull new data and update the analysis, each with its flash and its job finishing', async () => {
+    const problems: string[] = [];
+    const page = await adminPage(problems);
+    await page.goto(`${app.base()}/`);
+    await Promise.all([page.waitForURL(/\/gradcafe\/$/), page.click('header a:has-text("GradCafe")')]);
+    await page.click('button:has-text("Pull Data")');
+    await page.locator('.flash-success').waitFor();
+    // The recent-jobs panel follows the pull (and the analysis it triggers) until nothing is active.
+    await page.locator('#recent-jobs tbody tr').first().waitFor();
+    await page.locator('#recent-jobs:not([hx-get])').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#recent-jobs tbody tr').first().locator('.badge').innerText()).toBe(
+      'succeeded',
+    );
+    await shot(page, 'gradcafe-pulled');
+    await page.click('.actions button:has-text("Update Analysis")');
+    await page.locator('.flash-success').waitFor();
+    await shot(page, 'gradcafe-analysis-queued');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('Notes: create, finish, edit and delete a task, then a report with its live status', async () => {
+    const problems: string[] = [];
+    const page = watch(await app.browser().newPage({ viewport: { width: 1280, height: 900 } }), problems);
+    page.on('dialog', (dialog) => void dialog.accept());
+    await register(page, 'journey@example.com');
+    await page.fill('input[name=title]', 'Water the plants');
+    await page.click('button:has-text("Add task")');
+    const task = page.locator('li.task', { hasText: 'Water the plants' });
+    await task.waitFor();
+    await task.locator('button:has-text("Mark done")').click();
+    await page.locator('li.task.done', { hasText: 'Water the plants' }).waitFor();
+    await task.locator('a:has-text("Edit")').click();
+    await page.fill('li.task input[name=title]', 'Water the garden');
+    await page.click('li.task button:has-text("Save")');
+    await page.locator('li.task', { hasText: 'Water the garden' }).waitFor();
+    await shot(page, 'notes-edited');
+    await page.click('#report-panel button:has-text("Generate report")');
+    // The panel follows its job, then shows the report it made.
+    await page.locator('#report-panel[hx-get]').waitFor();
+    await page.locator('#report-panel:not([hx-get])', { hasText: 'Generated' }).waitFor({ timeout: 30_000 });
+    await shot(page, 'notes-report-ready');
+    await page
+      .locator('li.task', { hasText: 'Water the garden' })
+      .locator('button:has-text("Delete")')
+      .click();
+    await page.locator('li.task', { hasText: 'Water the garden' }).waitFor({ state: 'detached' });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('Console: a failing sync is found, its timeline says why, the page follows it, and it is cancelled', async () => {
+    const problems: string[] = [];
+    const page = await adminPage(problems);
+    // The provider emulator answers the next 5 requests with 503: the sync's first attempt fails
+    // after the provider client's own retries, and the job waits for its next attempt.
+    await page.goto(`${app.base()}/people/users/ui`);
+    await page.selectOption('select[name=fault]', 'unavailable');
+    await page.fill('input[name=times]', '5');
+    await page.click('button:has-text("Queue")');
+    await page.locator('.flash').waitFor();
+    await page.click('form[action$="/sync/users"] button');
+    await page.locator('.flash-success').waitFor();
+
+    await Promise.all([page.waitForURL(/\/console$/), page.click('header a:has-text("Console")')]);
+    await shot(page, 'console');
+    await page.fill('input[name=kind]', 'people.sync_users');
+    await Promise.all([
+      page.waitForURL(/kind=people\.sync_users/),
+      page.click('form.search button:has-text("Search")'),
+    ]);
+    await Promise.all([
+      page.waitForURL(/\/console\/jobs\//),
+      page.locator('table.data a[href^="/console/jobs/"]').first().click(),
+    ]);
+    // The page follows the job: the failed attempt arrives without a reload.
+    await page.locator('#job-story .badge-retrying').waitFor({ timeout: 30_000 });
+    const timeline = await page.locator('.timeline').innerText();
+    expect(timeline).toMatch(/Attempt 1: failed/);
+    expect(timeline).toMatch(/answered 503/);
+    expect(timeline).toMatch(/next attempt/);
+    expect(await page.locator('.log-lines li', { hasText: 'provider call retried' }).count()).toBe(4);
+    await shot(page, 'console-job-timeline');
+
+    await page.click('button:has-text("Cancel")');
+    await page.locator('.flash-success', { hasText: 'Cancelled' }).waitFor();
+    expect(await page.locator('#job-story .badge').innerText()).toBe('cancelled');
+    await shot(page, 'console-job-cancelled');
+
+    await Promise.all([page.waitForURL(/\/console$/), page.click('a:has-text("← Console")')]);
+    expect(await page.locator('#actions-title + * ').innerText()).toContain('cancel');
+    await page.click('a:has-text("What failed in the last hour?")');
+    await page.waitForURL(/state=problems/);
+    await shot(page, 'console-failed-last-hour');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
 });

@@ -40,6 +40,7 @@ const PAGES = [
   '/catalog-admin/products/new',
   '/console',
   '/console?state=problems&window=hour',
+  '/console/queues/people.sync-users',
   '/auth/register',
   '/auth/password',
   '/nope',
