@@ -9,7 +9,9 @@ import { ADMIN, browserOnEmbeddedRunner } from '../helpers/embedded-runner.ts';
  * refused sign-in, an unknown address, the API docs. Every journey asserts that no page logged a
  * console error or lost a request, and leaves a screenshot of each page in artifacts/e2e/.
  */
-const app = browserOnEmbeddedRunner();
+// A report job gets one attempt: a report that cannot succeed is a dead letter at once (the
+// console journey replays and purges one).
+const app = browserOnEmbeddedRunner({ NOTES_REPORT_MAX_ATTEMPTS: '1' });
 
 const PASSWORD = 'a browser test password';
 
@@ -241,6 +243,65 @@ describe("each app's main journey, by clicks", () => {
     await page.click('a:has-text("What failed in the last hour?")');
     await page.waitForURL(/state=problems/);
     await shot(page, 'console-failed-last-hour');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('Console: a dead letter is found with its reason, replayed, then purged after a confirmation', async () => {
+    const problems: string[] = [];
+    const page = await adminPage(problems);
+    await page.goto(`${app.base()}/notes/`);
+    // Arranged the way a script would: a report for an owner who does not exist, which its task
+    // refuses (NOT_FOUND) on its only attempt.
+    const csrf = JSON.parse((await page.locator('body').getAttribute('hx-headers'))!)['x-csrf-token'];
+    const queued = await page.request.post(`${app.base()}/notes/api/jobs/task-report`, {
+      headers: { 'x-csrf-token': csrf, origin: app.base() },
+      data: { owner_id: '00000000-0000-4000-8000-0000000000aa' },
+    });
+    expect(queued.status()).toBe(202);
+
+    await page.goto(`${app.base()}/console`);
+    const row = page.locator('tr', { hasText: 'notes.task-report' });
+    // The overview refreshes itself every 5 s: the dead letter shows up without a reload.
+    await row.locator('a:has-text("see them")').waitFor({ timeout: 30_000 });
+    await Promise.all([
+      page.waitForURL(/\/console\/queues\/notes\.task-report$/),
+      row.locator('a:has-text("see them")').click(),
+    ]);
+    expect(await page.locator('table.data').innerText()).toMatch(/NOT_FOUND: No owner with id/);
+    await page.click('summary:has-text("payload")');
+    expect(await page.locator('pre.json').first().innerText()).toContain(
+      '00000000-0000-4000-8000-0000000000aa',
+    );
+    await shot(page, 'console-dead-letters');
+
+    await page.check('input[name=ids]');
+    await page.click('button:has-text("Replay selected")');
+    await page
+      .locator('.flash-success', { hasText: 'Replayed 1 dead letter of notes.task-report.' })
+      .waitFor();
+    // Replayed from its first attempt, it fails the same way and is back, with the same reason.
+    for (let tries = 0; tries < 30 && (await page.locator('input[name=ids]').count()) === 0; tries++) {
+      await page.waitForTimeout(200);
+      await page.reload();
+    }
+    await page.click('button:has-text("Purge all…")');
+    expect(await page.locator('main').innerText()).toMatch(
+      /deletes every dead letter \(1\) of notes\.task-report/,
+    );
+    await shot(page, 'console-purge-confirm');
+    await page.click('button:has-text("Delete them")');
+    await page
+      .locator('.flash-success', { hasText: 'Deleted 1 dead letter of notes.task-report.' })
+      .waitFor();
+    expect(await page.locator('main').innerText()).toContain(
+      'None: every message of this queue was handled.',
+    );
+
+    await page.goto(`${app.base()}/console`);
+    const actions = await page.locator('section[aria-labelledby=actions-title]').innerText();
+    expect(actions).toMatch(/purge\s+notes\.task-report\s+1/);
+    expect(actions).toMatch(/replay\s+notes\.task-report\s+1/);
     expect(problems).toEqual([]);
     await page.close();
   }, 90_000);

@@ -38,7 +38,7 @@ export const ADMIN = { email: 'admin@example.com', password: 'browser test passw
  *   const app = browserOnEmbeddedRunner();
  *   it('…', async () => { const page = await app.browser().newPage(); await page.goto(app.base() + '/'); });
  */
-export function browserOnEmbeddedRunner() {
+export function browserOnEmbeddedRunner(extraEnv: NodeJS.ProcessEnv = {}) {
   const processes = testProcesses({ keepUntil: 'all' });
   let dataDir: string | undefined;
   let browser: Browser | undefined;
@@ -47,7 +47,11 @@ export function browserOnEmbeddedRunner() {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'fnstack-browser-'));
     const port = await freePort();
-    const env = embeddedEnv(port, dataDir, { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    const env = embeddedEnv(port, dataDir, {
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      ...extraEnv,
+    });
     const runner = processes.start(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env });
     const started = waitFor(() => runner.output().includes('is running'), {
       timeoutMs: 90_000,
