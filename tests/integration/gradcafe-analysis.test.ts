@@ -169,10 +169,30 @@ describe.each(dbBackends)('recompute_analytics on %s', (backend) => {
     expect(snapshot!.results).toEqual({
       totalEntries: 8,
       entriesPerTerm: [
-        { term: 'Spring 2026', entries: 1 },
-        { term: 'Fall 2025', entries: 4 },
-        { term: 'Fall 2024', entries: 2 },
+        { term: 'Spring 2026', entries: 1, acceptanceRate: 100 },
+        { term: 'Fall 2025', entries: 4, acceptanceRate: 50 }, // ids 1 and 3 of 1-4
+        { term: 'Fall 2024', entries: 2, acceptanceRate: 50 },
       ],
+      distributions: {
+        // 3.0, 3.4, 3.6, then 3.8, 3.9 and 4.0 in the top range.
+        gpa: [
+          { label: 'under 2.75', count: 0 },
+          { label: '2.75–2.99', count: 0 },
+          { label: '3.00–3.24', count: 1 },
+          { label: '3.25–3.49', count: 1 },
+          { label: '3.50–3.74', count: 1 },
+          { label: '3.75–4.00', count: 3 },
+        ],
+        // 150, 160, then 165 and 170 in the top range.
+        gre: [
+          { label: 'under 145', count: 0 },
+          { label: '145–149', count: 0 },
+          { label: '150–154', count: 1 },
+          { label: '155–159', count: 0 },
+          { label: '160–164', count: 1 },
+          { label: '165–170', count: 2 },
+        ],
+      },
       percentInternational: 37.5, // 3 of 8
       averages: {
         gpa: 3.62, // 21.7 / 6

@@ -118,6 +118,36 @@ describe('AnalysisPage', () => {
     expect(dead).not.toContain('hx-trigger');
   });
 
+  it('draws the acceptance rate per term and the GPA and GRE spreads, but not for an older snapshot', async () => {
+    const charted: AnalysisSnapshot = {
+      ...snapshot,
+      results: {
+        ...snapshot.results,
+        entriesPerTerm: [
+          { term: 'Fall 2026', entries: 340, acceptanceRate: 37.5 },
+          { term: 'Fall 2025', entries: 727, acceptanceRate: 41.25 },
+        ],
+        distributions: {
+          gpa: [
+            { label: 'under 3.50', count: 12 },
+            { label: '3.50–4.00', count: 30 },
+          ],
+          gre: [{ label: '165–170', count: 7 }],
+        },
+      },
+    };
+    const page = await render({ snapshot: charted, jobs: [], flash: [], viewer: anonymous });
+    expect(page).toContain('Acceptance rate by term');
+    expect(page).toContain('41.25%');
+    expect(page).toMatch(/<h2 id="gpa-title">GPA<\/h2><svg class="bar-chart"/);
+    expect(page).toContain('3.50–4.00');
+    expect(page).toMatch(/<h2 id="gre-title">GRE Quant<\/h2><svg class="bar-chart"/);
+    // A snapshot computed before these figures were kept shows the rest, without empty charts.
+    const older = await render({ snapshot, jobs: [], flash: [], viewer: anonymous });
+    expect(older).not.toContain('Acceptance rate by term');
+    expect(older).not.toContain('gpa-title');
+  });
+
   it('suggests the names present in the question form', async () => {
     const names = { universities: ['Stanford University', 'MIT'], programs: ['Economics'] };
     const page = String(

@@ -42,8 +42,13 @@ export function isStandardQuestion({ params, results }: Analysis): boolean {
 
 export interface AnalysisResults {
   totalEntries: number;
-  /** Latest term first. */
-  entriesPerTerm: { term: string; entries: number }[];
+  /** Latest term first, with the share of its entries that were accepted, in percent. */
+  entriesPerTerm: { term: string; entries: number; acceptanceRate?: number | null }[];
+  /**
+   * How reported GPAs and GRE Quant scores spread, as counts per range, lowest first (the edge
+   * ranges gather everything beyond them). Absent from snapshots computed before they existed.
+   */
+  distributions?: { gpa: Bucket[]; gre: Bucket[] };
   /** Share of all entries from international applicants, in percent. */
   percentInternational: number | null;
   averages: {
@@ -63,6 +68,11 @@ export interface AnalysisResults {
     avgGpaAccepted: number | null;
   };
   program: { university: string; program: string; degree: Degree; entries: number };
+}
+
+export interface Bucket {
+  label: string;
+  count: number;
 }
 
 export interface Analysis {
@@ -115,9 +125,14 @@ const FIGURES_SQL = `
   from gradcafe.applicants`;
 
 export async function computeAnalysis(db: Queryable, input: AnalysisParamsInput = {}): Promise<Analysis> {
-  const { rows: termRows } = await db.query<{ term: string; entries: number }>(
-    'select term, count(*)::int as entries from gradcafe.applicants where term is not null group by term',
-  );
+  const [{ rows: termRows }, distributions] = await Promise.all([
+    db.query<{ term: string; entries: number; acceptanceRate: number | null }>(
+      `select term, count(*)::int as entries,
+         round(100.0 * count(*) filter (where status = 'Accepted') / count(*), 2)::float8 as "acceptanceRate"
+       from gradcafe.applicants where term is not null group by term`,
+    ),
+    computeDistributions(db),
+  ]);
   const entriesPerTerm = termRows.sort((a, b) => termSortKey(b.term) - termSortKey(a.term));
   const params: AnalysisParams = {
     term: input.term ?? entriesPerTerm[0]?.term ?? null,
@@ -137,6 +152,7 @@ export async function computeAnalysis(db: Queryable, input: AnalysisParamsInput 
     results: {
       totalEntries: f.total,
       entriesPerTerm,
+      distributions,
       percentInternational: f.percent_international,
       averages: {
         gpa: f.avg_gpa,
@@ -165,6 +181,36 @@ export async function computeAnalysis(db: Queryable, input: AnalysisParamsInput 
       },
     },
   };
+}
+
+/**
+ * GPA in quarter points from 2.75 (below it, one range) and GRE Quant in 5-point ranges from 145
+ * (below it, one range): the ranges where applicants actually are, every one of them listed.
+ */
+const GPA_RANGES = [2.5, 2.75, 3, 3.25, 3.5, 3.75];
+const GRE_RANGES = [140, 145, 150, 155, 160, 165];
+
+async function computeDistributions(db: Queryable): Promise<{ gpa: Bucket[]; gre: Bucket[] }> {
+  const { rows } = await db.query<{ figure: 'gpa' | 'gre'; low: number; count: number }>(
+    `select 'gpa' as figure, least(greatest(floor(gpa * 4) / 4, 2.5), 3.75)::float8 as low, count(*)::int as count
+       from gradcafe.applicants where gpa is not null group by 2
+     union all
+     select 'gre', least(greatest(floor(gre / 5.0) * 5, 140), 165)::float8, count(*)::int
+       from gradcafe.applicants where gre is not null group by 2`,
+  );
+  const countOf = (figure: 'gpa' | 'gre', low: number) =>
+    rows.find((row) => row.figure === figure && row.low === low)?.count ?? 0;
+  const ranges = (figure: 'gpa' | 'gre', lows: number[], step: number, top: number, digits: number) =>
+    lows.map((low, i) => ({
+      label:
+        i === 0
+          ? `under ${(low + step).toFixed(digits)}`
+          : i === lows.length - 1
+            ? `${low.toFixed(digits)}–${top.toFixed(digits)}`
+            : `${low.toFixed(digits)}–${(low + step - 10 ** -digits).toFixed(digits)}`,
+      count: countOf(figure, low),
+    }));
+  return { gpa: ranges('gpa', GPA_RANGES, 0.25, 4, 2), gre: ranges('gre', GRE_RANGES, 5, 170, 0) };
 }
 
 /** The university and program names present, most frequent first: the question form offers them. */

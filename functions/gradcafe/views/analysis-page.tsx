@@ -3,7 +3,7 @@ import gradcafe from '../app.ts';
 import { Layout, type PageViewer } from '../../../shared/http/views/index.ts';
 import type { AnalysisSnapshot } from '../lib/analysis-snapshots.ts';
 import { AnalysisParamsForm, type AnalysisParamsFormProps } from './analysis-params-form.tsx';
-import { AnalysisAnswers, EntriesPerTerm } from './analysis-results.tsx';
+import { AcceptanceByTerm, AnalysisAnswers, Distributions, EntriesPerTerm } from './analysis-results.tsx';
 import { formatCount, formatDateTime } from './format.ts';
 import { JobButtons } from './job-buttons.tsx';
 import { QuestionNotice, type Question } from './question-notice.tsx';
@@ -49,16 +49,20 @@ export function AnalysisPage({
       </div>
       {question && <QuestionNotice question={question} />}
       {snapshot ? (
-        <AnalysisAnswers snapshot={snapshot} />
+        <>
+          <AnalysisAnswers snapshot={snapshot} />
+          <div class="grid-2">
+            <AcceptanceByTerm snapshot={snapshot} />
+            <EntriesPerTerm snapshot={snapshot} />
+          </div>
+          <Distributions snapshot={snapshot} />
+        </>
       ) : (
         <section class="card">
           <p class="empty">Nothing computed yet.</p>
         </section>
       )}
-      <div class="grid-2">
-        <RecentJobs jobs={jobs} linkJobs={viewer.user?.role === 'admin'} />
-        {snapshot && <EntriesPerTerm snapshot={snapshot} />}
-      </div>
+      <RecentJobs jobs={jobs} linkJobs={viewer.user?.role === 'admin'} />
       <AnalysisParamsForm
         csrfToken={adminCsrf}
         params={snapshot?.params ?? null}

@@ -104,3 +104,42 @@ export function EntriesPerTerm({ snapshot }: { snapshot: AnalysisSnapshot }) {
     </section>
   );
 }
+
+/** Acceptance rate per term, latest first, beside the answers (snapshots from before it lack it). */
+export function AcceptanceByTerm({ snapshot }: { snapshot: AnalysisSnapshot }) {
+  const rows = snapshot.results.entriesPerTerm.filter(
+    (row): row is typeof row & { acceptanceRate: number } => typeof row.acceptanceRate === 'number',
+  );
+  if (rows.length === 0) return null;
+  return (
+    <section class="card" aria-labelledby="acceptance-title">
+      <h2 id="acceptance-title">Acceptance rate by term</h2>
+      <BarChart
+        title="Share of each term's entries that were accepted, latest term first"
+        bars={rows.map((row) => ({ label: row.term, value: row.acceptanceRate }))}
+        format={(value) => formatPercent(value)}
+      />
+    </section>
+  );
+}
+
+/** How reported GPAs and GRE Quant scores spread (snapshots from before they were kept lack it). */
+export function Distributions({ snapshot }: { snapshot: AnalysisSnapshot }) {
+  const { distributions } = snapshot.results;
+  if (!distributions) return null;
+  const chart = (id: string, title: string, buckets: readonly { label: string; count: number }[]) => (
+    <section class="card" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      <BarChart
+        title={`${title}: applicants per range`}
+        bars={buckets.map((bucket) => ({ label: bucket.label, value: bucket.count }))}
+      />
+    </section>
+  );
+  return (
+    <div class="grid-2">
+      {chart('gpa-title', 'GPA', distributions.gpa)}
+      {chart('gre-title', 'GRE Quant', distributions.gre)}
+    </div>
+  );
+}
