@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, loadDotEnv } from '../shared/config.ts';
 import { createDb, describeDatabase, DbError } from '../shared/db/index.ts';
 import { loadMigrations, migrate } from '../shared/db/migrate.ts';
 import { createLogger } from '../shared/observability/logger.ts';
+import { startTracing } from '../shared/observability/tracing-sdk.ts';
 import { createQueueDriver, describeDriver } from '../shared/queue/index.ts';
 import { metricsAccessOf, type MetricsAccess } from '../shared/http/platform-routes.ts';
 import { loadApps } from '../shared/runtime/apps.ts';
@@ -52,6 +53,10 @@ const log = createLogger(config.LOG_LEVEL, {
 });
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 const shutdown = onShutdownSignal(log, config.SHUTDOWN_TIMEOUT_S);
+// Traces only when an OTLP endpoint is configured: otherwise the SDK is not even loaded.
+const stopTracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
+  ? await startTracing({ serviceName: 'fnstack' })
+  : undefined;
 
 const startedAt = Date.now();
 const db = await createDb(config).catch((err: unknown) =>
@@ -85,7 +90,11 @@ const runner = await startRunner(platform, {
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') exitWith(1, portTakenMessage(config.PORT));
   throw err;
 });
-shutdown.ready(() => runner.stop());
+shutdown.ready(async () => {
+  await runner.stop();
+  // The last spans (those of the in-flight work just finished) go out before the process ends.
+  await stopTracing?.();
+});
 
 const database = describeDatabase(config);
 const banner = [
@@ -96,6 +105,7 @@ const banner = [
   `  database   ${database}`,
   `  queue      ${describeDriver(config)}`,
   `  metrics    ${describeMetricsAccess(metricsAccessOf(config))}`,
+  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? [`  traces     OTLP to ${config.OTEL_EXPORTER_OTLP_ENDPOINT}`] : []),
   `  functions  ${manifest.http.length} http, ${manifest.tasks.length} tasks, ${manifest.schedules.length} schedules; ${applied.length} migrations applied now`,
   ...(admin ? [`  admin      ${admin}`] : []),
   ...(devSecrets

@@ -153,6 +153,13 @@ const observability = z.object({
       'Bearer token Prometheus must send to scrape /metrics (`Authorization: Bearer <token>`, 16+ characters). ' +
         'Unset: /metrics is open in development and test, refused (403) in production.',
     ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url()
+    .optional()
+    .describe(
+      'Send OpenTelemetry traces (OTLP over HTTP) here, e.g. `http://localhost:4318` (the compose `tracing` ' +
+        'profile\'s Jaeger). Unset: tracing is off and costs nothing (the SDK is not loaded).',
+    ),
   DOCS_ENABLED: z
     .stringbool()
     .default(true)

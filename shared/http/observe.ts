@@ -6,6 +6,7 @@ import { CORRELATION_HEADER, correlationIdFrom } from './correlation.ts';
 import type { HttpEnv } from './env.ts';
 import { errorResponse } from './errors.ts';
 import { withHeader } from './response-headers.ts';
+import { contextFrom, inSpan, SpanKind, SpanStatusCode } from '../observability/tracing.ts';
 
 /** Route label for requests no route matched; keeps metric cardinality bounded. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -23,26 +24,38 @@ const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
  */
 export function observeRequests(options: { log: Logger; metrics: Metrics }): MiddlewareHandler<HttpEnv> {
   const { log, metrics } = options;
-  return async function observeRequests(c, next) {
-    const started = performance.now();
-    const correlationId = correlationIdFrom(c.req.raw.headers);
-    c.set('correlationId', correlationId);
-    try {
-      await next();
-    } catch (err) {
-      // Hono hands thrown Errors to app.onError; only non-Error throws get here.
-      c.res = errorResponse(err, { correlationId, log: c.get('log') ?? log });
-    }
-    const response = withHeader(c.res, CORRELATION_HEADER, correlationId);
-    if (response !== c.res) c.res = response;
+  return function observeRequests(c, next) {
+    // One span per request, continuing the caller's trace (`traceparent`); a no-op unless tracing is on.
+    const parent = contextFrom(c.req.header('traceparent'));
+    return inSpan(`${c.req.method}`, { kind: SpanKind.SERVER, parent }, async (span) => {
+      const started = performance.now();
+      const correlationId = correlationIdFrom(c.req.raw.headers);
+      c.set('correlationId', correlationId);
+      try {
+        await next();
+      } catch (err) {
+        // Hono hands thrown Errors to app.onError; only non-Error throws get here.
+        c.res = errorResponse(err, { correlationId, log: c.get('log') ?? log });
+      }
+      const response = withHeader(c.res, CORRELATION_HEADER, correlationId);
+      if (response !== c.res) c.res = response;
 
-    const route = routePattern(c);
-    const status = c.res.status;
-    const seconds = (performance.now() - started) / 1000;
-    metrics.httpDuration.observe({ method: c.req.method, route, status: String(status) }, seconds);
-    const line = { correlationId, method: c.req.method, route, status, durationMs: round(seconds * 1000) };
-    if (QUIET_ROUTES.has(route)) log.debug(line, 'request');
-    else log.info(line, 'request');
+      const route = routePattern(c);
+      const status = c.res.status;
+      const seconds = (performance.now() - started) / 1000;
+      metrics.httpDuration.observe({ method: c.req.method, route, status: String(status) }, seconds);
+      span.updateName(`${c.req.method} ${route}`);
+      span.setAttributes({
+        'http.request.method': c.req.method,
+        'http.route': route,
+        'http.response.status_code': status,
+        'fnstack.correlation_id': correlationId,
+      });
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      const line = { correlationId, method: c.req.method, route, status, durationMs: round(seconds * 1000) };
+      if (QUIET_ROUTES.has(route)) log.debug(line, 'request');
+      else log.info(line, 'request');
+    });
   };
 }
 

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { traceFields } from './tracing.ts';
 
 /**
  * JSON logs (pino). Every log line of a request or a message carries `correlationId`, so one
@@ -16,7 +17,8 @@ export function createLogger(
   return pino(
     {
       level,
-      ...(options.mixin ? { mixin: options.mixin } : {}),
+      // The active trace's ids on every line when tracing is on, so a line leads to its trace.
+      mixin: options.mixin ? () => ({ ...traceFields(), ...options.mixin!() }) : traceFields,
       base: { service: 'fnstack' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { currentTraceparent } from '../observability/tracing.ts';
 import { describeIssues } from '../validation.ts';
 
 /**
@@ -14,6 +15,8 @@ export const envelopeSchema = z.object({
   publishedAt: z.string().datetime({ offset: true }),
   attempt: z.number().int().min(1),
   jobId: z.string().uuid().optional(),
+  /** The W3C trace context of whatever published it, when tracing is on (shared/observability/tracing.ts). */
+  traceparent: z.string().max(100).optional(),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;
@@ -29,6 +32,7 @@ export interface NewMessage {
 
 export function createEnvelope(message: NewMessage): Envelope {
   const id = message.id ?? randomUUID();
+  const traceparent = currentTraceparent();
   return {
     id,
     kind: message.kind,
@@ -37,6 +41,7 @@ export function createEnvelope(message: NewMessage): Envelope {
     publishedAt: new Date().toISOString(),
     attempt: 1,
     ...(message.jobId ? { jobId: message.jobId } : {}),
+    ...(traceparent ? { traceparent } : {}),
   };
 }
 

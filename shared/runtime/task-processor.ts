@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { TaskCtx } from '../contract/context.ts';
 import type { TaskCtxOn } from './contexts.ts';
@@ -6,6 +7,7 @@ import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { parseEnvelope, type Envelope } from '../queue/envelope.ts';
 import { retryDelayMs, type Delivery, type DeliveryHandler, type Outcome } from '../queue/port.ts';
+import { contextFrom, inSpan, SpanKind, SpanStatusCode } from '../observability/tracing.ts';
 import { describeIssues } from '../validation.ts';
 import { createBatcher } from './batcher.ts';
 import { startAttempt, type AttemptStory } from './job-story.ts';
@@ -48,6 +50,8 @@ interface Prepared {
   log: Logger;
   /** The attempt's timeline entry and log lines, kept for jobs (a job page tells them). */
   story?: AttemptStory;
+  /** The attempt's span: its handler runs in it, even inside a batch another message started. */
+  trace?: Context;
 }
 
 type RunResult = { ok: true; value: unknown } | { ok: true; duplicate: true } | { ok: false; error: unknown };
@@ -147,7 +151,7 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     // A batch that failed runs its messages again alone: their lines start over.
     prepared.story?.restart();
     const ctx = options.makeCtx(tx, messageOf(prepared), handlerLog(prepared));
-    const value = await definition.handler(prepared.payload, ctx);
+    const value = await inTraceOf(prepared, () => definition.handler(prepared.payload, ctx));
     if (prepared.job) {
       await jobState.succeeded(
         tx,
@@ -193,7 +197,7 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
       const seen = await db.query(`select 1 from inbox where message_id = $1`, [id]);
       if (seen.rowCount > 0) return { ok: true, duplicate: true };
       const ctx = Object.assign(options.makeCtx(db, messageOf(prepared), handlerLog(prepared)), { finish });
-      const value = await definition.handler(prepared.payload, ctx);
+      const value = await inTraceOf(prepared, () => definition.handler(prepared.payload, ctx));
       if (finished) return { ok: true, value };
       return await db.transaction(async (tx) =>
         (await done(tx, value))
@@ -309,11 +313,30 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
   return async function processDelivery(delivery: Delivery): Promise<Outcome> {
     const prepared = await prepare(delivery);
     if ('type' in prepared) return prepared;
-    const started = performance.now();
-    const run = definition.ownTransactions ? runOwn : (runBatched ?? runAlone);
-    const result = await run(prepared);
-    return settle(prepared, result, (performance.now() - started) / 1000);
+    const { kind, attempt, traceparent, jobId } = prepared.envelope;
+    // One span per attempt, in the trace of whatever published the message (a no-op unless tracing is on).
+    const attributes = {
+      'messaging.destination.name': queue,
+      'fnstack.kind': kind,
+      'fnstack.attempt': attempt,
+    };
+    const parent = contextFrom(traceparent);
+    return inSpan(`task ${kind}`, { kind: SpanKind.CONSUMER, parent, attributes }, async (span) => {
+      if (jobId) span.setAttribute('fnstack.job_id', jobId);
+      prepared.trace = context.active();
+      const started = performance.now();
+      const run = definition.ownTransactions ? runOwn : (runBatched ?? runAlone);
+      const result = await run(prepared);
+      const outcome = await settle(prepared, result, (performance.now() - started) / 1000);
+      if (outcome.type !== 'ack') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
+      return outcome;
+    });
   };
+}
+
+/** Run `work` in the message's span (its log lines and publishes belong to its trace). */
+function inTraceOf<T>(prepared: Prepared, work: () => Promise<T>): Promise<T> {
+  return prepared.trace ? context.with(prepared.trace, work) : work();
 }
 
 /** Carries which message of a batch failed out of its transaction. */

@@ -287,6 +287,17 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs Jaeger behind the tracing profile, taking OTLP over HTTP where the app is told to send it', () => {
+    const jaeger = service('jaeger');
+    expect(jaeger.profiles).toEqual(['tracing']);
+    expect(jaeger.image).toMatch(/^jaegertracing\/jaeger:\d+\.\d+\.\d+$/);
+    expect(containerPorts(jaeger)).toEqual(expect.arrayContaining([16686, 4318]));
+    for (const name of APP_SERVICES) {
+      expect(Object.keys(environmentOf(service(name))), name).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+    }
+    expect(read('docker-compose.yml')).toContain('OTEL_EXPORTER_OTLP_ENDPOINT=http://jaeger:4318');
+  });
+
   it('keeps Prometheus and Grafana behind the observability profile', () => {
     expect(service('prometheus').profiles).toEqual(['observability']);
     expect(service('grafana').profiles).toEqual(['observability']);

@@ -10,6 +10,11 @@ describe('envelope', () => {
     expect(envelope.attempt).toBe(1);
   });
 
+  it('carries no trace context while tracing is off (the default)', () => {
+    const envelope = createEnvelope({ kind: 'k', payload: {} });
+    expect(Object.keys(envelope)).not.toContain('traceparent');
+  });
+
   it('uses the message id as correlation id when none is given', () => {
     const envelope = createEnvelope({ kind: 'k', payload: {} });
     expect(envelope.correlationId).toBe(envelope.id);

@@ -15,20 +15,25 @@ import type { BundleKind } from './entries.ts';
  *
  * Schedules since: ~375 KB, because defineSchedule checks its cron when the module loads (croner,
  * ~33 KB, and the EventBridge conversion), so a schedule that cannot run fails before it deploys.
+ *
+ * HTTP since (2026-12-05): 475–510 KB. The platform grew in every function: the outbox, the
+ * operator console's seams (jobs' timelines, the deployment summary) and `@opentelemetry/api`
+ * (~10 KB, so a request's trace continues into its messages). The budget moved from 500 to 540 KB
+ * by that decision; the cold-start work of the next issue is where it should come down again.
  */
 export const SIZE_BUDGETS_KB: {
   byKind: Record<Exclude<BundleKind, 'synthetic'>, number>;
   byId: Record<string, number>;
 } = {
-  byKind: { http: 500, task: 450, schedule: 450 },
+  byKind: { http: 540, task: 450, schedule: 450 },
   // The outbox sweeper carries the same runtime as a schedule.
   byId: {
     'platform-migrate': 400,
     'platform-assets': 4_000,
     'platform-outbox-sweep': 450,
     // The console's schedule views compute next runs with croner (~33 KB), like a schedule bundle.
-    'platform-console-page': 550,
-    'platform-console-api-schedules': 550,
+    'platform-console-page': 580,
+    'platform-console-api-schedules': 580,
   },
 };
 
