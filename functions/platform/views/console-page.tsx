@@ -7,8 +7,7 @@ import { QueuesCard } from './console-queues.tsx';
 import { SchedulesCard } from './console-schedules.tsx';
 import { jobPagePath } from '../lib/job-actions.ts';
 import { JOB_STATES } from '../lib/schemas.ts';
-
-const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+import { utc } from './format.ts';
 
 /**
  * The operator console: every queue's depth with a replay of its dead letters, what waits in the
@@ -127,7 +126,7 @@ function JobTable({ jobs }: { jobs: readonly Job[] }) {
             <tr>
               <td class="nowrap">
                 <a href={jobPagePath(job.id)} title={job.id}>
-                  {when(job.createdAt)}
+                  {utc(job.createdAt)}
                 </a>
               </td>
               <td>{job.kind}</td>
@@ -168,7 +167,7 @@ function RecentActions({ actions }: { actions: readonly OperatorAction[] }) {
             <tbody>
               {actions.map((action) => (
                 <tr>
-                  <td class="nowrap">{when(action.at)}</td>
+                  <td class="nowrap">{utc(action.at)}</td>
                   <td>{action.actor}</td>
                   <td>{action.action}</td>
                   <td>{action.target}</td>

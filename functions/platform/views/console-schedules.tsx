@@ -1,8 +1,7 @@
 import type { ScheduleInfo } from '../lib/schedules.ts';
 import { CsrfField, TableScroll } from '../../../shared/http/views/index.ts';
 import { jobPagePath } from '../lib/job-actions.ts';
-
-const when = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+import { utc } from './format.ts';
 
 /** Every schedule: its cron, when it runs next, how its last run went, and a "Run now" button. */
 export function SchedulesCard(props: { schedules: readonly ScheduleInfo[]; csrfToken: string | undefined }) {
@@ -32,11 +31,11 @@ export function SchedulesCard(props: { schedules: readonly ScheduleInfo[]; csrfT
                 <td class="nowrap">
                   {schedule.cron ? <code>{schedule.cron}</code> : <span class="quiet">off</span>}
                 </td>
-                <td class="nowrap">{schedule.nextRun ? when(schedule.nextRun) : '—'}</td>
+                <td class="nowrap">{schedule.nextRun ? utc(schedule.nextRun) : '—'}</td>
                 <td class="nowrap">
                   {schedule.lastRun ? (
                     <a href={jobPagePath(schedule.lastRun.id)}>
-                      {when(schedule.lastRun.createdAt)}{' '}
+                      {utc(schedule.lastRun.createdAt)}{' '}
                       <span class={`badge badge-${schedule.lastRun.status}`}>{schedule.lastRun.status}</span>
                     </a>
                   ) : (

@@ -2,9 +2,10 @@ import type { FlashMessage, JobDetail, JobEvent } from '../../../shared/contract
 import { CsrfField, Layout, type PageViewer } from '../../../shared/http/views/index.ts';
 import { CONSOLE_PATH } from '../lib/console-view.ts';
 import { ConsoleStyles } from './console-styles.tsx';
+import { utc } from './format.ts';
 import { jobPagePath } from '../lib/job-actions.ts';
 
-const time = (iso: string | null) => (iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : '—');
+const time = (iso: string | null) => (iso ? utc(iso, 'second') : '—');
 const seconds = (from: string, to: string) => `${((Date.parse(to) - Date.parse(from)) / 1000).toFixed(2)} s`;
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 

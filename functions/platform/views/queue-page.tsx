@@ -4,6 +4,7 @@ import { CONSOLE_PATH } from '../lib/console-view.ts';
 import { deadBody, LISTED_DEAD_LETTERS, queuePagePath, type QueueView } from '../lib/dead-letters-view.ts';
 import { jobPagePath } from '../lib/job-actions.ts';
 import { ConsoleStyles } from './console-styles.tsx';
+import { utc } from './format.ts';
 
 export const purgePath = (queue: string) =>
   `/console/api/queues/${encodeURIComponent(queue)}/dead-letters/purge`;
@@ -106,9 +107,7 @@ function DeadTable({ view }: { view: QueueView }) {
                     aria-label={`Pick dead letter ${message.deadId}`}
                   />
                 </td>
-                <td class="nowrap">
-                  {message.deadAt ? `${message.deadAt.slice(0, 19).replace('T', ' ')} UTC` : '?'}
-                </td>
+                <td class="nowrap">{message.deadAt ? utc(message.deadAt, 'second') : '?'}</td>
                 <td>
                   {envelope ? envelope.kind : <span class="quiet">not an envelope</span>}
                   {envelope?.jobId ? (
