@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Db, Tx } from '../db/port.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { QueueDriver } from '../queue/port.ts';
+import type { QueueDriver, QueueInspection, QueueTransport } from '../queue/port.ts';
 import type { Cache } from '../cache/port.ts';
 import type { AuthPruned } from '../auth/services.ts';
 import type { IssuedToken } from '../auth/tokens.ts';
@@ -128,10 +128,7 @@ export interface AuthCtx {
   issueToken(user: Pick<User, 'id' | 'role' | 'authVersion'>): Promise<IssuedToken>;
 }
 
-export interface QueueAdmin extends Pick<
-  QueueDriver,
-  'listDead' | 'replayDead' | 'purgeDead' | 'depth' | 'check'
-> {
+export interface QueueAdmin extends QueueInspection, Pick<QueueTransport, 'check'> {
   readonly driver: QueueDriver['name'];
   /** Names of every declared consuming queue (one per task function). */
   queues(): string[];

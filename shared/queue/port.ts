@@ -77,7 +77,14 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
-export interface QueueDriver {
+/**
+ * A broker as the platform sees it, in two halves: the transport (publish, consume, and what they
+ * need) that publishers and workers use, and the inspection of queues and their dead letters that
+ * only the console and the CLI use (ctx.queueAdmin exposes that half, never the transport).
+ */
+export type QueueDriver = QueueTransport & QueueInspection;
+
+export interface QueueTransport {
   readonly name: 'memory' | 'rabbitmq' | 'sqs';
   /** Create exchanges/queues/bindings/DLQs for the topology. Idempotent. */
   declare(topology: Topology): Promise<void>;
@@ -88,16 +95,19 @@ export interface QueueDriver {
   publish(envelope: Envelope): Promise<void>;
   /** Start consuming one declared queue with at most `spec.concurrency` messages in flight. */
   consume(spec: QueueSpec, handler: DeliveryHandler): Promise<Consumer>;
+  /** Throws when the broker is not reachable (readiness). */
+  check(): Promise<void>;
+  /** Stop every consumer (draining in-flight work), then disconnect. */
+  close(): Promise<void>;
+}
+
+export interface QueueInspection {
   depth(queue: string): Promise<QueueDepth>;
   listDead(queue: string, limit: number): Promise<DeadMessage[]>;
   /** Move dead messages back to their queue with attempt reset to 1. Returns how many moved. */
   replayDead(queue: string, options?: { deadIds?: string[]; limit?: number }): Promise<number>;
   /** Delete dead messages for good: these ones, or every one. Returns how many were deleted. */
   purgeDead(queue: string, options?: { deadIds?: string[] }): Promise<number>;
-  /** Throws when the broker is not reachable (readiness). */
-  check(): Promise<void>;
-  /** Stop every consumer (draining in-flight work), then disconnect. */
-  close(): Promise<void>;
 }
 
 /** Backoff delay for the retry that follows failed attempt `attempt` (1-based), with ±20% jitter. */

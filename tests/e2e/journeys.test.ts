@@ -170,6 +170,34 @@ describe("each app's main journey, by clicks", () => {
     await page.close();
   }, 60_000);
 
+  it('Imports: a CSV uploaded by its form is loaded while its page follows, with its bad line set aside', async () => {
+    const problems: string[] = [];
+    const page = await adminPage(problems);
+    await page.goto(`${app.base()}/`);
+    await Promise.all([page.waitForURL(/\/imports\/$/), page.click('header a:has-text("Imports")')]);
+    const csv =
+      'sku,name,category,price,quantity,updated_at\n' +
+      'E2E-1,Tea,Beverages,3.20,10,2026-12-04\n' +
+      'E2E-2,"Mug, large",Household,8,2,2026-12-04\n' +
+      'E2E 3,Pen,Office,1,1,2026-12-04\n';
+    await page.setInputFiles('input[type=file][name=file]', {
+      name: 'e2e-items.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await Promise.all([
+      page.waitForURL(/\/imports\/runs\/\d+$/),
+      page.click('button:has-text("Upload and import")'),
+    ]);
+    // The page follows the import until it has loaded.
+    await page.locator('.badge-loaded').waitFor({ timeout: 30_000 });
+    const failed = await page.locator('section[aria-labelledby=failed-title]').innerText();
+    expect(failed).toContain('E2E 3');
+    await shot(page, 'imports-loaded');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('Notes: create, finish, edit and delete a task, then a report with its live status', async () => {
     const problems: string[] = [];
     const page = watch(await app.browser().newPage({ viewport: { width: 1280, height: 900 } }), problems);
