@@ -105,7 +105,9 @@ const banner = [
   `  database   ${database}`,
   `  queue      ${describeDriver(config)}`,
   `  metrics    ${describeMetricsAccess(metricsAccessOf(config))}`,
-  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? [`  traces     OTLP to ${config.OTEL_EXPORTER_OTLP_ENDPOINT}`] : []),
+  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? [`  traces     OTLP to ${config.OTEL_EXPORTER_OTLP_ENDPOINT}`]
+    : []),
   `  functions  ${manifest.http.length} http, ${manifest.tasks.length} tasks, ${manifest.schedules.length} schedules; ${applied.length} migrations applied now`,
   ...(admin ? [`  admin      ${admin}`] : []),
   ...(devSecrets

@@ -158,7 +158,7 @@ const observability = z.object({
     .optional()
     .describe(
       'Send OpenTelemetry traces (OTLP over HTTP) here, e.g. `http://localhost:4318` (the compose `tracing` ' +
-        'profile\'s Jaeger). Unset: tracing is off and costs nothing (the SDK is not loaded).',
+        "profile's Jaeger). Unset: tracing is off and costs nothing (the SDK is not loaded).",
     ),
   DOCS_ENABLED: z
     .stringbool()
