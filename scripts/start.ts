@@ -54,7 +54,7 @@ const log = createLogger(config.LOG_LEVEL, {
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 const shutdown = onShutdownSignal(log, config.SHUTDOWN_TIMEOUT_S);
 // Traces only when an OTLP endpoint is configured: otherwise the SDK is not even loaded.
-const stopTracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
+const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
   ? await startTracing({ serviceName: 'fnstack' })
   : undefined;
 
@@ -93,7 +93,7 @@ const runner = await startRunner(platform, {
 shutdown.ready(async () => {
   await runner.stop();
   // The last spans (those of the in-flight work just finished) go out before the process ends.
-  await stopTracing?.();
+  await tracing?.stop();
 });
 
 const database = describeDatabase(config);

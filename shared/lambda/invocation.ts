@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { flushTraces } from '../observability/tracing-sdk.ts';
 
 /**
  * The invocation in progress. A Lambda container runs one invocation at a time, so a module
@@ -17,10 +18,14 @@ export function invocationFields(): object {
   return current ? { awsRequestId: current.awsRequestId } : {};
 }
 
-/** middy middleware: scope log lines to the invocation, and forget it afterwards. */
+/**
+ * middy middleware: scope log lines to the invocation, and forget it afterwards; with tracing on,
+ * export the invocation's spans before it ends (a frozen container sends nothing).
+ */
 export function invocationScope(): MiddlewareObj<unknown, unknown, Error, Context> {
-  const forget = () => {
+  const forget = async () => {
     current = undefined;
+    await flushTraces().catch(() => undefined); // tracing is never worth failing an invocation
   };
   return {
     before: (request) => {

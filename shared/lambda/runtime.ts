@@ -12,6 +12,7 @@ import { lazy } from '../lazy.ts';
 import { lazyDriver } from '../queue/lazy.ts';
 import { createContexts, type ContextFactories } from '../runtime/contexts.ts';
 import { invocationFields } from './invocation.ts';
+import { startTracing } from '../observability/tracing-sdk.ts';
 import type { LambdaDeployment } from './types.ts';
 
 /**
@@ -47,6 +48,9 @@ export function lazyRuntime(options: RuntimeOptions): () => Promise<LambdaRuntim
 
 async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {
   const config = lambdaConfig();
+  // Spans go out at the end of each invocation (invocationScope flushes them).
+  if (config.OTEL_EXPORTER_OTLP_ENDPOINT)
+    await startTracing({ serviceName: `fnstack-${options.functionId}` });
   const log = createLogger(config.LOG_LEVEL, { mixin: invocationFields }).child({
     function: options.functionId,
   });

@@ -1,21 +1,29 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 
+export interface Tracing {
+  /** Export what is still buffered (a Lambda invocation ends with it: a frozen container sends nothing). */
+  flush(): Promise<void>;
+  /** Flush, then stop tracing. */
+  stop(): Promise<void>;
+}
+
+/** The tracing this process started, if any: what flushTraces flushes. */
+let active: Tracing | undefined;
+
 /**
  * Switch tracing on for this process: a tracer provider that batches spans to `exporter` (by
  * default OTLP over HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, e.g. the compose profile's Jaeger at
  * http://localhost:4318), the async-hooks context manager (so a span follows its request or message
  * through awaits), and the W3C trace-context propagator (the `traceparent` of requests and
  * envelopes). Loaded only when tracing is on: a process that does not trace never imports the SDK.
- *
- * @returns a function that flushes what is still buffered and stops.
  */
 export async function startTracing(options: {
   serviceName: string;
   exporter?: SpanExporter;
   /** Export each span at once (tests) instead of in batches. */
   immediate?: boolean;
-}): Promise<() => Promise<void>> {
+}): Promise<Tracing> {
   const [
     { TracerProvider, BatchSpanProcessor, SimpleSpanProcessor },
     { resourceFromAttributes },
@@ -40,10 +48,21 @@ export async function startTracing(options: {
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new core.W3CTraceContextPropagator());
-  return async () => {
-    await provider.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
+  const tracing: Tracing = {
+    flush: () => provider.forceFlush(),
+    async stop() {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      if (active === tracing) active = undefined;
+    },
   };
+  active = tracing;
+  return tracing;
+}
+
+/** Export what the tracing of this process still buffers; nothing to do when tracing is off. */
+export async function flushTraces(): Promise<void> {
+  await active?.flush();
 }

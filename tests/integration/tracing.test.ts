@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { accepted, defineHttp, defineTask } from '../../shared/contract/index.ts';
 import { createHttpApp } from '../../shared/http/app.ts';
 import { createLogger } from '../../shared/observability/logger.ts';
-import { startTracing } from '../../shared/observability/tracing-sdk.ts';
+import { startTracing, type Tracing } from '../../shared/observability/tracing-sdk.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { startWorker } from '../../shared/runtime/worker.ts';
 import { createFakeAuth } from '../helpers/fake-ctx.ts';
@@ -18,11 +18,11 @@ import { waitFor } from '../helpers/wait.ts';
  * the trace id. With it off (the default), envelopes carry nothing.
  */
 const exporter = new InMemorySpanExporter();
-let stopTracing: () => Promise<void>;
+let tracing: Tracing;
 beforeAll(async () => {
-  stopTracing = await startTracing({ serviceName: 'fnstack-test', exporter, immediate: true });
+  tracing = await startTracing({ serviceName: 'fnstack-test', exporter, immediate: true });
 });
-afterAll(() => stopTracing?.());
+afterAll(() => tracing?.stop());
 
 const lines: Record<string, unknown>[] = [];
 const log = createLogger('info', {

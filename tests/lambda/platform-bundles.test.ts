@@ -230,3 +230,47 @@ describe('platform-assets', () => {
     expect(remote.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200, 404]);
   });
 });
+
+describe('tracing on Lambda', () => {
+  it("exports an invocation's spans before it ends, in the caller's trace", async () => {
+    // An OTLP collector that only keeps what it receives.
+    const received: Buffer[] = [];
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks));
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = collector.address() as AddressInfo;
+      const traceId = '0af7651916cd43dd8448eb211c80319c';
+      const run = await invoke(
+        bundles.bundle('platform-healthz'),
+        [
+          httpEvent({
+            method: 'GET',
+            path: '/healthz',
+            headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+          }),
+        ],
+        { ...stack.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+      );
+      expect(resultsOf<HttpResult>(run).map((result) => result.statusCode)).toEqual([200]);
+      // Sent while the invocation was still running: the process is gone now. (OTLP as JSON.)
+      type Exported = { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+      const spans = received.flatMap((body) =>
+        (JSON.parse(body.toString('utf8')) as Exported).resourceSpans.flatMap((r) =>
+          r.scopeSpans.flatMap((scope) => scope.spans),
+        ),
+      );
+      expect(spans).toEqual([
+        expect.objectContaining({ name: 'GET /healthz', traceId, parentSpanId: 'b7ad6b7169203331' }),
+      ]);
+    } finally {
+      collector.close();
+    }
+  });
+});
