@@ -7,7 +7,9 @@ import { createPublisher } from './publisher.ts';
 
 /**
  * Fire every schedule: each tick triggers a job (a job row plus a message); the work is a task.
- * Run the scheduler role in ONE process per deployment, or ticks fire once per replica.
+ * A tick is keyed by its schedule and its second (as EventBridge's are by their event id), so two
+ * scheduler replicas firing the same tick record one job and publish one message id: the task runs
+ * once. (A replica whose event loop was blocked past that second would fire a tick of its own.)
  */
 export function startScheduler(platform: Platform): { stop(): Promise<void>; describe(): string[] } {
   const { manifest, config, log } = platform;
@@ -22,15 +24,18 @@ export function startScheduler(platform: Platform): { stop(): Promise<void>; des
       continue;
     }
     const fire = async () => {
-      const correlationId = scheduleCorrelationId(entry.id, String(Date.now()));
+      const tick = tickOf(new Date());
+      const correlationId = scheduleCorrelationId(entry.id, tick);
       try {
-        const { jobId } = await fireSchedule(entry.definition, platform, { correlationId });
+        const idempotencyKey = `${entry.id}:${tick}`;
+        const { jobId } = await fireSchedule(entry.definition, platform, { correlationId, idempotencyKey });
         log.info({ schedule: entry.id, kind: publishes, jobId, correlationId }, 'schedule fired');
       } catch (err) {
         log.error({ err, schedule: entry.id, kind: publishes }, 'schedule could not publish');
       }
     };
-    const job = new Cron(pattern, { timezone: 'UTC', protect: true, name: entry.id }, () => {
+    // Unnamed: croner's names are process-wide, and a second scheduler (a test's replica) would clash.
+    const job = new Cron(pattern, { timezone: 'UTC', protect: true }, () => {
       const tick = fire().finally(() => ticking.delete(tick));
       ticking.add(tick);
       return tick;
@@ -47,6 +52,9 @@ export function startScheduler(platform: Platform): { stop(): Promise<void>; des
     describe: () => described,
   };
 }
+
+/** The tick a cron callback fires for: its scheduled second (croner calls it a few ms after). */
+const tickOf = (now: Date) => new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
 
 /**
  * One tick of a schedule: a job for the task it names (a job row plus a message). The local
