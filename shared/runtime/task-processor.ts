@@ -65,13 +65,21 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
     return envelope ? { type: 'dead', error, envelope } : { type: 'dead', error };
   }
 
-  /** Job rows are bookkeeping: a failed update is logged and never changes what happens to the message. */
-  async function recordJob(prepared: Prepared, update: (job: NewJob) => Promise<void>) {
+  /**
+   * Job rows are bookkeeping: a failed update is logged and never changes what happens to the
+   * message (the update's answer is then `otherwise`).
+   */
+  async function recordJob<T = void>(
+    prepared: Prepared,
+    update: (job: NewJob) => Promise<T>,
+    otherwise?: T,
+  ): Promise<T | undefined> {
     const { job } = prepared;
-    if (!job) return;
-    await update(job).catch((err: unknown) =>
-      prepared.log.warn({ err, jobId: job.id }, 'could not update job state'),
-    );
+    if (!job) return otherwise;
+    return update(job).catch((err: unknown) => {
+      prepared.log.warn({ err, jobId: job.id }, 'could not update job state');
+      return otherwise;
+    });
   }
 
   /** Parse and validate; an outcome means the message can never run and is dead-lettered now. */
@@ -106,17 +114,12 @@ export function createTaskProcessor(options: TaskProcessorOptions): DeliveryHand
       await recordJob(prepared, (j) => jobState.dead(db, j, attempt, error, story));
       return deadLetter(error, envelope);
     }
-    if (prepared.job) {
-      const state = await jobState.running(db, prepared.job, attempt).catch((err: unknown) => {
-        prepared.log.warn({ err, jobId }, 'could not update job state');
-        return 'run' as const;
-      });
-      if (state === 'cancelled') {
-        prepared.log.info('the job was cancelled by an operator; acknowledged without running');
-        return { type: 'ack' };
-      }
-      prepared.story = startAttempt(prepared.log, attempt);
+    const state = await recordJob(prepared, (j) => jobState.running(db, j, attempt), 'run');
+    if (state === 'cancelled') {
+      prepared.log.info('the job was cancelled by an operator; acknowledged without running');
+      return { type: 'ack' };
     }
+    if (prepared.job) prepared.story = startAttempt(prepared.log, attempt);
     return prepared;
   }
 
