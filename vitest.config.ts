@@ -7,8 +7,9 @@ import { defineConfig } from 'vitest/config';
  *   of a CI machine (vitest would default to cores - 1 = 1 worker there).
  * - `lambda` builds every bundle once per run in its global setup (only when one of its files is
  *   selected), instead of once per test file.
- * - `process` (real runner and worker processes, signals, timing across restarts) runs after the
- *   others, one file at a time, so a loaded machine cannot push its children past their deadlines.
+ * - `process` (real runner and worker processes, signals, timing across restarts, the chaos suite's
+ *   faults) runs after the others, one file at a time, so a loaded machine cannot push its children
+ *   past their deadlines. `npm run test:chaos` runs the chaos suite alone, at full size.
  */
 const shared = {
   // Integration tests talk to real services; leave room on a slow, shared machine.
@@ -41,7 +42,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'process',
-          include: ['tests/{process,e2e}/**/*.test.ts'],
+          include: ['tests/{process,e2e,chaos}/**/*.test.ts'],
           maxWorkers: 1,
           sequence: { groupOrder: 1 },
         },

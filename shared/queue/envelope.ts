@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import secureJson from 'secure-json-parse';
 import * as z from 'zod';
 import { currentTraceparent } from '../observability/tracing.ts';
 import { describeIssues } from '../validation.ts';
@@ -45,13 +46,28 @@ export function createEnvelope(message: NewMessage): Envelope {
   };
 }
 
+/**
+ * The largest message any driver carries: SQS's limit, so that a message that works on one
+ * broker works on all of them. A bigger body is dead-lettered unread.
+ */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+
 export type ParsedBody = { ok: true; envelope: Envelope } | { ok: false; reason: string };
 
-/** Parse raw bytes from a broker into an envelope, or say why it is not one. Never throws. */
+/**
+ * Parse raw bytes from a broker into an envelope, or say why it is not one. Never throws.
+ * A body with `__proto__` or `constructor.prototype` keys is refused (not stripped): whoever
+ * sent it meant harm or has a bug, and either way an operator should see it in the DLQ.
+ */
 export function parseEnvelope(body: Buffer | string): ParsedBody {
+  const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  if (bytes > MAX_MESSAGE_BYTES) {
+    return { ok: false, reason: `message too large: ${bytes} bytes (the limit is ${MAX_MESSAGE_BYTES})` };
+  }
   let json: unknown;
   try {
-    json = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    json = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (err) {
     return { ok: false, reason: `malformed body: ${(err as Error).message}` };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEnvelope, parseEnvelope } from '../../shared/queue/envelope.ts';
+import { MAX_MESSAGE_BYTES, createEnvelope, parseEnvelope } from '../../shared/queue/envelope.ts';
 import { retryDelayMs } from '../../shared/queue/port.ts';
 
 describe('envelope', () => {
@@ -8,6 +8,33 @@ describe('envelope', () => {
     const parsed = parseEnvelope(Buffer.from(JSON.stringify(envelope)));
     expect(parsed).toEqual({ ok: true, envelope });
     expect(envelope.attempt).toBe(1);
+  });
+
+  it('refuses a body larger than SQS allows, before reading it', () => {
+    const fits = JSON.stringify(createEnvelope({ kind: 'k', payload: { text: '' } }));
+    const padding = 'x'.repeat(MAX_MESSAGE_BYTES - fits.length);
+    const atLimit = fits.replace('"text":""', `"text":"${padding}"`);
+    expect(Buffer.byteLength(atLimit)).toBe(MAX_MESSAGE_BYTES);
+    expect(parseEnvelope(atLimit).ok).toBe(true);
+    expect(parseEnvelope(atLimit.replace('"text":"', '"text":"x'))).toEqual({
+      ok: false,
+      reason: `message too large: ${MAX_MESSAGE_BYTES + 1} bytes (the limit is ${MAX_MESSAGE_BYTES})`,
+    });
+  });
+
+  it.each([
+    ['__proto__', '{"__proto__":{"admin":true}}'],
+    ['an escaped __proto__', '{"\\u005f_proto__":{"admin":true}}'],
+    ['constructor.prototype', '{"nested":{"constructor":{"prototype":{"admin":true}}}}'],
+  ])('refuses a payload with %s keys instead of stripping them', (_, payload) => {
+    const body = JSON.stringify(createEnvelope({ kind: 'k', payload: {} })).replace(
+      '"payload":{}',
+      `"payload":${payload}`,
+    );
+    expect(parseEnvelope(body)).toEqual({
+      ok: false,
+      reason: 'malformed body: Object contains forbidden prototype property',
+    });
   });
 
   it('carries no trace context while tracing is off (the default)', () => {

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../shared/db/port.ts';
+import { createEnvelope } from '../../shared/queue/envelope.ts';
+import { checkQueue, effectCounts, printVerdict } from '../helpers/chaos.ts';
+import { EFFECT_QUEUE, logsSaying, startChaosRunner, type ChaosRunner } from '../helpers/chaos-runner.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { RABBITMQ_TEST_URL } from '../helpers/platform.ts';
+import { deleteRabbitNamespace, uniquePrefix } from '../helpers/rabbitmq.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+/**
+ * Chaos scenario 4: poison messages, published with a raw AMQP client straight into the queue a
+ * real runner consumes, mixed into valid ones. Each poison message is dead-lettered on its first
+ * delivery with a reason that says what is wrong with it, the consumer never restarts, and every
+ * valid message is done exactly once.
+ */
+const prefix = uniquePrefix();
+let db: Db;
+let drop: () => Promise<void>;
+let runner: ChaosRunner;
+
+beforeAll(async () => {
+  const testDb = await createTestDb('postgres');
+  ({ db, drop } = testDb);
+  await db.query(
+    'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
+  );
+  runner = await startChaosRunner(
+    {
+      DATABASE_URL: testDb.url!,
+      QUEUE_DRIVER: 'rabbitmq',
+      RABBITMQ_URL: RABBITMQ_TEST_URL,
+      QUEUE_PREFIX: prefix,
+    },
+    ['worker'],
+  );
+  await waitFor(() => logsSaying(runner, 'consuming').length > 0, { timeoutMs: 20_000 });
+});
+
+afterAll(async () => {
+  await runner?.stop();
+  await deleteRabbitNamespace(prefix, [EFFECT_QUEUE]);
+  await drop?.();
+});
+
+const envelopeText = (kind: string, payload: unknown) => JSON.stringify(createEnvelope({ kind, payload }));
+
+/** Each poison message, and what its dead letter's reason must say. */
+const poison: { name: string; body: Buffer; reason: RegExp }[] = [
+  { name: 'bad JSON', body: Buffer.from('{"id": "'), reason: /^malformed body/ },
+  { name: 'empty body', body: Buffer.alloc(0), reason: /^malformed body/ },
+  { name: 'binary bytes', body: Buffer.from([0xff, 0xfe, 0x00, 0x81]), reason: /^malformed body/ },
+  { name: 'JSON null', body: Buffer.from('null'), reason: /^invalid envelope/ },
+  { name: 'not an envelope', body: Buffer.from('{"hello":"world"}'), reason: /^invalid envelope/ },
+  {
+    name: 'wrong payload schema',
+    body: Buffer.from(envelopeText('chaos_effect', { value: 42 })),
+    reason: /^invalid payload: value/,
+  },
+  {
+    name: 'a 2 MiB body',
+    body: Buffer.from(envelopeText('chaos_effect', { value: 'x'.repeat(2 * 1024 * 1024) })),
+    reason: /^message too large: 2097\d+ bytes/,
+  },
+  {
+    name: '__proto__ key',
+    body: Buffer.from(
+      envelopeText('chaos_effect', { value: 'proto' }).replace(
+        '"value"',
+        '"__proto__":{"admin":true},"value"',
+      ),
+    ),
+    reason: /forbidden prototype property/,
+  },
+  {
+    name: 'escaped __proto__ key',
+    body: Buffer.from(
+      envelopeText('chaos_effect', { value: 'proto2' }).replace(
+        '"value"',
+        '"\\u005f_proto__":{"admin":true},"value"',
+      ),
+    ),
+    reason: /forbidden prototype property/,
+  },
+  {
+    name: 'constructor.prototype key',
+    body: Buffer.from(
+      envelopeText('chaos_effect', { value: 'ctor' }).replace(
+        '"value"',
+        '"constructor":{"prototype":{"admin":true}},"value"',
+      ),
+    ),
+    reason: /forbidden prototype property/,
+  },
+  {
+    name: 'unknown kind',
+    body: Buffer.from(envelopeText('no_such_kind', { value: 'u' })),
+    reason: /^unknown kind/,
+  },
+];
+
+describe('chaos: poison messages', () => {
+  const valid = 1_000;
+
+  it(`dead-letters ${poison.length} kinds of poison on their first delivery, among ${valid} valid messages`, async () => {
+    const run = randomUUID().slice(0, 8);
+    const keys = Array.from({ length: valid }, (_, i) => `${run}-${i}`);
+    const bodies: Buffer[] = keys.map((value) => Buffer.from(envelopeText('chaos_effect', { value })));
+    // Poison at evenly spread places in the stream.
+    poison.forEach((bad, i) =>
+      bodies.splice(Math.floor(((i + 1) * bodies.length) / (poison.length + 1)), 0, bad.body),
+    );
+    const connection = await amqp.connect(RABBITMQ_TEST_URL);
+    try {
+      const channel = await connection.createConfirmChannel();
+      for (const body of bodies) channel.sendToQueue(`${prefix}${EFFECT_QUEUE}`, body, { persistent: true });
+      await channel.waitForConfirms(); // every message is in the queue
+    } finally {
+      await connection.close();
+    }
+
+    await waitFor(async () => (await runner.driver.depth(EFFECT_QUEUE)).dead >= poison.length, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    }).catch(() => undefined); // the assertions below say what is missing
+    await waitFor(async () => (await effectCounts(db)).size >= valid, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    }).catch(() => undefined);
+
+    const dead = await runner.driver.listDead(EFFECT_QUEUE, 100);
+    const deadLettered = logsSaying(runner, 'dead-lettered').length;
+    const verdict = checkQueue({ enqueued: keys, effects: await effectCounts(db) });
+    printVerdict('scenario 4, poison', verdict, {
+      'poison dead-lettered': `${dead.length}/${poison.length}`,
+      'consumer restarts': logsSaying(runner, 'consumer detached').length,
+    });
+
+    // Every poison message is there, with a reason that names its fault, and none was retried.
+    const reasons = dead.map((letter) => letter.error);
+    for (const bad of poison) {
+      expect(reasons.filter((reason) => bad.reason.test(reason)).length, bad.name).toBeGreaterThanOrEqual(1);
+    }
+    expect(dead).toHaveLength(poison.length);
+    expect(deadLettered).toBe(poison.length);
+    expect(logsSaying(runner, 'retrying')).toEqual([]);
+    expect(logsSaying(runner, 'consumer detached')).toEqual([]);
+    expect(logsSaying(runner, 'connection lost')).toEqual([]);
+    expect(verdict.ok).toBe(valid);
+    expect(verdict.lost).toEqual([]);
+    expect(verdict.duplicated).toEqual([]);
+  }, 120_000);
+});
