@@ -82,8 +82,12 @@ export function createPgDb(url: string, options: PgDbOptions = {}): Db {
   });
   // An idle connection that dies (server restart, network) emits here; without a listener
   // Node would crash the process. The pool drops the client and opens a new one when needed.
+  // Only the message and code: pg hangs the whole client (its cancel key included) on the error.
   pool.on('error', (err) =>
-    log.warn({ err, db: where }, 'idle Postgres connection lost; the pool replaces it'),
+    log.warn(
+      { reason: err.message, code: (err as { code?: unknown }).code, db: where },
+      'idle Postgres connection lost; the pool replaces it',
+    ),
   );
 
   /** A pooled connection; with `credentials`, a refused password is fetched again once. */

@@ -69,7 +69,7 @@ export async function startChaosRunner(env: Record<string, string>, roles: Role[
     { file: 'functions/chaos/effect.ts', module: { default: effect } },
     { file: 'functions/chaos/enqueue.ts', module: { default: enqueue } },
   ]);
-  const db = await createDb(config);
+  const db = await createDb(config, { log });
   const driver = createQueueDriver(config, log);
   const platform = createPlatform({ config, log, db, driver, manifest });
   const runner = await startRunner(platform, { roles, port: 0, host: '127.0.0.1' });
