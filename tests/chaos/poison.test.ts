@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/port.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { checkQueue, effectCounts, printVerdict } from '../helpers/chaos.ts';
-import { EFFECT_QUEUE, logsSaying, startChaosRunner, type ChaosRunner } from '../helpers/chaos-runner.ts';
+import {
+  EFFECT_QUEUE,
+  effectBody,
+  logsSaying,
+  publishToEffectQueue,
+  startChaosRunner,
+  type ChaosRunner,
+} from '../helpers/chaos-runner.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { RABBITMQ_TEST_URL } from '../helpers/platform.ts';
 import { deleteRabbitNamespace, uniquePrefix } from '../helpers/rabbitmq.ts';
@@ -107,19 +113,12 @@ describe('chaos: poison messages', () => {
   it(`dead-letters ${poison.length} kinds of poison on their first delivery, among ${valid} valid messages`, async () => {
     const run = randomUUID().slice(0, 8);
     const keys = Array.from({ length: valid }, (_, i) => `${run}-${i}`);
-    const bodies: Buffer[] = keys.map((value) => Buffer.from(envelopeText('chaos_effect', { value })));
+    const bodies = keys.map((value) => effectBody(value));
     // Poison at evenly spread places in the stream.
     poison.forEach((bad, i) =>
       bodies.splice(Math.floor(((i + 1) * bodies.length) / (poison.length + 1)), 0, bad.body),
     );
-    const connection = await amqp.connect(RABBITMQ_TEST_URL);
-    try {
-      const channel = await connection.createConfirmChannel();
-      for (const body of bodies) channel.sendToQueue(`${prefix}${EFFECT_QUEUE}`, body, { persistent: true });
-      await channel.waitForConfirms(); // every message is in the queue
-    } finally {
-      await connection.close();
-    }
+    await publishToEffectQueue(prefix, bodies);
 
     await waitFor(async () => (await runner.driver.depth(EFFECT_QUEUE)).dead >= poison.length, {
       timeoutMs: 60_000,

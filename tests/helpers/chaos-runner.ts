@@ -1,14 +1,17 @@
+import amqp from 'amqplib';
 import { pino } from 'pino';
 import * as z from 'zod';
 import { loadConfig } from '../../shared/config.ts';
 import { defineHttp, defineTask } from '../../shared/contract/index.ts';
 import { createDb } from '../../shared/db/index.ts';
 import { triggerJob } from '../../shared/http/trigger-job.ts';
+import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { createQueueDriver } from '../../shared/queue/index.ts';
 import type { QueueDriver } from '../../shared/queue/port.ts';
 import { buildManifest } from '../../shared/runtime/manifest.ts';
 import { createPlatform } from '../../shared/runtime/platform.ts';
 import { startRunner, type Role } from '../../shared/runtime/runner.ts';
+import { RABBITMQ_TEST_URL } from './rabbitmq.ts';
 
 /** The queue the chaos effect task consumes from (under the runner's QUEUE_PREFIX). */
 export const EFFECT_QUEUE = 'chaos.effect';
@@ -79,3 +82,22 @@ export async function startChaosRunner(env: Record<string, string>, roles: Role[
 /** Log lines whose message contains `text`. */
 export const logsSaying = (runner: ChaosRunner, text: string) =>
   runner.logs.filter((l) => l.msg.includes(text));
+
+/** The body of a chaos effect message for `value`, as our publisher would write it. */
+export const effectBody = (value: string, kind = 'chaos_effect'): Buffer =>
+  Buffer.from(JSON.stringify(createEnvelope({ kind, payload: { value } })));
+
+/**
+ * Put bodies straight into the effect queue of `prefix` on the real broker (not through any
+ * proxy), with a raw AMQP client, and wait until the broker confirmed every one.
+ */
+export async function publishToEffectQueue(prefix: string, bodies: Buffer[]): Promise<void> {
+  const connection = await amqp.connect(RABBITMQ_TEST_URL);
+  try {
+    const channel = await connection.createConfirmChannel();
+    for (const body of bodies) channel.sendToQueue(`${prefix}${EFFECT_QUEUE}`, body, { persistent: true });
+    await channel.waitForConfirms();
+  } finally {
+    await connection.close();
+  }
+}
