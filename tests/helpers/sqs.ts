@@ -34,6 +34,14 @@ export async function startSqsEmulator(): Promise<SqsEmulator> {
   return { endpoint: `http://127.0.0.1:${server.port}`, server, stop: () => server.stop() };
 }
 
+/** Messages of an SQS queue as the emulator holds them, in any state (ready, delayed, in flight). */
+export function messagesIn(emulator: SqsEmulator, sqsName: string): number {
+  const queue = emulator.server.inspectQueue(sqsName);
+  if (!queue) throw new Error(`no queue ${sqsName}`);
+  const { ready, delayed, inflight } = queue.messages;
+  return ready.length + delayed.length + inflight.length;
+}
+
 /** A fresh name prefix (`t1a2b3c4d.`), so each test has its own queues. */
 export function uniqueSqsPrefix(): string {
   return `t${randomUUID().slice(0, 8)}.`;

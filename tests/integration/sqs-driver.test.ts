@@ -5,6 +5,7 @@ import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { createSqsDriver, sqsQueueNames, UnroutableMessageError } from '../../shared/queue/sqs/index.ts';
 import { testQueueSpec } from '../helpers/rabbitmq.ts';
 import {
+  messagesIn as messagesInQueue,
   rawSqsClient,
   sqsDrivers,
   sqsTestOptions,
@@ -25,13 +26,7 @@ afterAll(() => sqs.stop());
 const drivers = sqsDrivers(() => sqs);
 afterEach(() => drivers.cleanup());
 
-/** Messages of an SQS queue as the emulator holds them, in any state. */
-function messagesIn(sqsName: string): number {
-  const queue = sqs.server.inspectQueue(sqsName);
-  if (!queue) throw new Error(`no queue ${sqsName}`);
-  const { ready, delayed, inflight } = queue.messages;
-  return ready.length + delayed.length + inflight.length;
-}
+const messagesIn = (sqsName: string) => messagesInQueue(sqs, sqsName);
 
 describe('sqs driver: topology and publishing', () => {
   it('declares idempotently and reports conflicting attributes as TopologyConflictError', async () => {

@@ -48,7 +48,13 @@ export function createSqsClient(
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
     maxAttempts,
-    requestHandler: { connectionTimeout: settings.connectTimeoutMs, requestTimeout },
+    requestHandler: {
+      connectionTimeout: settings.connectTimeoutMs,
+      requestTimeout,
+      // Without it the SDK only logs a warning when the time is up, and a request into a network
+      // that went silent (no reset, no answer) would wait forever.
+      throwOnRequestTimeout: true,
+    },
   });
 }
 

@@ -20,6 +20,8 @@ export interface SqsConsumerOptions {
 
 // Between failed polls (endpoint down, throttled): grows from 250 ms to 10 s.
 const POLL_BACKOFF = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 250, maxDelayMs: 10_000 };
+/** How long stop() lets the poll in flight finish before aborting it (see createSqsConsumer). */
+export const STOP_GRACE_MS = 500;
 
 /**
  * Long-polls one function's queue and runs at most `spec.concurrency` handlers at once: each
@@ -29,15 +31,18 @@ const POLL_BACKOFF = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 250, max
  * While a handler runs, its message's visibility is extended every half timeout (heartbeat),
  * so a slow handler does not get its message handed to a second worker.
  *
- * `stop()` lets the poll in flight finish (at most `waitTimeSeconds`), hands back at once
+ * `stop()` gives the poll in flight a moment to finish (STOP_GRACE_MS), hands back at once
  * whatever that poll received, and waits for running handlers and their deletes: once it
  * resolves, this consumer holds no message.
  *
- * Why stop() does not abort the long poll: closing the connection does not cancel the receive
- * on the server. SQS (and fauxqs) may already have handed messages to that poll, or still hand
- * it the next ones until its wait ends, and those stay invisible for the whole visibility
- * timeout with nobody to process or release them. Waiting costs up to one poll's wait on stop;
- * in exchange, every message received is either handled or released with VisibilityTimeout 0.
+ * Why stop() does not abort the long poll at once: closing the connection does not cancel the
+ * receive on the server. SQS (and fauxqs) may already have handed messages to that poll, or still
+ * hand it the next ones until its wait ends, and those stay invisible for the visibility timeout
+ * with nobody to process or release them. A poll that is returning anyway (messages arrived) is
+ * given the grace to deliver them; one still waiting on an empty queue, or on a network that
+ * went silent, is aborted after it, so a stop takes well under a second instead of up to a whole
+ * wait (10 s) or request timeout (15 s). The price: a message handed to the aborted poll comes
+ * back after its visibility timeout, delayed as after a crash, never lost.
  */
 export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
   const { spec, handler, clients, queueUrl, log } = options;
@@ -45,6 +50,8 @@ export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
   const inFlight = new Set<Promise<void>>();
   // Ends the wait for a free slot and the pause after a failed poll; never a receive (see above).
   const stopRequested = new AbortController();
+  // Aborts the receive in flight, STOP_GRACE_MS after stop() if it is still waiting.
+  const pollAbandoned = new AbortController();
   let wakeUp: (() => void) | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -74,6 +81,7 @@ export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
             MessageAttributeNames: ['All'],
           }),
+          { abortSignal: pollAbandoned.signal },
         );
         messages = reply.Messages ?? [];
         failures = 0;
@@ -151,7 +159,9 @@ export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
       stopping ??= (async () => {
         stopRequested.abort();
         wakeUp?.();
+        const abandon = setTimeout(() => pollAbandoned.abort(), STOP_GRACE_MS);
         await polling;
+        clearTimeout(abandon);
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       })();
       return stopping;
