@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEnvelope, parseEnvelope } from '../../shared/queue/envelope.ts';
 import type { Delivery } from '../../shared/queue/port.ts';
-import { printVerdict, checkQueue } from '../helpers/chaos.ts';
+import { atScale, checkQueue, printVerdict } from '../helpers/chaos.ts';
 import { testSqsEmulator } from '../helpers/platform.ts';
 import { testQueueSpec } from '../helpers/rabbitmq.ts';
 import { sqsQueueNames } from '../../shared/queue/sqs/index.ts';
@@ -103,8 +103,9 @@ describe('chaos: SQS', () => {
     const log = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     const spec = testQueueSpec('silent.poll');
     const prefix = uniqueSqsPrefix();
-    const requestTimeoutMs = 1_000;
-    const waitTimeSeconds = 1;
+    // At full size, the driver's defaults.
+    const requestTimeoutMs = atScale(1_000, 5_000);
+    const waitTimeSeconds = atScale(1, 10);
     const { driver } = await drivers.start([spec], {
       prefix,
       endpoint: `http://127.0.0.1:${proxy.port}`,
@@ -123,7 +124,7 @@ describe('chaos: SQS', () => {
       const silentFrom = Date.now();
       proxy.blackhole();
       const failed = await waitFor(() => logs.find((line) => line.msg.includes('sqs receive failed')), {
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
         message: 'the long poll to fail',
       });
       const failedAfterMs = failed.time - silentFrom;

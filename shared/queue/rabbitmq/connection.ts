@@ -66,6 +66,7 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
     connection.on('close', () => onClosed(connection));
     connection.on('blocked', (reason: string) => log.warn({ reason }, 'rabbitmq blocked publishing'));
     connection.on('unblocked', () => log.info('rabbitmq unblocked publishing'));
+    watchForSilence(connection);
     return connection;
   }
 
@@ -168,6 +169,43 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
       return closing;
     },
   };
+}
+
+/** The parts of amqplib's connection (not its public API) that watchForSilence reads. */
+interface AmqplibInternals {
+  heartbeat?: number;
+  heartbeater?: { emit(event: 'timeout'): void } | null;
+  stream?: { bytesRead?: number };
+}
+
+/**
+ * amqplib looks for a silent broker once per heartbeat interval and gives up after two silent
+ * looks in a row: 2 to 3 intervals after the last frame (13.4 s at a 5 s heartbeat in the chaos
+ * suite), while a network that drops everything silently is only found by the heartbeat. RabbitMQ
+ * sends a frame at least every half interval, so 1.5 intervals without a byte is three missed in
+ * a row: reading the socket's byte count every quarter interval finds it within 1.75 intervals,
+ * inside the 2 that RabbitMQ itself allows. The verdict goes through amqplib's own timeout path
+ * (an error, then the close that starts a reconnect). Without those internals, amqplib's check
+ * stands alone.
+ */
+function watchForSilence(model: ChannelModel): void {
+  const internals = (model as unknown as { connection?: AmqplibInternals }).connection;
+  const heartbeatMs = (internals?.heartbeat ?? 0) * 1000;
+  const { heartbeater, stream } = internals ?? {};
+  if (!heartbeatMs || !heartbeater || typeof stream?.bytesRead !== 'number') return;
+  let bytesSeen = stream.bytesRead;
+  let heardAt = Date.now();
+  const watch = setInterval(() => {
+    if (stream.bytesRead !== bytesSeen) {
+      bytesSeen = stream.bytesRead!;
+      heardAt = Date.now();
+    } else if (Date.now() - heardAt >= 1.5 * heartbeatMs) {
+      clearInterval(watch);
+      heartbeater.emit('timeout');
+    }
+  }, heartbeatMs / 4);
+  watch.unref();
+  model.once('close', () => clearInterval(watch));
 }
 
 // The broker suggests 60 s; a silent broker (network partition, frozen VM) would then go
