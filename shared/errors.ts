@@ -30,6 +30,12 @@ export class QueueUnavailableError extends AppError {
   readonly status = 503;
 }
 
+/** A message bigger than any driver can carry (256 KiB, SQS's limit): refused before it is sent. */
+export class MessageTooLargeError extends AppError {
+  readonly code = 'MESSAGE_TOO_LARGE';
+  readonly status = 413;
+}
+
 /** An upstream the platform depends on (a feed, a provider API) failed; worth retrying. */
 export class UpstreamError extends AppError {
   readonly code = 'UPSTREAM_ERROR';

@@ -1,9 +1,10 @@
+import { serializeEnvelope } from '../queue/envelope.ts';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { Config } from '../config.ts';
 import type { Outcome } from '../queue/port.ts';
 import { createSqsClient, toQueueError } from '../queue/sqs/client.ts';
-import { deadLetterAttributes, encodeEnvelope } from '../queue/sqs/messages.ts';
+import { deadLetterAttributes } from '../queue/sqs/messages.ts';
 import { sqsQueueNames } from '../queue/sqs/names.ts';
 
 type DeadOutcome = Extract<Outcome, { type: 'dead' }>;
@@ -91,7 +92,7 @@ export function createRecordSettler(config: Pick<Config, 'AWS_REGION' | 'SQS_END
           new SendMessageCommand({
             QueueUrl: await urlOf(names.dlq(queue), account),
             // A malformed message keeps its raw body, so it can be inspected as it arrived.
-            MessageBody: outcome.envelope ? encodeEnvelope(outcome.envelope) : record.body,
+            MessageBody: outcome.envelope ? serializeEnvelope(outcome.envelope) : record.body,
             MessageAttributes: deadLetterAttributes({
               queue,
               error: outcome.error,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/port.ts';
-import type { Envelope } from '../queue/envelope.ts';
+import { serializeEnvelope, type Envelope } from '../queue/envelope.ts';
 
 /**
  * Writing to the transactional outbox (table `outbox`, migration 0012): the envelope is stored in
@@ -13,7 +13,7 @@ export async function writeToOutbox(tx: Queryable, envelope: Envelope): Promise<
   await tx.query(`insert into outbox (message_id, kind, envelope) values ($1, $2, $3)`, [
     envelope.id,
     envelope.kind,
-    JSON.stringify(envelope),
+    serializeEnvelope(envelope),
   ]);
   await tx.query(`select pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }

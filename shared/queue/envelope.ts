@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import secureJson from 'secure-json-parse';
 import * as z from 'zod';
+import { MessageTooLargeError } from '../errors.ts';
 import { currentTraceparent } from '../observability/tracing.ts';
 import { describeIssues } from '../validation.ts';
 
@@ -51,6 +52,22 @@ export function createEnvelope(message: NewMessage): Envelope {
  * broker works on all of them. A bigger body is dead-lettered unread.
  */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * An envelope as every driver (and the outbox) sends it: JSON text. Refuses, with
+ * MessageTooLargeError (413 on a route), one that would be dead-lettered on arrival, or that SQS
+ * would refuse: better the caller hears it now than a relay retries it forever.
+ */
+export function serializeEnvelope(envelope: Envelope): string {
+  const text = JSON.stringify(envelope);
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: most messages are clearly small enough.
+  if (text.length * 3 > MAX_MESSAGE_BYTES && Buffer.byteLength(text) > MAX_MESSAGE_BYTES) {
+    throw new MessageTooLargeError(
+      `message '${envelope.kind}' is ${Buffer.byteLength(text)} bytes; the limit is ${MAX_MESSAGE_BYTES}`,
+    );
+  }
+  return text;
+}
 
 export type ParsedBody = { ok: true; envelope: Envelope } | { ok: false; reason: string };
 

@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { QueueUnavailableError } from '../errors.ts';
-import { parseEnvelope, type Envelope } from './envelope.ts';
+import { parseEnvelope, serializeEnvelope, type Envelope } from './envelope.ts';
 import { UnroutableMessageError } from './errors.ts';
 import type {
   Consumer,
@@ -126,7 +126,7 @@ export function createMemoryDriver(options: { log?: Logger } = {}): QueueDriver 
       if (closed) throw new QueueUnavailableError('memory driver is closed');
       const targets = bindings.get(envelope.kind);
       if (!targets?.length) throw new UnroutableMessageError(`no queue consumes kind '${envelope.kind}'`);
-      const body = JSON.stringify(envelope);
+      const body = serializeEnvelope(envelope);
       for (const queue of targets) enqueue(queue, Buffer.from(body));
     },
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES, createEnvelope, parseEnvelope } from '../../shared/queue/envelope.ts';
+import { MessageTooLargeError } from '../../shared/errors.ts';
+import {
+  MAX_MESSAGE_BYTES,
+  createEnvelope,
+  parseEnvelope,
+  serializeEnvelope,
+} from '../../shared/queue/envelope.ts';
+import { createMemoryDriver } from '../../shared/queue/memory.ts';
 import { retryDelayMs } from '../../shared/queue/port.ts';
 
 describe('envelope', () => {
@@ -20,6 +27,23 @@ describe('envelope', () => {
       ok: false,
       reason: `message too large: ${MAX_MESSAGE_BYTES + 1} bytes (the limit is ${MAX_MESSAGE_BYTES})`,
     });
+  });
+
+  it('refuses to send what it would refuse to receive, before any broker sees it', async () => {
+    const big = createEnvelope({ kind: 'k', payload: { text: 'é'.repeat(MAX_MESSAGE_BYTES / 2) } });
+    expect(() => serializeEnvelope(big)).toThrow(MessageTooLargeError);
+    expect(() => serializeEnvelope(big)).toThrow(/message 'k' is 262\d{3} bytes; the limit is 262144/);
+    const driver = createMemoryDriver();
+    await driver.declare({
+      queues: [
+        { name: 'q', kinds: ['k'], concurrency: 1, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+      ],
+    });
+    await expect(driver.publish(big)).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE', status: 413 });
+    expect(JSON.parse(serializeEnvelope(createEnvelope({ kind: 'k', payload: { a: 1 } })))).toMatchObject({
+      kind: 'k',
+    });
+    await driver.close();
   });
 
   it.each([

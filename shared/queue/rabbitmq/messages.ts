@@ -1,5 +1,5 @@
 import type { Message, Options } from 'amqplib';
-import type { Envelope } from '../envelope.ts';
+import { serializeEnvelope, type Envelope } from '../envelope.ts';
 
 /** Headers the driver writes on a dead-lettered message; `listDead` reads them back. */
 export const DEAD_HEADERS = {
@@ -12,7 +12,7 @@ export const DEAD_HEADERS = {
 const MAX_ERROR_CHARS = 8_000;
 
 export function encodeEnvelope(envelope: Envelope): Buffer {
-  return Buffer.from(JSON.stringify(envelope));
+  return Buffer.from(serializeEnvelope(envelope));
 }
 
 /**

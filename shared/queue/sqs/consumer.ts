@@ -20,7 +20,7 @@ export interface SqsConsumerOptions {
 
 // Between failed polls (endpoint down, throttled): grows from 250 ms to 10 s.
 const POLL_BACKOFF = { attempts: Number.POSITIVE_INFINITY, baseDelayMs: 250, maxDelayMs: 10_000 };
-/** How long stop() lets the poll in flight finish before aborting it (see createSqsConsumer). */
+/** How long stop() waits for the poll in flight to end (see createSqsConsumer). */
 export const STOP_GRACE_MS = 500;
 
 /**
@@ -31,18 +31,18 @@ export const STOP_GRACE_MS = 500;
  * While a handler runs, its message's visibility is extended every half timeout (heartbeat),
  * so a slow handler does not get its message handed to a second worker.
  *
- * `stop()` gives the poll in flight a moment to finish (STOP_GRACE_MS), hands back at once
- * whatever that poll received, and waits for running handlers and their deletes: once it
- * resolves, this consumer holds no message.
+ * `stop()` gives the poll in flight a moment (STOP_GRACE_MS) and waits for running handlers and
+ * their deletes: once it resolves, this consumer starts nothing more. A poll still out after the
+ * grace is left to end on its own, and hands back at once whatever it receives.
  *
- * Why stop() does not abort the long poll at once: closing the connection does not cancel the
- * receive on the server. SQS (and fauxqs) may already have handed messages to that poll, or still
- * hand it the next ones until its wait ends, and those stay invisible for the visibility timeout
- * with nobody to process or release them. A poll that is returning anyway (messages arrived) is
- * given the grace to deliver them; one still waiting on an empty queue, or on a network that
- * went silent, is aborted after it, so a stop takes well under a second instead of up to a whole
- * wait (10 s) or request timeout (15 s). The price: a message handed to the aborted poll comes
- * back after its visibility timeout, delayed as after a crash, never lost.
+ * Why stop() neither aborts the long poll nor waits for it: closing the connection does not
+ * cancel the receive on the server. SQS (and fauxqs) may already have handed messages to that
+ * poll, or still hand it the next ones until its wait ends, and those would stay invisible for
+ * the visibility timeout with nobody to process or release them. Left to run, the poll returns
+ * them and they are released (VisibilityTimeout 0). Waiting for it instead would make a stop last
+ * up to a whole wait (10 s), or a whole request timeout (15 s) when the network went silent.
+ * `close()` of the driver does end it (the clients are destroyed): a process that exits right
+ * after a stop may leave a message hidden until its visibility timeout, as a crash would.
  */
 export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
   const { spec, handler, clients, queueUrl, log } = options;
@@ -50,8 +50,6 @@ export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
   const inFlight = new Set<Promise<void>>();
   // Ends the wait for a free slot and the pause after a failed poll; never a receive (see above).
   const stopRequested = new AbortController();
-  // Aborts the receive in flight, STOP_GRACE_MS after stop() if it is still waiting.
-  const pollAbandoned = new AbortController();
   let wakeUp: (() => void) | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -81,7 +79,6 @@ export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: pollAbandoned.signal },
         );
         messages = reply.Messages ?? [];
         failures = 0;
@@ -159,9 +156,7 @@ export function createSqsConsumer(options: SqsConsumerOptions): Consumer {
       stopping ??= (async () => {
         stopRequested.abort();
         wakeUp?.();
-        const abandon = setTimeout(() => pollAbandoned.abort(), STOP_GRACE_MS);
-        await polling;
-        clearTimeout(abandon);
+        await Promise.race([polling, sleep(STOP_GRACE_MS)]);
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       })();
       return stopping;

@@ -1,3 +1,4 @@
+import { serializeEnvelope } from '../envelope.ts';
 import {
   ChangeMessageVisibilityBatchCommand,
   ReceiveMessageCommand,
@@ -8,7 +9,7 @@ import {
 import type { DeadMessage } from '../port.ts';
 import { toQueueError } from './client.ts';
 import { SQS_BATCH_LIMIT } from './deleter.ts';
-import { encodeEnvelope, envelopeAttributes, toDeadMessage } from './messages.ts';
+import { envelopeAttributes, toDeadMessage } from './messages.ts';
 
 /**
  * Dead-letter queue access. SQS has no "peek": both operations receive DLQ messages, which
@@ -67,7 +68,7 @@ export function replayDeadLetters(
       await dlq.client.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
-          MessageBody: encodeEnvelope(envelope),
+          MessageBody: serializeEnvelope(envelope),
           MessageAttributes: envelopeAttributes(envelope),
         }),
       );

@@ -1,3 +1,4 @@
+import { serializeEnvelope } from '../envelope.ts';
 import { ListQueuesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { pino, type Logger } from 'pino';
 import { QueueUnavailableError } from '../../errors.ts';
@@ -8,7 +9,7 @@ import { createSqsConsumer } from './consumer.ts';
 import { listDeadLetters, purgeDeadLetters, replayDeadLetters } from './dead-letters.ts';
 import { createMessageDeleter } from './deleter.ts';
 import { queueDepth } from './depth.ts';
-import { encodeEnvelope, envelopeAttributes } from './messages.ts';
+import { envelopeAttributes } from './messages.ts';
 import { sanitize, sqsQueueNames } from './names.ts';
 import { createSqsTopology } from './topology.ts';
 
@@ -112,7 +113,7 @@ export function createSqsDriver(options: SqsDriverOptions): QueueDriver {
       await declarePending();
       const targets = topology.consumersOf(envelope.kind);
       if (targets.length === 0) throw new UnroutableMessageError(`no queue consumes kind '${envelope.kind}'`);
-      const body = encodeEnvelope(envelope);
+      const body = serializeEnvelope(envelope);
       const attributes = envelopeAttributes(envelope);
       // Not atomic across queues: if one send fails the others may have gone out; the caller
       // sees the error and publishing again is safe (same envelope id, the inbox dedupes).

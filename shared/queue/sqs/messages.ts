@@ -18,10 +18,6 @@ export const MAX_DELAY_SECONDS = 900;
 
 export type Attributes = Record<string, MessageAttributeValue>;
 
-export function encodeEnvelope(envelope: Envelope): string {
-  return JSON.stringify(envelope);
-}
-
 const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
 
 /**

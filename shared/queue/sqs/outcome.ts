@@ -1,7 +1,8 @@
+import { serializeEnvelope } from '../envelope.ts';
 import { SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Outcome, QueueSpec } from '../port.ts';
 import { toQueueError } from './client.ts';
-import { deadLetterAttributes, delaySecondsFor, encodeEnvelope, envelopeAttributes } from './messages.ts';
+import { deadLetterAttributes, delaySecondsFor, envelopeAttributes } from './messages.ts';
 
 export interface OutcomeTarget {
   client: SQSClient;
@@ -33,7 +34,7 @@ export async function applyOutcome(target: OutcomeTarget, outcome: Outcome): Pro
     case 'retry':
       await send(client, 'send retry', {
         QueueUrl: target.queueUrl,
-        MessageBody: encodeEnvelope(outcome.envelope),
+        MessageBody: serializeEnvelope(outcome.envelope),
         MessageAttributes: envelopeAttributes(outcome.envelope),
         DelaySeconds: delaySecondsFor(outcome.delayMs),
       });
@@ -42,7 +43,7 @@ export async function applyOutcome(target: OutcomeTarget, outcome: Outcome): Pro
       await send(client, 'send dead letter', {
         QueueUrl: target.dlqUrl,
         // A malformed message keeps its raw body, so it can be inspected as it arrived.
-        MessageBody: outcome.envelope ? encodeEnvelope(outcome.envelope) : (message.Body ?? ''),
+        MessageBody: outcome.envelope ? serializeEnvelope(outcome.envelope) : (message.Body ?? ''),
         MessageAttributes: deadLetterAttributes({
           queue: spec.name,
           error: outcome.error,
