@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../shared/db/port.ts';
-import { atScale, checkQueue, deadKeys, effectCounts, printVerdict } from '../helpers/chaos.ts';
-import { EFFECT_QUEUE, logsSaying, startChaosRunner, type ChaosRunner } from '../helpers/chaos-runner.ts';
-import { createTestDb } from '../helpers/db.ts';
-import { deleteRabbitNamespace, RABBITMQ_TEST_URL, uniquePrefix } from '../helpers/rabbitmq.ts';
-import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+import { describe, expect, it } from 'vitest';
+import { atScale, effectCounts, printVerdict } from '../helpers/chaos.ts';
+import { settledVerdict, useChaosStack } from '../helpers/chaos-runner.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -16,38 +12,7 @@ import { waitFor } from '../helpers/wait.ts';
  * checker counts as "recovered"). Afterwards the consumer has resumed and the process holds one
  * broker connection: none leaked across the cuts.
  */
-const prefix = uniquePrefix();
-let db: Db;
-let drop: () => Promise<void>;
-let proxy: TcpProxy;
-let runner: ChaosRunner;
-
-beforeAll(async () => {
-  const testDb = await createTestDb('postgres');
-  ({ db, drop } = testDb);
-  await db.query(
-    'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
-  );
-  proxy = await tcpProxy(Number(new URL(RABBITMQ_TEST_URL).port || 5672));
-  await proxy.start();
-  runner = await startChaosRunner(
-    {
-      DATABASE_URL: testDb.url!,
-      QUEUE_DRIVER: 'rabbitmq',
-      RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}`,
-      QUEUE_PREFIX: prefix,
-    },
-    ['web', 'worker'],
-  );
-  await waitFor(() => logsSaying(runner, 'consuming').length > 0, { timeoutMs: 20_000 });
-});
-
-afterAll(async () => {
-  await runner?.stop();
-  await proxy?.close();
-  await deleteRabbitNamespace(prefix, [EFFECT_QUEUE]);
-  await drop?.();
-});
+const stack = useChaosStack({ through: 'rabbitmq', roles: ['web', 'worker'] });
 
 describe('chaos: broker connection cut under HTTP publishes', () => {
   const requests = atScale(600, 2_000);
@@ -64,16 +29,16 @@ describe('chaos: broker connection cut under HTTP publishes', () => {
   it(`${title}: a 202 only when confirmed, each done once`, async () => {
     const run = randomUUID().slice(0, 8);
     const answers = new Map<string, { status: number; sentAtMs: number }>();
-    const effectsNow = async () => (await effectCounts(db)).size;
+    const effectsNow = async () => (await effectCounts(stack.db)).size;
     const startedAt = Date.now();
     const at = (ms: number) => new Promise((resolve) => setTimeout(resolve, startedAt + ms - Date.now()));
 
     const faults = (async () => {
       await at(outage.fromMs);
-      await proxy.close(); // refused, and every live connection cut
+      await stack.proxy.close(); // refused, and every live connection cut
       await at(outage.fromMs + outage.forMs);
       const effectsAtRestore = await effectsNow();
-      await proxy.start();
+      await stack.proxy.start();
       const restoredAt = Date.now();
       const resumed = waitFor(
         async () => (await effectsNow()) > effectsAtRestore && Date.now() - restoredAt,
@@ -85,7 +50,7 @@ describe('chaos: broker connection cut under HTTP publishes', () => {
       );
       for (const resetMs of resetsMs) {
         await at(resetMs);
-        proxy.reset();
+        stack.proxy.reset();
       }
       return resumed;
     })();
@@ -98,7 +63,7 @@ describe('chaos: broker connection cut under HTTP publishes', () => {
         const sentAtMs = (n * streamMs) / requests;
         await at(sentAtMs);
         const value = `${run}-${n}`;
-        const res = await fetch(`${runner.url}/chaos/enqueue`, {
+        const res = await fetch(`${stack.runner.url}/chaos/enqueue`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ value }),
@@ -114,25 +79,13 @@ describe('chaos: broker connection cut under HTTP publishes', () => {
       [...answers].filter(([, a]) => a.status === status).map(([value]) => value);
     const accepted = answered(202);
     const refused = answered(503);
-    const allDone = async () => {
-      const effects = await effectCounts(db);
-      return accepted.every((value) => effects.has(value));
-    };
-    // On a timeout, the verdict says what is missing.
-    await waitFor(allDone, { timeoutMs: 60_000, intervalMs: 100 }).catch(() => undefined);
-
-    const verdict = checkQueue({
-      enqueued: accepted,
-      indeterminate: refused,
-      effects: await effectCounts(db),
-      dead: (await deadKeys(runner.driver, EFFECT_QUEUE)).keys(),
-    });
+    const verdict = await settledVerdict(stack, { enqueued: accepted, indeterminate: refused });
     printVerdict(`scenario 2, ${title}`, verdict, {
       '202': accepted.length,
       '503': refused.length,
       'consumer resumed after': `${resumedAfterMs} ms`,
-      'broker connections now': proxy.live,
-      'connections made': proxy.accepted,
+      'broker connections now': stack.proxy.live,
+      'connections made': stack.proxy.accepted,
     });
     expect([...answers.values()].filter((a) => a.status !== 202 && a.status !== 503)).toEqual([]);
     expect(refused.length).toBeGreaterThan(0); // the faults met requests...
@@ -144,7 +97,7 @@ describe('chaos: broker connection cut under HTTP publishes', () => {
     expect(verdict.unexpected).toEqual([]);
     expect(verdict.ok).toBe(accepted.length);
     expect(resumedAfterMs).toBeLessThan(30_000);
-    await waitFor(() => proxy.live === 1, {
+    await waitFor(() => stack.proxy.live === 1, {
       timeoutMs: 5_000,
       message: 'one broker connection, none leaked',
     });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../shared/db/port.ts';
+import { describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { checkQueue, effectCounts, printVerdict } from '../helpers/chaos.ts';
 import {
@@ -8,12 +7,8 @@ import {
   effectBody,
   logsSaying,
   publishToEffectQueue,
-  startChaosRunner,
-  type ChaosRunner,
+  useChaosStack,
 } from '../helpers/chaos-runner.ts';
-import { createTestDb } from '../helpers/db.ts';
-import { RABBITMQ_TEST_URL } from '../helpers/platform.ts';
-import { deleteRabbitNamespace, uniquePrefix } from '../helpers/rabbitmq.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -22,34 +17,7 @@ import { waitFor } from '../helpers/wait.ts';
  * delivery with a reason that says what is wrong with it, the consumer never restarts, and every
  * valid message is done exactly once.
  */
-const prefix = uniquePrefix();
-let db: Db;
-let drop: () => Promise<void>;
-let runner: ChaosRunner;
-
-beforeAll(async () => {
-  const testDb = await createTestDb('postgres');
-  ({ db, drop } = testDb);
-  await db.query(
-    'create table test_effects (id serial primary key, message_id uuid not null, value text not null)',
-  );
-  runner = await startChaosRunner(
-    {
-      DATABASE_URL: testDb.url!,
-      QUEUE_DRIVER: 'rabbitmq',
-      RABBITMQ_URL: RABBITMQ_TEST_URL,
-      QUEUE_PREFIX: prefix,
-    },
-    ['worker'],
-  );
-  await waitFor(() => logsSaying(runner, 'consuming').length > 0, { timeoutMs: 20_000 });
-});
-
-afterAll(async () => {
-  await runner?.stop();
-  await deleteRabbitNamespace(prefix, [EFFECT_QUEUE]);
-  await drop?.();
-});
+const stack = useChaosStack({ through: 'rabbitmq', roles: ['worker'] });
 
 const envelopeText = (kind: string, payload: unknown) => JSON.stringify(createEnvelope({ kind, payload }));
 
@@ -118,23 +86,23 @@ describe('chaos: poison messages', () => {
     poison.forEach((bad, i) =>
       bodies.splice(Math.floor(((i + 1) * bodies.length) / (poison.length + 1)), 0, bad.body),
     );
-    await publishToEffectQueue(prefix, bodies);
+    await publishToEffectQueue(stack.prefix, bodies);
 
-    await waitFor(async () => (await runner.driver.depth(EFFECT_QUEUE)).dead >= poison.length, {
+    await waitFor(async () => (await stack.runner.driver.depth(EFFECT_QUEUE)).dead >= poison.length, {
       timeoutMs: 60_000,
       intervalMs: 200,
     }).catch(() => undefined); // the assertions below say what is missing
-    await waitFor(async () => (await effectCounts(db)).size >= valid, {
+    await waitFor(async () => (await effectCounts(stack.db)).size >= valid, {
       timeoutMs: 60_000,
       intervalMs: 200,
     }).catch(() => undefined);
 
-    const dead = await runner.driver.listDead(EFFECT_QUEUE, 100);
-    const deadLettered = logsSaying(runner, 'dead-lettered').length;
-    const verdict = checkQueue({ enqueued: keys, effects: await effectCounts(db) });
+    const dead = await stack.runner.driver.listDead(EFFECT_QUEUE, 100);
+    const deadLettered = logsSaying(stack.runner, 'dead-lettered').length;
+    const verdict = checkQueue({ enqueued: keys, effects: await effectCounts(stack.db) });
     printVerdict('scenario 4, poison', verdict, {
       'poison dead-lettered': `${dead.length}/${poison.length}`,
-      'consumer restarts': logsSaying(runner, 'consumer detached').length,
+      'consumer restarts': logsSaying(stack.runner, 'consumer detached').length,
     });
 
     // Every poison message is there, with a reason that names its fault, and none was retried.
@@ -144,9 +112,9 @@ describe('chaos: poison messages', () => {
     }
     expect(dead).toHaveLength(poison.length);
     expect(deadLettered).toBe(poison.length);
-    expect(logsSaying(runner, 'retrying')).toEqual([]);
-    expect(logsSaying(runner, 'consumer detached')).toEqual([]);
-    expect(logsSaying(runner, 'connection lost')).toEqual([]);
+    expect(logsSaying(stack.runner, 'retrying')).toEqual([]);
+    expect(logsSaying(stack.runner, 'consumer detached')).toEqual([]);
+    expect(logsSaying(stack.runner, 'connection lost')).toEqual([]);
     expect(verdict.ok).toBe(valid);
     expect(verdict.lost).toEqual([]);
     expect(verdict.duplicated).toEqual([]);

@@ -11,7 +11,13 @@ import type { QueueDriver } from '../../shared/queue/port.ts';
 import { buildManifest } from '../../shared/runtime/manifest.ts';
 import { createPlatform } from '../../shared/runtime/platform.ts';
 import { startRunner, type Role } from '../../shared/runtime/runner.ts';
-import { RABBITMQ_TEST_URL } from './rabbitmq.ts';
+import { afterAll, beforeAll } from 'vitest';
+import type { Db } from '../../shared/db/port.ts';
+import { checkQueue, deadKeys, effectCounts, type QueueVerdict } from './chaos.ts';
+import { createTestDb, type TestDb } from './db.ts';
+import { deleteRabbitNamespace, RABBITMQ_TEST_URL, uniquePrefix } from './rabbitmq.ts';
+import { tcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { waitFor } from './wait.ts';
 
 /** The queue the chaos effect task consumes from (under the runner's QUEUE_PREFIX). */
 export const EFFECT_QUEUE = 'chaos.effect';
@@ -100,4 +106,102 @@ export async function publishToEffectQueue(prefix: string, bodies: Buffer[]): Pr
   } finally {
     await connection.close();
   }
+}
+
+/** One effect row per handler commit: `value` is the message's key, `at` when it committed. */
+export async function createEffectsTable(db: Db): Promise<void> {
+  await db.query(
+    `create table test_effects (id serial primary key, message_id uuid not null, value text not null,
+       at timestamptz not null default clock_timestamp())`,
+  );
+}
+
+export interface ChaosStackOptions {
+  roles: Role[];
+  /** Which of the runner's services it reaches through the fault proxy. */
+  through: 'rabbitmq' | 'postgres';
+  /** Added to the broker URL, e.g. `?heartbeat=1`. */
+  rabbitmqQuery?: string;
+}
+
+export interface ChaosStack {
+  readonly prefix: string;
+  readonly db: Db;
+  readonly proxy: TcpProxy;
+  readonly runner: ChaosRunner;
+}
+
+/**
+ * A scenario's stack, made in beforeAll and removed in afterAll: a database of its own with the
+ * effects table, a fault proxy in front of RabbitMQ or Postgres, and the chaos runner behind it,
+ * consuming.
+ */
+export function useChaosStack(options: ChaosStackOptions): ChaosStack {
+  const prefix = uniquePrefix();
+  let made: { testDb: TestDb; proxy: TcpProxy; runner?: ChaosRunner } | undefined;
+  beforeAll(async () => {
+    const testDb = await createTestDb('postgres');
+    await createEffectsTable(testDb.db);
+    const target = new URL(options.through === 'rabbitmq' ? RABBITMQ_TEST_URL : testDb.url!);
+    const defaultPort = options.through === 'rabbitmq' ? 5672 : 5432;
+    const proxy = await tcpProxy(Number(target.port || defaultPort), target.hostname);
+    await proxy.start();
+    made = { testDb, proxy };
+    const proxied = Object.assign(new URL(target), { port: String(proxy.port) }).toString();
+    made.runner = await startChaosRunner(
+      {
+        DATABASE_URL: options.through === 'postgres' ? proxied : testDb.url!,
+        QUEUE_DRIVER: 'rabbitmq',
+        RABBITMQ_URL:
+          (options.through === 'rabbitmq' ? proxied : RABBITMQ_TEST_URL) + (options.rabbitmqQuery ?? ''),
+        QUEUE_PREFIX: prefix,
+      },
+      options.roles,
+    );
+    const runner = made.runner;
+    await waitFor(() => logsSaying(runner, 'consuming').length > 0, { timeoutMs: 20_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await made?.runner?.stop();
+    await made?.proxy.close();
+    await deleteRabbitNamespace(prefix, [EFFECT_QUEUE]);
+    await made?.testDb.drop();
+  });
+  const get = () => {
+    if (!made?.runner)
+      throw new Error('useChaosStack: the stack is made in beforeAll; read it inside a test');
+    return { ...made, runner: made.runner };
+  };
+  return {
+    prefix,
+    get db() {
+      return get().testDb.db;
+    },
+    get proxy() {
+      return get().proxy;
+    },
+    get runner() {
+      return get().runner;
+    },
+  };
+}
+
+/**
+ * The total-queue verdict once every confirmed key has its effect, or after a minute (the verdict
+ * then says what is missing).
+ */
+export async function settledVerdict(
+  stack: ChaosStack,
+  history: { enqueued: string[]; indeterminate?: string[] },
+): Promise<QueueVerdict> {
+  const allDone = async () => {
+    const effects = await effectCounts(stack.db);
+    return history.enqueued.every((value) => effects.has(value));
+  };
+  await waitFor(allDone, { timeoutMs: 60_000, intervalMs: 100 }).catch(() => undefined);
+  return checkQueue({
+    ...history,
+    effects: await effectCounts(stack.db),
+    dead: (await deadKeys(stack.runner.driver, EFFECT_QUEUE)).keys(),
+  });
 }
