@@ -7,7 +7,6 @@ import { loadManifest, queueName, topologyOf } from '../../shared/runtime/manife
 import {
   declareRawRoute,
   elapsedSeconds,
-  peakRssMb,
   rawConfirmPublisher,
   runnerHeapStats,
   withConfirmChannel,
@@ -15,7 +14,10 @@ import {
   type RawRoute,
 } from './helpers.ts';
 import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
+import { describeHeap } from './measure-side.ts';
+import { peakRssMb } from './proc.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
+import { alone, defineSection, versus } from './section.ts';
 
 /**
  * (b) Enqueue: `POST /gradcafe/pull-data` against the real runner (`scripts/start.ts --role
@@ -56,6 +58,52 @@ const ROUTE = '/gradcafe/pull-data';
 const KIND = 'scrape_new_data';
 /** The runner's pool: `createDb` leaves pg at its default of 10 connections. */
 const RUNNER_POOL_SIZE = 10;
+
+export default defineSection({
+  name: 'enqueue',
+  description: (s) => `POST ${ROUTE}, ${s.connections} connections x ${s.durationSeconds} s, ours then raw`,
+  needs: ['postgres', 'rabbitmq'],
+  run: benchEnqueue,
+  report: (result) => ({
+    figures: [
+      versus(
+        `enqueue POST ${ROUTE} [raw: publish with confirm]`,
+        'req/s',
+        result.ours.requestsPerSecond,
+        result.raw.messagesPerSecond,
+        0.4,
+      ),
+      versus(
+        'same [raw: job-row insert + publish with confirm]',
+        'req/s',
+        result.ours.requestsPerSecond,
+        result.rawWithJobRow.messagesPerSecond,
+        0.9,
+      ),
+      alone('peak RSS, runner --role web, end of the run', 'MB', result.ours.runnerPeakRssMb, 200),
+    ],
+    details: [
+      `ours ${result.ours.ok} x 2xx, p50 ${result.ours.latencyMs.p50} ms, p99 ${result.ours.latencyMs.p99} ms, ` +
+        `${result.ours.messagesQueued} messages queued; raw ${result.raw.messages} messages of ${result.messageBytes} bytes, ` +
+        `raw with job row ${result.rawWithJobRow.messages}; web runner heap ${describeHeap(result.ours.runnerHeap)}.`,
+    ],
+    problems: enqueueProblems(result),
+  }),
+});
+
+function enqueueProblems({ ours, connections }: EnqueueResult): string[] {
+  const problems: string[] = [];
+  if (ours.ok === 0) problems.push('ours: no request succeeded');
+  if (ours.non2xx > 0)
+    problems.push(`ours: ${ours.non2xx} non-2xx answers ${JSON.stringify(ours.statusCounts)}`);
+  if (ours.errors > 0) problems.push(`ours: ${ours.errors} connection errors (${ours.timeouts} timeouts)`);
+  // autocannon stops the clock with up to one request per connection still unanswered; those
+  // may have queued their message without being counted, so that many extra are expected.
+  if (ours.messagesQueued < ours.ok || ours.messagesQueued > ours.ok + connections) {
+    problems.push(`ours: ${ours.ok} requests accepted but ${ours.messagesQueued} messages queued`);
+  }
+  return problems;
+}
 
 export async function benchEnqueue(run: BenchRun): Promise<EnqueueResult> {
   const { settings, prefix } = run;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import amqp, { type Channel, type ConfirmChannel, type Options } from 'amqplib';
 import pg from 'pg';
 
@@ -87,14 +86,6 @@ export async function waitUntil(
       throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
   }
-}
-
-/** Peak resident set size (VmHWM) of a live process, in MB; the kernel keeps the high-water mark. */
-export async function peakRssMb(pid: number = process.pid): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
-  if (!kb) throw new Error(`no VmHWM in /proc/${pid}/status`);
-  return Math.round(Number(kb) / 1024);
 }
 
 /** What V8's heap looked like in a runner, to tell live data from heap the GC has not given back. */

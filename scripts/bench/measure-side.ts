@@ -1,13 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
-import {
-  elapsedSeconds,
-  peakRssMb,
-  runBounded,
-  runnerHeapStats,
-  waitUntil,
-  type HeapStats,
-} from './helpers.ts';
+import { cpuSecondsOf, peakRssMb } from './proc.ts';
+import { elapsedSeconds, runBounded, runnerHeapStats, waitUntil, type HeapStats } from './helpers.ts';
 import type { BenchChild } from './processes.ts';
 
 /** One side (ours or raw) of a task pipeline benchmark. */
@@ -95,14 +88,9 @@ export async function measureSide<K extends string = never>(
   }
 }
 
-/** Linux reports process CPU times in clock ticks of USER_HZ, 100 on every mainstream kernel. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** User + system CPU a live process has used so far, from /proc/<pid>/stat. */
-async function cpuSecondsOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name (which may hold spaces); utime and stime are
-  // the 14th and 15th of the line.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+/** `41 MB used of 60 MB reserved (young generation 16 MB)`: what V8 held behind a peak RSS. */
+export function describeHeap(heap: HeapStats | null): string {
+  return heap
+    ? `${heap.usedMb} MB used of ${heap.totalMb} MB reserved (young generation ${heap.newSpaceMb} MB)`
+    : 'n/a';
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { measureSide, type PipelineSide } from './measure-side.ts';
+import { describeHeap, measureSide, type PipelineSide } from './measure-side.ts';
 import { createMetrics } from '../../shared/observability/metrics.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
@@ -15,6 +15,7 @@ import {
 } from './helpers.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
 import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
+import { alone, defineSection, rowProblems, versus } from './section.ts';
 
 /**
  * (a) Task pipeline throughput: N small tasks, each committing one row, from the first publish
@@ -23,7 +24,36 @@ import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
  * and pool size, into the same database.
  */
 
-export type { PipelineSide };
+export default defineSection({
+  name: 'pipeline',
+  description: (s) => `${s.tasks} tasks, each committing one row: raw, ours, ours batched`,
+  needs: ['postgres', 'rabbitmq'],
+  run: benchPipeline,
+  report: (result) => ({
+    figures: [
+      versus(
+        `task pipeline, ${result.tasks} tasks`,
+        'tasks/s',
+        result.ours.tasksPerSecond,
+        result.raw.tasksPerSecond,
+        0.8,
+      ),
+      versus(
+        'same, defineTask({ batch: true })',
+        'tasks/s',
+        result.batched.tasksPerSecond,
+        result.raw.tasksPerSecond,
+        0.8,
+      ),
+      alone('peak RSS, worker runner (raw worker: see details)', 'MB', result.ours.workerPeakRssMb, 200),
+    ],
+    details: [
+      `ours ${result.ours.seconds.toFixed(2)} s, batched ${result.batched.seconds.toFixed(2)} s, raw ${result.raw.seconds.toFixed(2)} s; ` +
+        `raw worker peak RSS ${result.raw.workerPeakRssMb} MB; worker runner heap ${describeHeap(result.ours.workerHeap)}.`,
+    ],
+    problems: rowProblems(result.tasks, { ours: result.ours, batched: result.batched, raw: result.raw }),
+  }),
+});
 
 export interface PipelineResult {
   tasks: number;

@@ -21,6 +21,7 @@ import { runBounded, waitUntil, withClient } from './helpers.ts';
 import { measureSide, type PipelineSide } from './measure-side.ts';
 import { RUNNER_NODE_FLAGS, spawnTsx, type BenchChild } from './processes.ts';
 import type { BenchRun } from './run.ts';
+import { defineSection, rowProblems, versus } from './section.ts';
 
 /**
  * (d) Task pipeline throughput on the SQS driver, against the fauxqs emulator in a child
@@ -46,6 +47,33 @@ export interface SqsPipelineResult {
   warmUpMessages: number;
   ours: SqsPipelineSide;
   raw: SqsPipelineSide;
+}
+
+export default defineSection({
+  name: 'sqs-pipeline',
+  description: (s) => `${s.sqsTasks} tasks through the fauxqs SQS emulator, raw then ours`,
+  needs: ['postgres'],
+  run: benchSqsPipeline,
+  report: (result) => ({
+    figures: [
+      versus(
+        `task pipeline on sqs (fauxqs), ${result.tasks} tasks`,
+        'tasks/s',
+        result.ours.tasksPerSecond,
+        result.raw.tasksPerSecond,
+      ),
+    ],
+    details: [
+      `ours ${result.ours.seconds.toFixed(2)} s, raw ${result.raw.seconds.toFixed(2)} s; CPU s (emulator/worker/publishers) ` +
+        `ours ${describeCpu(result.ours)}, raw ${describeCpu(result.raw)}; worker peak RSS ours ` +
+        `${result.ours.workerPeakRssMb} MB, raw ${result.raw.workerPeakRssMb} MB.`,
+    ],
+    problems: rowProblems(result.tasks, { ours: result.ours, raw: result.raw }),
+  }),
+});
+
+function describeCpu({ cpuSeconds: cpu }: SqsPipelineSide): string {
+  return [cpu.emulator, cpu.worker, cpu.publisher].map((seconds) => seconds.toFixed(2)).join('/');
 }
 
 const REGION = 'us-east-1';
