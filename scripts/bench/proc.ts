@@ -58,3 +58,24 @@ export async function sumOver(pids: number[], read: (pid: number) => Promise<num
   const values = await Promise.all(pids.map((pid) => read(pid).catch(() => 0)));
   return values.reduce((sum, value) => sum + value, 0);
 }
+
+/**
+ * The processes of the local broker and database a side loads: RabbitMQ's Erlang VM, and
+ * Postgres's shared processes (WAL writer, checkpointer...) with the backends of `database`.
+ * Other databases' backends are left out; the shared processes also serve them, so on a busy
+ * machine these CPU figures are upper bounds.
+ */
+export async function serviceProcesses(database: string): Promise<{ broker: number[]; postgres: number[] }> {
+  const broker: number[] = [];
+  const postgres: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    const command = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
+    if (command.includes('beam.smp')) broker.push(pid);
+    const title = /^postgres: [^:]+: (.*)$/.exec(command)?.[1]?.trim().split(' ');
+    // A backend's title is `user database host state`; a shared process's is a word or two.
+    if (title && (title.length < 3 || title[1] === database)) postgres.push(pid);
+  }
+  return { broker, postgres };
+}

@@ -5,12 +5,13 @@ import { functionsDir } from '../../shared/runtime/manifest.ts';
 import coldStart from './cold-start-section.ts';
 import enqueue from './enqueue.ts';
 import outbox from './outbox.ts';
+import peer from './peer/section.ts';
 import pipeline from './pipeline.ts';
 import type { BenchSection } from './section.ts';
 import sqsPipeline from './sqs-pipeline.ts';
 
 /** The platform's sections, in the order a full run takes them: a new one is one line here. */
-const PLATFORM_SECTIONS: readonly BenchSection[] = [pipeline, enqueue, sqsPipeline, outbox];
+const PLATFORM_SECTIONS: readonly BenchSection[] = [pipeline, peer, enqueue, sqsPipeline, outbox];
 
 /** An app keeps its own benchmark beside its code; found at run time, as the manifest finds functions. */
 const APP_SECTION = path.join('bench', 'section.ts');
