@@ -6,6 +6,7 @@ import { topologyNames } from '../../shared/queue/rabbitmq/index.ts';
 import { loadManifest, queueName, topologyOf } from '../../shared/runtime/manifest.ts';
 import {
   declareRawRoute,
+  describeHeap,
   elapsedSeconds,
   rawConfirmPublisher,
   runnerHeapStats,
@@ -14,7 +15,6 @@ import {
   type RawRoute,
 } from './helpers.ts';
 import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
-import { describeHeap } from './measure-side.ts';
 import { peakRssMb } from './proc.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
 import { alone, defineSection, versus } from './section.ts';

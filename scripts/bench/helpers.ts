@@ -112,6 +112,11 @@ export async function runnerHeapStats(baseUrl: string): Promise<HeapStats> {
   };
 }
 
+/** `41 MB used of 60 MB reserved (young generation 16 MB)`: what V8 held behind a peak RSS. */
+export function describeHeap(heap: HeapStats): string {
+  return `${heap.usedMb} MB used of ${heap.totalMb} MB reserved (young generation ${heap.newSpaceMb} MB)`;
+}
+
 export const elapsedSeconds = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e9;
 
 // ---------------------------------------------------------------------------------------

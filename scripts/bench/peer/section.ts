@@ -1,25 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { createMetrics } from '../../../shared/observability/metrics.ts';
-import { createEnvelope } from '../../../shared/queue/envelope.ts';
-import { createRabbitMqDriver } from '../../../shared/queue/rabbitmq/index.ts';
-import { topologyOf } from '../../../shared/runtime/manifest.ts';
-import { createPublisher } from '../../../shared/runtime/publisher.ts';
-import { BENCH_KIND, benchTaskManifest } from '../fixture-task.ts';
+import { measureDrain, type DrainSide } from '../drain.ts';
 import {
   declareRawRoute,
   rawConfirmPublisher,
-  runBounded,
   withClient,
   withConfirmChannel,
   type RawRoute,
 } from '../helpers.ts';
-import { RUNNER_NODE_FLAGS, spawnProcess, spawnTsx } from '../processes.ts';
-import { platformBrokerObjects, type BenchRun } from '../run.ts';
+import { fill, pipelineSides } from '../pipeline.ts';
+import { spawnProcess } from '../processes.ts';
+import type { BenchRun } from '../run.ts';
 import { defineSection, rowProblems, versus, type Figure } from '../section.ts';
 import { SYSTEM_PYTHON } from '../services.ts';
-import { measureDrain, type DrainSide } from './drain.ts';
 import { celeryMessage } from './celery-message.ts';
 
 /**
@@ -27,7 +21,7 @@ import { celeryMessage } from './celery-message.ts';
  * Celery and by our worker, per message and with `batch: true`, with a bare amqplib + pg worker
  * as the ceiling; on the same RabbitMQ (a durable quorum queue per side) and Postgres, in one
  * run. Each side's queue is filled with every task first, then its worker is started and timed
- * while it drains (scripts/bench/peer/drain.ts).
+ * while it drains (scripts/bench/drain.ts).
  */
 export interface PeerResult {
   tasks: number;
@@ -42,22 +36,12 @@ export interface PeerResult {
 const CELERY_POOLS = [2, 4];
 const CELERY_DIR = fileURLToPath(new URL('.', import.meta.url));
 
-// Each side's inbox has the shape and keys of the platform's `inbox` table; ours uses that one.
-const TABLES_SQL = ['raw', 'celery']
-  .map(
-    (side) => `
-  create table if not exists ${side}_inbox (
+const CELERY_TABLES_SQL = `
+  create table if not exists celery_inbox (
     message_id uuid not null, queue text not null, kind text not null,
     processed_at timestamptz not null default now(), primary key (message_id, queue));
-  create table if not exists ${side}_effects (id bigserial primary key, message_id uuid not null, n integer not null);`,
-  )
-  .concat(
-    ['task_effects', 'batched_effects'].map(
-      (table) =>
-        `create table if not exists ${table} (id bigserial primary key, message_id uuid not null, n integer not null);`,
-    ),
-  )
-  .join('\n');
+  create table if not exists celery_effects (id bigserial primary key, message_id uuid not null, n integer not null);
+`;
 
 export default defineSection({
   name: 'peer',
@@ -70,69 +54,12 @@ export default defineSection({
 
 async function benchPeer(run: BenchRun): Promise<PeerResult> {
   return withClient(run.databaseUrl, async (db) => {
-    await db.query(TABLES_SQL);
-    const raw = await rawSide(run, db);
-    const ours = await oursSide(run, db, false);
-    const batched = await oursSide(run, db, true);
+    const { raw, ours, batched } = await pipelineSides(run, db);
+    await db.query(CELERY_TABLES_SQL);
     const celery: Record<string, DrainSide> = {};
     for (const pool of CELERY_POOLS) celery[pool] = await celerySide(run, db, pool);
     return { tasks: run.settings.tasks, raw, ours, batched, celery };
   });
-}
-
-/** Fill the queue with every task, confirmed, before the worker starts. */
-async function fill(run: BenchRun, publish: (n: number) => Promise<void>): Promise<void> {
-  await runBounded(run.settings.tasks, run.settings.publishConcurrency, publish);
-}
-
-async function rawSide(run: BenchRun, db: pg.Client): Promise<DrainSide> {
-  const route: RawRoute = {
-    exchange: `${run.prefix}peer.raw`,
-    queue: `${run.prefix}peer.raw`,
-    routingKey: 'raw',
-  };
-  run.defer(() => run.deleteBrokerObjects({ queues: [route.queue], exchanges: [route.exchange] }));
-  await db.query('truncate raw_inbox, raw_effects restart identity');
-  await withConfirmChannel(run.settings.rabbitmqUrl, async (channel) => {
-    await declareRawRoute(channel, route);
-    const publish = rawConfirmPublisher(channel, route);
-    await fill(run, async (n) => {
-      const envelope = createEnvelope({ kind: BENCH_KIND, payload: { n } });
-      await publish(Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id });
-    });
-  });
-  return measureDrain(db, 'raw_effects', run.settings.tasks, run.tag, () =>
-    spawnTsx('scripts/bench/workers/raw-worker.ts', [], {
-      ...workerEnv(run),
-      BENCH_EXCHANGE: route.exchange,
-      BENCH_QUEUE: route.queue,
-      BENCH_ROUTING_KEY: route.routingKey,
-    }),
-  );
-}
-
-async function oursSide(run: BenchRun, db: pg.Client, batch: boolean): Promise<DrainSide> {
-  const table = batch ? 'batched_effects' : 'task_effects';
-  const topology = topologyOf(benchTaskManifest(run.settings.prefetch, batch));
-  run.defer(() => run.deleteBrokerObjects(platformBrokerObjects(run.prefix, topology)));
-  await db.query(`truncate ${table}, inbox restart identity`);
-  const driver = createRabbitMqDriver({ url: run.settings.rabbitmqUrl, prefix: run.prefix });
-  try {
-    await driver.declare(topology);
-    // `ctx.queue` exactly as an HTTP function or a task gets it.
-    const publisher = createPublisher(driver, createMetrics());
-    await fill(run, async (n) => void (await publisher.publish(BENCH_KIND, { n })));
-  } finally {
-    await driver.close();
-  }
-  return measureDrain(db, table, run.settings.tasks, run.tag, () =>
-    spawnTsx(
-      'scripts/bench/workers/task-worker.ts',
-      [],
-      { ...workerEnv(run), QUEUE_PREFIX: run.prefix, BENCH_BATCH: batch ? '1' : '0' },
-      RUNNER_NODE_FLAGS,
-    ),
-  );
 }
 
 async function celerySide(run: BenchRun, db: pg.Client, pool: number): Promise<DrainSide> {
@@ -149,29 +76,22 @@ async function celerySide(run: BenchRun, db: pg.Client, pool: number): Promise<D
       await publish(message.content, message.options);
     });
   });
-  return measureDrain(db, 'celery_effects', run.settings.tasks, run.tag, () =>
-    spawnProcess(
-      SYSTEM_PYTHON,
-      [
-        ...['-m', 'celery', '--app', 'celery_app', 'worker', '--pool', 'prefork'],
-        ...['--concurrency', String(pool), '--loglevel', 'WARNING', '--queues', queue],
-        ...['--without-gossip', '--without-mingle', '--without-heartbeat'],
-      ],
-      { PEER_BROKER_URL: run.settings.rabbitmqUrl, PEER_DATABASE_URL: run.databaseUrl, PEER_QUEUE: queue },
-      { cwd: CELERY_DIR },
-    ),
-  );
-}
-
-function workerEnv(run: BenchRun): Record<string, string> {
-  return {
-    DATABASE_URL: run.databaseUrl,
-    RABBITMQ_URL: run.settings.rabbitmqUrl,
-    BENCH_PREFETCH: String(run.settings.prefetch),
-    BENCH_POOL: String(run.settings.poolSize),
-    // Per-message info logs would measure the log pipe, not the platform.
-    LOG_LEVEL: 'warn',
-  };
+  return measureDrain(db, {
+    table: 'celery_effects',
+    tasks: run.settings.tasks,
+    database: run.tag,
+    startWorker: () =>
+      spawnProcess(
+        SYSTEM_PYTHON,
+        [
+          ...['-m', 'celery', '--app', 'celery_app', 'worker', '--pool', 'prefork'],
+          ...['--concurrency', String(pool), '--loglevel', 'WARNING', '--queues', queue],
+          ...['--without-gossip', '--without-mingle', '--without-heartbeat'],
+        ],
+        { PEER_BROKER_URL: run.settings.rabbitmqUrl, PEER_DATABASE_URL: run.databaseUrl, PEER_QUEUE: queue },
+        { cwd: CELERY_DIR },
+      ),
+  });
 }
 
 /** Goals of issue 15, against Celery's best pool size. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { elapsedSeconds, waitUntil } from '../helpers.ts';
-import type { BenchChild } from '../processes.ts';
-import { cpuSecondsOf, peakRssMb, processTree, pssMb, serviceProcesses, sumOver } from '../proc.ts';
+import { elapsedSeconds, waitUntil } from './helpers.ts';
+import type { BenchChild } from './processes.ts';
+import { cpuSecondsOf, peakRssMb, processTree, pssMb, serviceProcesses, sumOver } from './proc.ts';
 
 /** One worker draining a queue filled beforehand: how fast, with how much memory and CPU. */
 export interface DrainSide {
@@ -11,7 +11,7 @@ export interface DrainSide {
   timedTasks: number;
   /** CPU (user + system) of the worker's whole process tree per 1,000 timed tasks. */
   cpuSecondsPer1000: number;
-  /** The same for RabbitMQ and for Postgres (this database's backends and the shared processes). */
+  /** The same for the broker (RabbitMQ, or the SQS emulator) and for Postgres (this database's backends and the shared processes). */
   brokerCpuSecondsPer1000: number;
   postgresCpuSecondsPer1000: number;
   /** Sum of each process's VmHWM: an upper bound, pages a fork shares are counted in each. */
@@ -30,12 +30,22 @@ export interface DrainSide {
  * bigserial restarted at 1, so `max(id)` (an index lookup) tracks progress cheaply every 10 ms;
  * `count(*)` confirms the end.
  */
+export interface DrainOptions {
+  /** The side's effects table: a bigserial `id` restarted at 1, and `message_id`. */
+  table: string;
+  tasks: number;
+  /** The run's database, whose Postgres backends are the side's. */
+  database: string;
+  /** The broker's processes when it is not the local RabbitMQ (the SQS emulator's pid). */
+  brokerPids?: number[];
+  startWorker: () => BenchChild;
+  /** How long the worker may take to stop before it is killed. */
+  stopGraceMs?: number;
+}
+
 export async function measureDrain(
   db: pg.Client,
-  table: string,
-  tasks: number,
-  database: string,
-  startWorker: () => BenchChild,
+  { table, tasks, database, brokerPids, startWorker, stopGraceMs }: DrainOptions,
 ): Promise<DrainSide> {
   await db.query('checkpoint');
   const worker = startWorker();
@@ -57,7 +67,7 @@ export async function measureDrain(
     const cpuNow = async () => {
       const services = await serviceProcesses(database);
       const [tree, broker, postgres] = await Promise.all(
-        [await processTree(worker.pid), services.broker, services.postgres].map((pids) =>
+        [await processTree(worker.pid), brokerPids ?? services.broker, services.postgres].map((pids) =>
           sumOver(pids, cpuSecondsOf),
         ),
       );
@@ -79,7 +89,7 @@ export async function measureDrain(
       peakRssMb: await sumOver(tree, peakRssMb),
       pssMb: Math.round(await sumOver(tree, pssMb)),
     };
-    await worker.stop();
+    await worker.stop(stopGraceMs);
     const { rows } = await db.query<{ rows: number; distinct_rows: number }>(
       `select count(*)::int as rows, count(distinct message_id)::int as distinct_rows from ${table}`,
     );
@@ -97,6 +107,6 @@ export async function measureDrain(
       distinctRows: rows[0]!.distinct_rows,
     };
   } finally {
-    await worker.stop();
+    await worker.stop(stopGraceMs);
   }
 }
