@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { Channel, GetMessage } from 'amqplib';
 import pg from 'pg';
@@ -15,6 +15,7 @@ import {
   type RawRoute,
 } from './helpers.ts';
 import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
+import { benchAdmin } from './cold-start.ts';
 import { peakRssMb } from './proc.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
 import { alone, defineSection, versus } from './section.ts';
@@ -153,10 +154,17 @@ export async function benchEnqueue(run: BenchRun): Promise<EnqueueResult> {
 
 async function measureOurs(run: BenchRun): Promise<Omit<EnqueueResult['ours'], 'messagesQueued'>> {
   const { settings } = run;
+  // The route needs an admin: a key pair of the run's own, and a token issued with it.
+  const secrets = {
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    SESSION_SECRET: randomBytes(48).toString('base64url'),
+  };
+  const { token } = await benchAdmin(run.databaseUrl, secrets);
   const runner = spawnTsx(
     'scripts/start.ts',
     ['--role', 'web'],
     {
+      ...secrets,
       DATABASE_URL: run.databaseUrl,
       RABBITMQ_URL: settings.rabbitmqUrl,
       QUEUE_DRIVER: 'rabbitmq',
@@ -171,9 +179,13 @@ async function measureOurs(run: BenchRun): Promise<Omit<EnqueueResult['ours'], '
   try {
     const [, url] = await runner.waitForLine(/^\s*url\s+(http:\/\/\S+)/, 60_000);
     const result = await autocannon({
-      url: `${url}${ROUTE}`,
+      url: new URL(ROUTE, url).href,
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: `Bearer ${token}`,
+      },
       body: '{}',
       connections: settings.connections,
       duration: settings.durationSeconds,

@@ -99,7 +99,7 @@ export interface HeapStats {
 
 /** Read the heap gauges prom-client exports by default from a runner's `/metrics`. */
 export async function runnerHeapStats(baseUrl: string): Promise<HeapStats> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
   const gauge = (name: string) => {
     const value = new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1];
     if (value === undefined) throw new Error(`${baseUrl}/metrics has no ${name}`);

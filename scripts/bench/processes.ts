@@ -56,7 +56,11 @@ export function spawnTsx(
   env: Record<string, string>,
   nodeFlags: readonly string[] = [],
 ): BenchChild {
-  return spawnProcess(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], env);
+  // BENCH_CPU_PROF=<dir>: every Node child writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  return spawnProcess(process.execPath, [...nodeFlags, ...profile, '--import', 'tsx', script, ...args], env);
 }
 
 /**
