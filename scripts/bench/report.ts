@@ -74,7 +74,7 @@ export function printReport(results: BenchResults): void {
 }
 
 /** The same report as markdown, to paste into docs/performance.md. */
-export function markdownReport(results: BenchResults): string {
+function markdownReport(results: BenchResults): string {
   const row = (cellsOfRow: string[]) => `| ${cellsOfRow.join(' | ')} |`;
   const out = [`Run of ${machineLine(results)}`, '', row(HEADER), row(HEADER.map(() => '---'))];
   for (const { report } of Object.values(results.sections))
@@ -87,7 +87,7 @@ export function markdownReport(results: BenchResults): string {
   return out.join('\n') + '\n';
 }
 
-export function formatNumber(value: number): string {
+function formatNumber(value: number): string {
   return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
 }
 

@@ -52,13 +52,25 @@ export default defineSection({
   report: peerReport,
 });
 
+/**
+ * Every side runs once per round, in turn, and keeps its best round: load from elsewhere on the
+ * machine drifts over the minutes a round takes, and would otherwise fall on whichever side ran then.
+ */
+const ROUNDS = 2;
+
 async function benchPeer(run: BenchRun): Promise<PeerResult> {
   return withClient(run.databaseUrl, async (db) => {
-    const { raw, ours, batched } = await pipelineSides(run, db);
     await db.query(CELERY_TABLES_SQL);
-    const celery: Record<string, DrainSide> = {};
-    for (const pool of CELERY_POOLS) celery[pool] = await celerySide(run, db, pool);
-    return { tasks: run.settings.tasks, raw, ours, batched, celery };
+    const best: Record<string, DrainSide> = {};
+    const keep = (label: string, side: DrainSide) => {
+      if (!best[label] || side.tasksPerSecond > best[label].tasksPerSecond) best[label] = side;
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [label, side] of Object.entries(await pipelineSides(run, db))) keep(label, side);
+      for (const pool of CELERY_POOLS) keep(`celery ${pool}`, await celerySide(run, db, pool));
+    }
+    const celery = Object.fromEntries(CELERY_POOLS.map((pool) => [pool, best[`celery ${pool}`]!]));
+    return { tasks: run.settings.tasks, raw: best.raw!, ours: best.ours!, batched: best.batched!, celery };
   });
 }
 
@@ -173,7 +185,7 @@ function peerReport(result: PeerResult): { figures: Figure[]; details: string[];
       ...table.map((row) =>
         row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
       ),
-      `${result.tasks} tasks per side, timed from the first committed row to the last.`,
+      `${result.tasks} tasks per side, timed from the first committed row to the last; each side's best of ${ROUNDS} rounds.`,
     ],
     problems: rowProblems(result.tasks, Object.fromEntries(sides.map(([label, side]) => [label, side]))),
   };
