@@ -62,7 +62,8 @@ const RUNNER_POOL_SIZE = 10;
 
 export default defineSection({
   name: 'enqueue',
-  description: (s) => `POST ${ROUTE}, ${s.connections} connections x ${s.durationSeconds} s, ours and the raw sides taking turns`,
+  description: (s) =>
+    `POST ${ROUTE}, ${s.connections} connections x ${s.durationSeconds} s, ours and the raw sides taking turns`,
   needs: ['postgres', 'rabbitmq'],
   run: benchEnqueue,
   report: (result) => ({
