@@ -328,7 +328,7 @@ function lastLine(text: string): string {
 }
 
 /** An admin in the bench database and a token the bundles accept (same JWT_SECRET as theirs). */
-async function benchAdmin(databaseUrl: string, env: Record<string, string>): Promise<BenchAdmin> {
+export async function benchAdmin(databaseUrl: string, env: Record<string, string>): Promise<BenchAdmin> {
   const db = createPgDb(databaseUrl, { max: 1 });
   try {
     const auth = createAuthServices({ db, config: loadConfig({ ...env, NODE_ENV: 'production' }) });

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import amqp, { type Channel, type ConfirmChannel, type Options } from 'amqplib';
 import pg from 'pg';
 
@@ -89,14 +88,6 @@ export async function waitUntil(
   }
 }
 
-/** Peak resident set size (VmHWM) of a live process, in MB; the kernel keeps the high-water mark. */
-export async function peakRssMb(pid: number = process.pid): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
-  if (!kb) throw new Error(`no VmHWM in /proc/${pid}/status`);
-  return Math.round(Number(kb) / 1024);
-}
-
 /** What V8's heap looked like in a runner, to tell live data from heap the GC has not given back. */
 export interface HeapStats {
   /** Heap reserved by V8 (all spaces), and the part holding objects. */
@@ -108,7 +99,7 @@ export interface HeapStats {
 
 /** Read the heap gauges prom-client exports by default from a runner's `/metrics`. */
 export async function runnerHeapStats(baseUrl: string): Promise<HeapStats> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
   const gauge = (name: string) => {
     const value = new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1];
     if (value === undefined) throw new Error(`${baseUrl}/metrics has no ${name}`);
@@ -119,6 +110,11 @@ export async function runnerHeapStats(baseUrl: string): Promise<HeapStats> {
     usedMb: gauge('nodejs_heap_size_used_bytes'),
     newSpaceMb: gauge('nodejs_heap_space_size_total_bytes{space="new"}'),
   };
+}
+
+/** `41 MB used of 60 MB reserved (young generation 16 MB)`: what V8 held behind a peak RSS. */
+export function describeHeap(heap: HeapStats): string {
+  return `${heap.usedMb} MB used of ${heap.totalMb} MB reserved (young generation ${heap.newSpaceMb} MB)`;
 }
 
 export const elapsedSeconds = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e9;

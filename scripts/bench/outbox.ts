@@ -6,6 +6,7 @@ import type { Topology } from '../../shared/queue/port.ts';
 import { createRabbitMqDriver, topologyNames } from '../../shared/queue/rabbitmq/index.ts';
 import { rawConfirmPublisher, withConfirmChannel } from './helpers.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
+import { alone, defineSection, versus } from './section.ts';
 
 /**
  * (i) The outbox relay on RabbitMQ: committed outbox rows sent with confirms and marked sent,
@@ -26,6 +27,31 @@ export interface OutboxBenchResult {
     maxMs: number;
   };
 }
+
+export default defineSection({
+  name: 'outbox',
+  description: () => '20,000 committed messages vs raw confirm-publish, then the lag under load',
+  needs: ['postgres', 'rabbitmq'],
+  run: benchOutbox,
+  report: ({ messages, ours, raw, lag }) => ({
+    figures: [
+      versus(
+        `outbox relay: ${messages} committed messages sent with confirms [raw: amqplib confirm-publish, as many in flight]`,
+        'msg/s',
+        ours.perSecond,
+        raw.perSecond,
+      ),
+      alone(
+        `outbox lag p95, commit to confirmed, at ${lag.ratePerSecond} msg/s for ${lag.seconds} s`,
+        'ms',
+        lag.p95Ms,
+      ),
+    ],
+    details: [
+      `lag p50 ${Math.round(lag.p50Ms)} ms, p95 ${Math.round(lag.p95Ms)} ms, max ${Math.round(lag.maxMs)} ms.`,
+    ],
+  }),
+});
 
 const KIND = 'bench_outbox';
 const BATCH = DEFAULT_BATCH_SIZE;

@@ -24,8 +24,17 @@ const live = new Set<ChildProcess>();
 
 // 'exit' handlers must be synchronous: a plain kill is all that can happen here.
 process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
+  for (const child of live) signalGroup(child, 'SIGKILL');
 });
+
+/** Signal a child's whole process group (it leads one: `detached`); it may be gone already. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // ESRCH: the group has exited.
+  }
+}
 
 /**
  * The heap settings `npm start` and the container image run the runner with (package.json,
@@ -47,8 +56,28 @@ export function spawnTsx(
   env: Record<string, string>,
   nodeFlags: readonly string[] = [],
 ): BenchChild {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
+  // BENCH_CPU_PROF=<dir>: every Node child writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  return spawnProcess(process.execPath, [...nodeFlags, ...profile, '--import', 'tsx', script, ...args], env);
+}
+
+/**
+ * Start any program as a child of the bench, in a process group of its own: stopping it signals
+ * the whole group, so a program that forks (Celery's prefork pool) leaves no orphan behind.
+ */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): BenchChild {
+  const script = [command, ...args].join(' ');
+  const child = spawn(command, args, {
     env: { ...process.env, ...env },
+    cwd: options.cwd,
+    detached: true,
     // stderr is inherited: a child that crashes explains itself on the bench's console.
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -81,8 +110,8 @@ export function spawnTsx(
     },
     async stop(graceMs = 10_000) {
       if (exitCode !== undefined) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      signalGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },
@@ -94,6 +123,6 @@ export async function stopAllChildren(): Promise<void> {
   const children = [...live];
   // Listeners are attached in the same tick as the kill, so no 'exit' can be missed.
   const exits = children.map((child) => once(child, 'exit'));
-  for (const child of children) child.kill('SIGKILL');
+  for (const child of children) signalGroup(child, 'SIGKILL');
   await Promise.all(exits);
 }

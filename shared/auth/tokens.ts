@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { MIN_SECRET_BYTES } from '../config.ts';
 import { UnauthorizedError } from '../errors.ts';
 import { ROLES, type Role, type User } from './users.ts';
@@ -39,6 +40,9 @@ export const TOKEN_AUDIENCE = 'fnstack-api';
 
 const ALGORITHM = 'HS256';
 
+/** Verified tokens remembered per process: a few hundred bytes each. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /**
  * @example
  *   const tokens = createTokens({ secret, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, ttlSeconds: 900 });
@@ -51,6 +55,20 @@ export function createTokens(options: TokenOptions) {
     throw new Error(`the token secret must be at least ${MIN_SECRET_BYTES} bytes long`);
   }
   const key = new TextEncoder().encode(options.secret);
+  // Imported once: given raw bytes, jose imports the key again on every verify, a second
+  // WebCrypto job per request.
+  let verifyKey: ReturnType<typeof crypto.subtle.importKey> | undefined;
+  const importVerifyKey = () =>
+    (verifyKey ??= crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']));
+  /**
+   * Tokens already verified, by their exact text: a client sends the same token with every
+   * call for its lifetime, and the signature check (a WebCrypto job) was the largest cost of an
+   * authenticated request. A hit needs the very same string, which only a holder of a token we
+   * signed has; its expiry is checked again on every hit, and failures are never kept.
+   * Revocation is not the token's business: request-auth compares `ver` with the account's on
+   * every request.
+   */
+  const verified = new LRUCache<string, VerifiedToken & { expiresAt: number }>({ max: VERIFIED_TOKENS_KEPT });
   const now = options.now ?? (() => new Date());
 
   return {
@@ -72,9 +90,17 @@ export function createTokens(options: TokenOptions) {
 
     /** The token's user and role; UnauthorizedError for anything not issued by us and unexpired. */
     async verify(token: string): Promise<VerifiedToken> {
+      const known = verified.get(token);
+      if (known) {
+        if (now().getTime() / 1000 < known.expiresAt) {
+          const { expiresAt: _expiresAt, ...result } = known;
+          return result;
+        }
+        verified.delete(token);
+      }
       let payload;
       try {
-        ({ payload } = await jwtVerify(token, key, {
+        ({ payload } = await jwtVerify(token, await importVerifyKey(), {
           algorithms: [ALGORITHM],
           issuer,
           audience,
@@ -89,7 +115,9 @@ export function createTokens(options: TokenOptions) {
       if (typeof payload.sub !== 'string' || !ROLES.includes(role as Role) || !Number.isInteger(ver)) {
         throw new UnauthorizedError('invalid token');
       }
-      return { userId: payload.sub, role: role as Role, authVersion: ver as number };
+      const result = { userId: payload.sub, role: role as Role, authVersion: ver as number };
+      verified.set(token, { ...result, expiresAt: payload.exp! });
+      return result;
     },
   };
 }

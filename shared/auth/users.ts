@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Queryable } from '../db/port.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
+import { createBatcher } from '../runtime/batcher.ts';
 import {
   hashPassword,
   PASSWORD_PARAMS,
@@ -69,6 +70,20 @@ export function normalizeEmail(email: string): string {
  *   await users.authenticate('ann@example.com', 'wrong'); // undefined
  */
 export function createUsers(db: Queryable, options: UsersOptions = {}) {
+  /**
+   * Every authenticated request reads its user (request-auth). Lookups asked while earlier ones
+   * are in flight share the next query (createBatcher), so a burst of requests costs a few
+   * queries, not one each. Each lookup is still read after it was asked, never answered from
+   * an earlier read: a revoked token or a changed role is seen as promptly as with a query each.
+   */
+  const lookUpById = createBatcher(async (ids: string[]) => {
+    const { rows } = await db.query<UserRow>(
+      `select ${USER_COLUMNS} from auth.users where id = any($1::uuid[])`,
+      [[...new Set(ids)]],
+    );
+    const found = new Map(rows.map((row) => [row.id.toLowerCase(), toUser(row)]));
+    return ids.map((id) => found.get(id));
+  });
   const params = options.passwordParams ?? PASSWORD_PARAMS;
   // Unknown emails are verified against this, so they cost one scrypt like a wrong password does.
   const decoy = unmatchableHash(params);
@@ -135,8 +150,7 @@ export function createUsers(db: Queryable, options: UsersOptions = {}) {
     async byId(id: string): Promise<User | undefined> {
       // Not a uuid (e.g. a forged token subject) → no such user, rather than an SQL cast error.
       if (!uuidSchema.safeParse(id).success) return undefined;
-      const { rows } = await db.query<UserRow>(`select ${USER_COLUMNS} from auth.users where id = $1`, [id]);
-      return rows[0] && toUser(rows[0]);
+      return lookUpById(id.toLowerCase());
     },
 
     /**

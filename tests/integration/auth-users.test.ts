@@ -128,6 +128,22 @@ describe.each(dbBackends)('users on %s', (backend) => {
     expect(await users.byId('')).toBeUndefined();
   });
 
+  it('answers a burst of concurrent lookups each with its own user, reading after each was asked', async () => {
+    const erin = await users.register({ email: 'erin@example.com', password: 'erin password' });
+    const fred = await users.register({ email: 'fred@example.com', password: 'fred password' });
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    const ids = Array.from({ length: 60 }, (_, i) => [erin.id, fred.id.toUpperCase(), unknown][i % 3]!);
+    const burst = Promise.all(ids.map((id) => users.byId(id)));
+    // Changed while the burst's first lookups are in flight: a lookup asked afterwards sees it.
+    await users.setRole(fred.id, 'admin');
+    const after = await users.byId(fred.id);
+    const found = await burst;
+    expect(found.map((user) => user?.email)).toEqual(
+      ids.map((_, i) => ['erin@example.com', 'fred@example.com', undefined][i % 3]),
+    );
+    expect(after).toMatchObject({ role: 'admin', authVersion: fred.authVersion + 1 });
+  });
+
   it('treats SQL in emails and passwords as plain text', async () => {
     const before = await userCount();
     const sneaky = "x'); delete from auth.users; --";

@@ -82,10 +82,10 @@ async function handle(message: Message): Promise<void> {
   try {
     await db.query('BEGIN');
     await db.query(
-      'insert into sqs_raw_inbox (message_id, queue, kind) values ($1, $2, $3) on conflict do nothing',
+      'insert into raw_inbox (message_id, queue, kind) values ($1, $2, $3) on conflict do nothing',
       [envelope.id, queueName, envelope.kind],
     );
-    await db.query('insert into sqs_raw_effects (message_id, n) values ($1, $2)', [
+    await db.query('insert into raw_effects (message_id, n) values ($1, $2)', [
       envelope.id,
       envelope.payload.n,
     ]);

@@ -1,5 +1,5 @@
-import type { Metrics } from '../../shared/observability/metrics.ts';
-import { waitUntil } from './helpers.ts';
+import type { Metrics } from '../../../shared/observability/metrics.ts';
+import { waitUntil } from '../../../scripts/bench/helpers.ts';
 
 /** What the platform's own metrics registry says about one route and its cache namespace. */
 export interface ServerView {

@@ -7,14 +7,12 @@ import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import pg from 'pg';
 import pgCopyStreams from 'pg-copy-streams';
-import {
-  generateItems,
-  newManifest,
-  type ItemsManifest,
-} from '../../functions/imports/lib/items-generator.ts';
-import type { ImportOutcome } from '../../functions/imports/lib/importer.ts';
-import { spawnTsx, RUNNER_NODE_FLAGS } from './processes.ts';
-import type { BenchRun } from './run.ts';
+import { generateItems, newManifest, type ItemsManifest } from '../lib/items-generator.ts';
+import type { ImportOutcome } from '../lib/importer.ts';
+import { spawnTsx, RUNNER_NODE_FLAGS } from '../../../scripts/bench/processes.ts';
+import type { BenchRun } from '../../../scripts/bench/run.ts';
+import { defineSection } from '../../../scripts/bench/section.ts';
+import { importsFigures, importsProblems } from './report.ts';
 
 /**
  * (g) The Imports app's whole import of a 1M-row file with 5% bad rows (scan, check, stage with
@@ -37,7 +35,15 @@ export interface ImportsBenchResult {
   manifest: Pick<ItemsManifest, 'rows' | 'loaded'> & { failed: number };
 }
 
-export async function benchImports(run: BenchRun): Promise<ImportsBenchResult> {
+export default defineSection({
+  name: 'imports',
+  description: () => 'generate a 1M-row file (5% bad), raw COPY of its clean rows, then the whole import',
+  needs: ['postgres'],
+  run: benchImports,
+  report: (result) => ({ figures: importsFigures(result), problems: importsProblems(result) }),
+});
+
+async function benchImports(run: BenchRun): Promise<ImportsBenchResult> {
   const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-imports-'));
   run.defer(() => rm(dir, { recursive: true, force: true }));
@@ -57,7 +63,7 @@ export async function benchImports(run: BenchRun): Promise<ImportsBenchResult> {
   const raw = await rawCopy(run.databaseUrl, clean, 'bench_raw_items', RAW_TABLE);
   const keyed = await rawCopy(run.databaseUrl, clean, 'bench_keyed_items', KEYED_TABLE);
   const child = spawnTsx(
-    'scripts/bench/workers/import-file.ts',
+    'functions/imports/bench/import-file.ts',
     [file],
     { DATABASE_URL: run.databaseUrl },
     RUNNER_NODE_FLAGS,

@@ -2,12 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import pino from 'pino';
-import people from '../../functions/people/app.ts';
-import { personFor } from '../../functions/people/lib/people-generator.ts';
-import { providerFor } from '../../functions/people/lib/provider.ts';
-import { PAGE_SIZE, syncUsers } from '../../functions/people/lib/sync-users.ts';
-import { createPgDb } from '../../shared/db/pg.ts';
-import type { BenchRun } from './run.ts';
+import people from '../app.ts';
+import { personFor } from '../lib/people-generator.ts';
+import { providerFor } from '../lib/provider.ts';
+import { PAGE_SIZE, syncUsers } from '../lib/sync-users.ts';
+import { createPgDb } from '../../../shared/db/pg.ts';
+import type { BenchRun } from '../../../scripts/bench/run.ts';
+import { defineSection, versus } from '../../../scripts/bench/section.ts';
 
 /**
  * (h) The People users sync of 10,000 provider users over HTTP, against a raw baseline in the same
@@ -21,7 +22,30 @@ export interface PeopleBenchResult {
   raw: { seconds: number; usersPerSecond: number; inserted: number };
 }
 
-export async function benchPeople(run: BenchRun): Promise<PeopleBenchResult> {
+export default defineSection({
+  name: 'people',
+  description: () => 'users sync of 10,000 provider users, raw then ours, twice each',
+  needs: ['postgres'],
+  run: benchPeople,
+  report: (result) => ({
+    figures: [
+      // Target of issue 12: the sync at 0.8x or more of the hand-written fetch + upsert.
+      versus(
+        `People: users sync of ${result.users} provider users over HTTP [raw: fetch + one upsert per page]`,
+        'users/s',
+        result.ours.usersPerSecond,
+        result.raw.usersPerSecond,
+        0.8,
+      ),
+    ],
+    // The run is invalid when either side did not write every user.
+    problems: (['ours', 'raw'] as const)
+      .filter((side) => result[side].inserted !== result.users)
+      .map((side) => `${side} wrote ${result[side].inserted} of ${result.users} users`),
+  }),
+});
+
+async function benchPeople(run: BenchRun): Promise<PeopleBenchResult> {
   const users = Number(process.env.BENCH_PEOPLE_USERS ?? 10_000);
   const provider = await startProvider(users);
   run.defer(provider.close);

@@ -1,40 +1,31 @@
-import type { CacheRequests } from './notes-cache-metrics.ts';
-import type { NotesCacheResult, NotesCacheSide } from './notes-cache.ts';
-import type { Figure } from './report.ts';
+import type { CacheRequests } from './metrics.ts';
+import type { NotesCacheResult, NotesCacheSide } from './section.ts';
+import { versus, type Figure } from '../../../scripts/bench/section.ts';
 
 /**
- * The (f) section of the bench's report: the cache-on/cache-off ratios as figures, one line of
+ * The Notes cache section's report: the cache-on/cache-off ratios as figures, one line of
  * answers, latencies and hit ratios, the problems that void the section, and its method.
  *
  * @example
  *   figures.push(...notesCacheFigures(result));
  *   console.log(notesCacheDetails(result));
  */
-export function notesCacheFigures(result: NotesCacheResult): Figure[] {
-  const { off, redis, memory } = result;
+export function notesCacheFigures({ off, redis, memory, pageSize }: NotesCacheResult): Figure[] {
   return [
-    {
-      figure: `(f) GET /notes/api/tasks?limit=${result.pageSize}, Redis cache warm [raw: cache off]`,
-      unit: 'req/s',
-      ours: redis.requestsPerSecond,
-      raw: off.requestsPerSecond,
-      ratio: ratio(redis.requestsPerSecond, off.requestsPerSecond),
-      target: 'info',
-      pass: null,
-    },
-    {
-      figure: "(f') same, in-memory cache [raw: cache off]",
-      unit: 'req/s',
-      ours: memory.requestsPerSecond,
-      raw: off.requestsPerSecond,
-      ratio: ratio(memory.requestsPerSecond, off.requestsPerSecond),
-      target: 'info',
-      pass: null,
-    },
+    versus(
+      `GET /notes/api/tasks?limit=${pageSize}, Redis cache warm [raw: cache off]`,
+      'req/s',
+      redis.requestsPerSecond,
+      off.requestsPerSecond,
+    ),
+    versus(
+      'same, in-memory cache [raw: cache off]',
+      'req/s',
+      memory.requestsPerSecond,
+      off.requestsPerSecond,
+    ),
   ];
 }
-
-const ratio = (ours: number, raw: number) => (raw > 0 ? ours / raw : 0);
 
 const LABELS = { off: 'cache off', redis: 'Redis', memory: 'in-memory' } as const;
 
@@ -44,7 +35,7 @@ export function notesCacheDetails(result: NotesCacheResult): string {
     const answers = `${LABELS[side.cache]} ${side.ok.toLocaleString('en-US')} x 200, p50 ${side.latencyMs.p50} ms, p99 ${side.latencyMs.p99} ms`;
     return side.cache === 'off' ? answers : `${answers}, ${describeHits(side.server.cacheRequests)}`;
   });
-  return `(f) ${sides.join('; ')}.`;
+  return `${sides.join('; ')}.`;
 }
 
 function describeHits({ hit, miss, error }: CacheRequests): string {
@@ -59,7 +50,7 @@ export function notesCacheProblems(result: NotesCacheResult): string[] {
 }
 
 function sideProblems(side: NotesCacheSide): string[] {
-  const label = `(f) ${LABELS[side.cache]}`;
+  const label = LABELS[side.cache];
   const problems: string[] = [];
   if (side.ok === 0) problems.push(`${label}: no request answered 200`);
   for (const [phase, load] of [
@@ -84,19 +75,4 @@ function sideProblems(side: NotesCacheSide): string[] {
     if (hit === 0) problems.push(`${label}: no cache hit in the timed run`);
   }
   return problems;
-}
-
-export function notesCacheMethod(result: NotesCacheResult): string {
-  return [
-    `(f) GET /notes/api/tasks?limit=${result.pageSize} (one user's ${result.tasks} tasks, bearer token) against a web`,
-    `runner built in the bench process as scripts/start.ts builds it (createPlatform + startRunner, role web, pg pool`,
-    `of 10, memory queue, LOG_LEVEL=warn) on the bench database, three times with only the cache changed: off`,
-    `(CACHE_ENABLED=false: every request runs the listing query), Redis (its keys under a prefix of the run's own,`,
-    `deleted with SCAN at the end), and the in-process LRU (info). autocannon (${result.connections} connections,`,
-    `${result.durationSeconds} s per side) runs in a worker thread of the bench process after ${result.warmUpRequests}`,
-    `warm-up requests, which also fill the cache; hits are cache_requests_total{namespace_group="notes:tasks"} over`,
-    `the timed run, and every answer must be a 200. Each request still verifies its JWT and reads its user from`,
-    `Postgres (auth) before the handler, and a Redis hit is two GETs (generation, entry), so the ratio is bounded by`,
-    `that per-request work: the cache saves the listing query only. Server, load and Postgres share this machine's cores.`,
-  ].join(' ');
 }

@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { createUsers, type User } from '../../shared/auth/users.ts';
-import { loadConfig } from '../../shared/config.ts';
-import { createDb } from '../../shared/db/index.ts';
-import { createPgDb } from '../../shared/db/pg.ts';
-import { createLogger } from '../../shared/observability/logger.ts';
-import { createQueueDriver } from '../../shared/queue/index.ts';
-import { loadManifest, type Manifest } from '../../shared/runtime/manifest.ts';
-import { createPlatform } from '../../shared/runtime/platform.ts';
-import { startRunner } from '../../shared/runtime/runner.ts';
-import { fireRequests, type HttpLoad } from './notes-cache-load.ts';
-import { serverView, untilAnswered, type ServerView } from './notes-cache-metrics.ts';
-import { assertRedisReachable, deleteRedisPrefix } from './redis.ts';
-import type { BenchRun } from './run.ts';
+import { createUsers, type User } from '../../../shared/auth/users.ts';
+import { loadConfig } from '../../../shared/config.ts';
+import { createDb } from '../../../shared/db/index.ts';
+import { createPgDb } from '../../../shared/db/pg.ts';
+import { createLogger } from '../../../shared/observability/logger.ts';
+import { createQueueDriver } from '../../../shared/queue/index.ts';
+import { loadManifest, type Manifest } from '../../../shared/runtime/manifest.ts';
+import { createPlatform } from '../../../shared/runtime/platform.ts';
+import { startRunner } from '../../../shared/runtime/runner.ts';
+import { fireRequests, type HttpLoad } from './load.ts';
+import { serverView, untilAnswered, type ServerView } from './metrics.ts';
+import { deleteRedisPrefix } from '../../../scripts/bench/redis.ts';
+import type { BenchRun } from '../../../scripts/bench/run.ts';
+import { defineSection } from '../../../scripts/bench/section.ts';
+import { notesCacheDetails, notesCacheFigures, notesCacheProblems } from './report.ts';
 
 /**
  * (f) Notes cache: `GET /notes/api/tasks?limit=20` with the cache warm, against the same
@@ -54,10 +56,21 @@ const ROUTE = `/notes/api/tasks?limit=${PAGE_SIZE}`;
 /** The route's label in the metrics, and the cache namespace group its listings use. */
 const SCOPE = { route: '/notes/api/tasks', namespaceGroup: 'notes:tasks' };
 
-export async function benchNotesCache(run: BenchRun): Promise<NotesCacheResult> {
+export default defineSection({
+  name: 'notes-cache',
+  description: (s) =>
+    `GET /notes/api/tasks, ${s.connections} connections x ${s.durationSeconds} s, cache off, Redis, in-memory`,
+  needs: ['postgres', 'redis'],
+  run: benchNotesCache,
+  report: (result) => ({
+    figures: notesCacheFigures(result),
+    details: [notesCacheDetails(result)],
+    problems: notesCacheProblems(result),
+  }),
+});
+
+async function benchNotesCache(run: BenchRun): Promise<NotesCacheResult> {
   const { settings } = run;
-  // A missing Redis would not fail the Redis side: the cache falls back to the database.
-  await assertRedisReachable(settings.redisUrl);
   const cachePrefix = `${run.tag}:`;
   run.defer(async () => {
     await deleteRedisPrefix(settings.redisUrl, cachePrefix);

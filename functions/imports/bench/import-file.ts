@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import pino from 'pino';
-import { runImport } from '../../../functions/imports/lib/importer.ts';
-import { registerImport } from '../../../functions/imports/lib/imports-store.ts';
+import { runImport } from '../lib/importer.ts';
+import { registerImport } from '../lib/imports-store.ts';
 import { createPgDb } from '../../../shared/db/pg.ts';
-import { peakRssMb } from '../helpers.ts';
+import { peakRssMb } from '../../../scripts/bench/proc.ts';
 
 const file = process.argv[2]!;
 const db = createPgDb(process.env.DATABASE_URL!, { max: 2 });
