@@ -3,6 +3,7 @@ import type { Db } from '../../shared/db/port.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import type { QueueDriver } from '../../shared/queue/port.ts';
 import { atScale, checkQueue, deadKeys, effectCounts, printVerdict } from '../helpers/chaos.ts';
+import { createEffectsTable } from '../helpers/chaos-runner.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { RABBITMQ_TEST_URL, createTestDriver } from '../helpers/platform.ts';
 import { testProcesses, type TestChild } from '../helpers/processes.ts';
@@ -32,10 +33,7 @@ beforeAll(async () => {
   const testDb = await createTestDb('postgres');
   ({ db, drop } = testDb);
   url = testDb.url!;
-  await db.query(
-    `create table test_effects (id serial primary key, message_id uuid not null, value text not null,
-       at timestamptz not null default clock_timestamp())`,
-  );
+  await createEffectsTable(db);
   ({ driver } = await createTestDriver('rabbitmq', prefix));
   await driver.declare({ queues: [spec] });
 });
