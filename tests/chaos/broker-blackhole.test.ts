@@ -18,7 +18,7 @@ import { waitFor } from '../helpers/wait.ts';
  * in the inbox.
  */
 const heartbeatS = atScale(1, 5);
-const silenceMs = atScale(5_000, 60_000);
+const silenceMs = atScale(3_500, 60_000);
 const stack = useChaosStack({
   through: 'rabbitmq',
   roles: ['worker'],

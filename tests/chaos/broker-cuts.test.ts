@@ -15,15 +15,16 @@ import { waitFor } from '../helpers/wait.ts';
 const stack = useChaosStack({ through: 'rabbitmq', roles: ['web', 'worker'] });
 
 describe('chaos: broker connection cut under HTTP publishes', () => {
-  const requests = atScale(600, 2_000);
-  const streamMs = atScale(10_000, 40_000);
-  const outage = atScale({ fromMs: 1_000, forMs: 2_000 }, { fromMs: 4_000, forMs: 10_000 });
-  // Resets after the outage (the driver is back by then), the last one well before the end.
+  const requests = atScale(480, 2_000);
+  const streamMs = atScale(8_000, 40_000);
+  const outage = atScale({ fromMs: 800, forMs: 1_500 }, { fromMs: 4_000, forMs: 10_000 });
+  // Resets after the outage (the driver is back by then: its reconnect backoff grows from 250 ms
+  // to 10 s), the last one well before the end.
   const resetsMs = atScale(
-    [5_000, 6_000, 7_000, 8_000],
+    [4_500, 5_100, 5_700, 6_300],
     [22_000, 23_500, 25_000, 26_500, 28_000, 29_500, 31_000, 32_500, 34_000, 35_500],
   );
-  const tailMs = streamMs - 1_500; // requests sent after this all get a 202 again
+  const tailMs = streamMs - 1_000; // requests sent after this all get a 202 again
   const title = `${requests} requests, ${resetsMs.length} resets, ${outage.forMs / 1000} s unreachable`;
 
   it(`${title}: a 202 only when confirmed, each done once`, async () => {

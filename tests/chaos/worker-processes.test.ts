@@ -101,7 +101,7 @@ async function verdictOf(keys: string[]) {
 }
 
 describe('chaos: worker processes', () => {
-  const tasks = atScale(2_000, 10_000);
+  const tasks = atScale(1_500, 10_000);
   const kills = atScale(2, 5);
   const timeout = atScale(120_000, 600_000);
 
