@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HttpDefinition } from '../../shared/contract/http.ts';
 import { sqsQueueNames } from '../../shared/queue/sqs/names.ts';
 import { mountPath, queueName, type FunctionEntry, type Manifest } from '../../shared/runtime/manifest.ts';
-import { ASSETS_ID, MIGRATE_ID } from '../lambda/build/entries.ts';
+import { ASSETS_ID, MIGRATE_ID, OUTBOX_SWEEP_ID } from '../lambda/build/entries.ts';
 import { envelopeBody, httpEvent, scheduledEvent, sqsEvent } from '../lambda/events.ts';
 import { httpApiPath } from '../lambda/sam/routes.ts';
 
@@ -54,7 +54,8 @@ export function firstEventFactory(
     const queue = sqsQueueNames(queuePrefix).main(queueName(task));
     return () => sqsEvent([{ body: envelopeBody(kind, taskPayload(kind, admin)), queue }]);
   }
-  if (manifest.schedules.some((entry) => entry.id === id)) {
+  // The outbox sweeper is ticked by EventBridge like a schedule, though the build adds it.
+  if (id === OUTBOX_SWEEP_ID || manifest.schedules.some((entry) => entry.id === id)) {
     return () => scheduledEvent({ rule: `${id}-rule` });
   }
   throw new Error(`no first event known for the bundle '${id}': not in the manifest`);
