@@ -14,6 +14,7 @@ import { invokeBundle, InvokeError, type InvokeResult } from '../lambda/invoke.t
 import { createAuthServices } from '../../shared/auth/services.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { createPgDb } from '../../shared/db/pg.ts';
+import type { Db } from '../../shared/db/port.ts';
 import { firstEventFactory, type BenchAdmin, type EventFactory } from './cold-start-events.ts';
 import { startSqsCallCounter, type SqsCallCounter } from './cold-start-sqs-calls.ts';
 import type { BenchRun } from './run.ts';
@@ -115,10 +116,12 @@ export async function benchColdStart(
   );
 
   const emulator = await startEmulator();
+  // Open for the whole run: each HTTP event gets a token of the admin's current auth version.
+  const adminDb = createPgDb(run.databaseUrl, { max: 1 });
   try {
     await declareQueues(manifest, run.prefix, emulator.endpoint);
     const env = bundleEnv(run, emulator.endpoint);
-    const admin = await benchAdmin(run.databaseUrl, env);
+    const admin = await benchAdmin(adminDb, env);
     const subjects: Subject[] = [
       nodeStartSubject(),
       bundleSubject(
@@ -129,7 +132,7 @@ export async function benchColdStart(
           bytes: hello.bytes,
           zipBytes: await zipBytes(hello.dir),
         },
-        () => httpEvent({ method: 'GET', path: '/hello' }),
+        async () => httpEvent({ method: 'GET', path: '/hello' }),
         env,
       ),
       ...builds.map((build) =>
@@ -152,6 +155,7 @@ export async function benchColdStart(
     }
     return summarize(subjects, samples, callsSqs, runs);
   } finally {
+    await adminDb.close();
     await emulator.stop();
   }
 }
@@ -225,9 +229,10 @@ function bundleSubject(
     async measure(extraEnv = {}) {
       let result: InvokeResult;
       try {
+        const event = await nextEvent();
         result = await invokeBundle({
           bundleDir: build.dir,
-          events: [nextEvent()],
+          events: [event],
           env: { ...env, ...extraEnv },
         });
       } catch (err) {
@@ -401,17 +406,18 @@ function lastLine(text: string): string {
   return text.trimEnd().split('\n').at(-1)?.slice(0, 300) ?? '';
 }
 
-/** An admin in the bench database and a token the bundles accept (same JWT_SECRET as theirs). */
-async function benchAdmin(databaseUrl: string, env: Record<string, string>): Promise<BenchAdmin> {
-  const db = createPgDb(databaseUrl, { max: 1 });
-  try {
-    const auth = createAuthServices({ db, config: loadConfig({ ...env, NODE_ENV: 'production' }) });
-    const { user } = await auth.users.ensureAdmin({
-      email: 'bench-admin@example.com',
-      password: 'bench-admin-pw',
-    });
-    return { userId: user.id, token: (await auth.tokens.issue(user)).access_token };
-  } finally {
-    await db.close();
-  }
+/** An admin in the bench database, and tokens the bundles accept (same JWT_SECRET as theirs). */
+async function benchAdmin(db: Db, env: Record<string, string>): Promise<BenchAdmin> {
+  const auth = createAuthServices({ db, config: loadConfig({ ...env, NODE_ENV: 'production' }) });
+  const { user } = await auth.users.ensureAdmin({
+    email: 'bench-admin@example.com',
+    password: 'bench-admin-pw',
+  });
+  return {
+    userId: user.id,
+    async token() {
+      const current = await auth.users.byId(user.id);
+      return (await auth.tokens.issue(current ?? user)).access_token;
+    },
+  };
 }
