@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { pinoWithoutCallers } from './pino-without-callers.ts';
+import { pinoWithoutTransports } from './pino-without-transports.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -98,7 +98,7 @@ export async function bundleEntries(
         splitting: true,
         chunkNames: 'chunks/[name]-[hash]',
         outExtension: { '.js': '.mjs' },
-        plugins: [virtualEntries(sources), pinoWithoutCallers()],
+        plugins: [virtualEntries(sources), pinoWithoutTransports()],
       });
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, 'meta.json'), JSON.stringify(result.metafile));
