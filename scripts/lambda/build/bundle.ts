@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { pinoWithoutTransports } from './pino-without-transports.ts';
+import { standIns } from './stand-ins.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -98,7 +98,7 @@ export async function bundleEntries(
         splitting: true,
         chunkNames: 'chunks/[name]-[hash]',
         outExtension: { '.js': '.mjs' },
-        plugins: [virtualEntries(sources), pinoWithoutTransports()],
+        plugins: [virtualEntries(sources), standIns()],
       });
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, 'meta.json'), JSON.stringify(result.metafile));
