@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HttpDefinition } from '../../shared/contract/http.ts';
 import { sqsQueueNames } from '../../shared/queue/sqs/names.ts';
 import { mountPath, queueName, type FunctionEntry, type Manifest } from '../../shared/runtime/manifest.ts';
-import { ASSETS_ID, MIGRATE_ID } from '../lambda/build/entries.ts';
+import { ASSETS_ID, MIGRATE_ID, OUTBOX_SWEEP_ID } from '../lambda/build/entries.ts';
 import { envelopeBody, httpEvent, scheduledEvent, sqsEvent } from '../lambda/events.ts';
 import { httpApiPath } from '../lambda/sam/routes.ts';
 
@@ -10,13 +10,14 @@ import { httpApiPath } from '../lambda/sam/routes.ts';
  * The one realistic first event each bundle of the cold-start bench is invoked with, as AWS
  * would deliver it: an API Gateway request for its route, an SQS batch of one message for a
  * task, an EventBridge tick for a schedule. A factory per bundle, called once per run, so each
- * fresh process gets new ids (a task message seen before would be skipped by the inbox).
+ * fresh process gets new ids (a task message seen before would be skipped by the inbox) and a
+ * token of the admin's current auth version (a "sign out everywhere" run revokes the ones before).
  *
  * @example
- *   const next = firstEventFactory('platform-get-job', manifest, 'bench3f9a1c2e.');
- *   next(); // httpEvent GET /jobs/<random uuid>, routeKey 'GET /jobs/{id}'
+ *   const next = firstEventFactory('platform-get-job', manifest, 'bench3f9a1c2e.', admin);
+ *   await next(); // httpEvent GET /jobs/<random uuid>, routeKey 'GET /jobs/{id}'
  */
-export type EventFactory = () => unknown;
+export type EventFactory = () => Promise<unknown>;
 
 /**
  * Payloads that pass each task's schema; a kind not listed gets `{}`. A payload its schema
@@ -35,7 +36,8 @@ const taskPayload = (kind: string, admin: BenchAdmin): unknown =>
 /** An admin of the bench database: HTTP events carry its token, so every route does its real work. */
 export interface BenchAdmin {
   userId: string;
-  token: string;
+  /** A token the bundles accept now (issued for the admin's auth version of the moment). */
+  token(): Promise<string>;
 }
 
 export function firstEventFactory(
@@ -44,18 +46,19 @@ export function firstEventFactory(
   queuePrefix: string,
   admin: BenchAdmin,
 ): EventFactory {
-  if (id === MIGRATE_ID) return () => ({});
-  if (id === ASSETS_ID) return () => httpEvent({ method: 'GET', path: '/openapi.json' });
+  if (id === MIGRATE_ID) return async () => ({});
+  if (id === ASSETS_ID) return async () => httpEvent({ method: 'GET', path: '/openapi.json' });
   const http = manifest.http.find((entry) => entry.id === id);
-  if (http) return () => routeEvent(http, manifest, admin);
+  if (http) return async () => routeEvent(http, manifest, await admin.token());
   const task = manifest.tasks.find((entry) => entry.id === id);
   if (task) {
     const kind = task.definition.consumes[0]!;
     const queue = sqsQueueNames(queuePrefix).main(queueName(task));
-    return () => sqsEvent([{ body: envelopeBody(kind, taskPayload(kind, admin)), queue }]);
+    return async () => sqsEvent([{ body: envelopeBody(kind, taskPayload(kind, admin)), queue }]);
   }
-  if (manifest.schedules.some((entry) => entry.id === id)) {
-    return () => scheduledEvent({ rule: `${id}-rule` });
+  // The outbox sweeper is ticked by EventBridge like a schedule, though the build adds it.
+  if (id === OUTBOX_SWEEP_ID || manifest.schedules.some((entry) => entry.id === id)) {
+    return async () => scheduledEvent({ rule: `${id}-rule` });
   }
   throw new Error(`no first event known for the bundle '${id}': not in the manifest`);
 }
@@ -64,7 +67,7 @@ export function firstEventFactory(
  * A request to the function's own route through an HTTP API route (`GET /jobs/{id}`), with
  * plausible path parameters; a POST (any method but GET) gets an empty JSON object as its body.
  */
-function routeEvent(entry: FunctionEntry<HttpDefinition>, manifest: Manifest, admin: BenchAdmin) {
+function routeEvent(entry: FunctionEntry<HttpDefinition>, manifest: Manifest, token: string) {
   const route = mountPath(entry);
   const pathParameters: Record<string, string> = {};
   const path = route.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
@@ -76,7 +79,7 @@ function routeEvent(entry: FunctionEntry<HttpDefinition>, manifest: Manifest, ad
     method,
     path,
     routeKey: `${method} ${httpApiPath(route)}`,
-    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
     ...(method === 'GET' ? {} : { body: '{}' }),
   });

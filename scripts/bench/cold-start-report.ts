@@ -2,7 +2,8 @@ import type { ColdStartResult, ColdStartRow } from './cold-start.ts';
 
 /**
  * The (e) section of the bench's report: one line per bundle, with Node's own start and the
- * hello baseline on top, then the target's summary line.
+ * hello baseline on top, both measures against hello (the whole process; import + first
+ * invocation), whether the function called SQS and the target it is held to, then the summary.
  *
  * @example
  *   for (const line of formatColdStartTable(result)) console.log(line);
@@ -11,12 +12,16 @@ export function formatColdStartTable(result: ColdStartResult): string[] {
   const header = [
     'function',
     'kind',
+    'SQS',
     'bundle KB',
     'zipped KB',
     'total ms',
+    '× hello',
     'init ms',
     '1st invoke ms',
+    'init+1st ms',
     '× hello',
+    'target',
     'answer',
   ];
   const rows = [result.nodeStart, result.hello, ...result.bundles].map(cells);
@@ -24,7 +29,7 @@ export function formatColdStartTable(result: ColdStartResult): string[] {
   // Names, kinds and answers read left-aligned, numbers right-aligned so their digits line up.
   const line = (row: string[]) =>
     row
-      .map((cell, i) => (i >= 2 && i <= 7 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .map((cell, i) => (i >= 3 && i <= 10 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
@@ -43,10 +48,18 @@ export function formatColdStartTable(result: ColdStartResult): string[] {
   ];
 }
 
-/** `HTTP functions within 1.5× of hello: 9 of 14 (worst: gradcafe-page 1.83×)` */
-export function summaryLine({ http, httpLimit }: ColdStartResult): string {
-  const worst = http.worst ? `worst: ${http.worst.id} ${http.worst.ratio.toFixed(2)}×` : 'none measured';
-  return `HTTP functions within ${httpLimit}× of hello: ${http.within} of ${http.of} (${worst})`;
+/**
+ * `HTTP functions within their target (import + 1st invoke ≤ 2.5× hello, ≤ 3.5× calling SQS): 60 of 64
+ * (worst: gradcafe-page 2.83× for ≤ 2.5×)`
+ */
+export function summaryLine({ http, httpLimit, httpSqsLimit }: ColdStartResult): string {
+  const worst = http.worst
+    ? `worst: ${http.worst.id} ${http.worst.ratio.toFixed(2)}× for ≤ ${http.worst.target}×`
+    : 'none measured';
+  return (
+    `HTTP functions within their target (import + 1st invoke ≤ ${httpLimit}× hello, ≤ ${httpSqsLimit}× ` +
+    `calling SQS): ${http.within} of ${http.of} (${worst})`
+  );
 }
 
 /** Failed runs make the figures untrustworthy: each bundle with one is a problem of the run. */
@@ -66,10 +79,13 @@ export function coldStartMethod(result: ColdStartResult): string {
     `HTTP API request for the function's route (POST with {}), an SQS batch of one envelope, an EventBridge tick;`,
     `platform-assets GET /openapi.json; platform-migrate {} on the already-migrated database. The bundles talk to`,
     `this run's Postgres database and the fauxqs emulator (queues created beforehand), so a first invocation`,
-    `opens its connections as on AWS. Medians: total (spawn to first result, what a caller waits), init (the`,
-    `import) and the first invocation; × hello is total over hello's total. Node's own start (node -e 0, spawn to`,
-    `exit) is shown for reference. Target: every HTTP function within ${result.httpLimit}× of hello. Not AWS: no`,
-    `code download, no Firecracker VM: the milliseconds are this machine's, the ratios are the comparison.`,
+    `opens its connections as on AWS. An untimed first round goes to the emulator through a counting proxy: the`,
+    `SQS column says whether the first invocation called SQS. Medians: total (spawn to first result, what a caller`,
+    `waits), init (the import), the first invocation, and init + first invocation per run (our code alone: Node's`,
+    `own start is the same for every bundle and on Lambda is paid by the runtime before our code). Each × hello is`,
+    `that measure over hello's. Node's own start (node -e 0, spawn to exit) is shown for reference. Targets, on`,
+    `init + first invocation: every HTTP function within ${result.httpLimit}× of hello, ${result.httpSqsLimit}× if it calls SQS. Not`,
+    `AWS: no code download, no Firecracker VM: the milliseconds are this machine's, the ratios are the comparison.`,
   ].join(' ');
 }
 
@@ -77,14 +93,28 @@ function cells(row: ColdStartRow): string[] {
   return [
     row.id,
     row.kind,
+    row.callsSqs === null ? '-' : row.callsSqs ? 'yes' : 'no',
     kb(row.bytes),
     kb(row.zipBytes),
     ms(row.totalMs),
+    times(row.ratio),
     ms(row.initMs),
     ms(row.firstInvokeMs),
-    row.ratio === null ? '-' : `${row.ratio.toFixed(2)}×`,
+    ms(row.importInvokeMs),
+    times(row.importInvokeRatio),
+    targetOf(row),
     answerOf(row),
   ];
+}
+
+/** `≤ 2.5× met`, `≤ 3.5× MISSED`; empty for a bundle without a target. */
+function targetOf(row: ColdStartRow): string {
+  if (row.target === null) return '';
+  return `≤ ${row.target}× ${row.meetsTarget ? 'met' : 'MISSED'}`;
+}
+
+function times(ratio: number | null): string {
+  return ratio === null ? '-' : `${ratio.toFixed(2)}×`;
 }
 
 function answerOf(row: ColdStartRow): string {

@@ -9,19 +9,20 @@ export default defineSection({
   needs: ['postgres'],
   run: (run) => benchColdStart(run),
   report: (result) => {
+    // The targets are on import + first invoke: Node's own start-up is the same for every bundle.
     const worst = result.bundles.find((row) => row.id === result.http.worst?.id);
-    const hello = result.hello.totalMs;
+    const hello = result.hello.importInvokeMs;
     const figures =
-      worst && worst.totalMs !== null && hello !== null
+      worst && worst.importInvokeMs !== null && hello !== null && result.http.worst
         ? [
             {
               ...versus(
-                `Lambda cold start, slowest HTTP function (${worst.id}) [raw: hello]`,
+                `Lambda import + first invoke, furthest from its target (${worst.id}) [raw: hello]`,
                 'ms',
-                worst.totalMs,
+                worst.importInvokeMs,
                 hello,
               ),
-              target: `<= ${result.httpLimit}x hello`,
+              target: `<= ${result.http.worst.target}x hello; ${result.http.within} of ${result.http.of} HTTP functions within theirs`,
               pass: result.http.within === result.http.of,
             },
           ]

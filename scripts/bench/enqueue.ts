@@ -15,6 +15,7 @@ import {
   type RawRoute,
 } from './helpers.ts';
 import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
+import { createPgDb } from '../../shared/db/pg.ts';
 import { benchAdmin } from './cold-start.ts';
 import { peakRssMb } from './proc.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
@@ -218,7 +219,10 @@ async function startWebRunner(run: BenchRun) {
     JWT_SECRET: randomBytes(48).toString('base64url'),
     SESSION_SECRET: randomBytes(48).toString('base64url'),
   };
-  const { token } = await benchAdmin(run.databaseUrl, secrets);
+  const adminDb = createPgDb(run.databaseUrl, { max: 1 });
+  const token = await benchAdmin(adminDb, secrets)
+    .then((admin) => admin.token())
+    .finally(() => adminDb.close());
   const runner = spawnTsx(
     'scripts/start.ts',
     ['--role', 'web'],

@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { lazy } from '../lazy.ts';
 import type { CacheStore } from './store.ts';
 
 export const DEFAULT_MAX_ENTRIES = 10_000;
@@ -23,11 +24,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
   if (!Number.isInteger(max) || max < 1)
     throw new TypeError(`maxEntries must be a positive integer, got ${max}`);
   const perf = options.now ? { now: options.now } : undefined;
-  // ttlResolution 0: read the clock at every get, so an entry never outlives its TTL by a tick.
-  const entries = new LRUCache<string, string>({ max, ttlResolution: 0, ...(perf ? { perf } : {}) });
-  // Bounded too (one per namespace, e.g. per owner). Evicting a generation only costs misses:
-  // the namespace gets a never-used number, so its old entries stay unreachable.
-  const generations = new LRUCache<string, string>({ max });
+  // lru-cache is loaded on first use: every Lambda bundle carries this module (the platform's
+  // cache), yet on Lambda the cache is Redis or nothing, and ~19 KB would load at each cold start.
+  let created: { entries: LRUCache<string, string>; generations: LRUCache<string, string> } | undefined;
+  const maps = lazy(async () => {
+    const { LRUCache } = await import('lru-cache');
+    return (created = {
+      // ttlResolution 0: read the clock at every get, so an entry never outlives its TTL by a tick.
+      entries: new LRUCache<string, string>({ max, ttlResolution: 0, ...(perf ? { perf } : {}) }),
+      // Bounded too (one per namespace, e.g. per owner). Evicting a generation only costs misses:
+      // the namespace gets a never-used number, so its old entries stay unreachable.
+      generations: new LRUCache<string, string>({ max }),
+    });
+  });
   let lastGeneration = 0;
   let closed = false;
 
@@ -40,6 +49,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     driver: 'memory',
     async generation(namespace) {
       assertOpen();
+      const { generations } = await maps();
       let generation = generations.get(namespace);
       if (generation === undefined) {
         generation = nextGeneration();
@@ -49,14 +59,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     },
     async renewGeneration(namespace) {
       assertOpen();
+      const { generations } = await maps();
       generations.set(namespace, nextGeneration());
     },
     async get(key) {
       assertOpen();
+      const { entries } = await maps();
       return entries.get(key);
     },
     async set(key, value, ttlMs) {
       assertOpen();
+      const { entries } = await maps();
       entries.set(key, value, { ttl: ttlMs });
     },
     async check() {
@@ -64,8 +77,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): CacheStore 
     },
     async close() {
       closed = true;
-      entries.clear();
-      generations.clear();
+      created?.entries.clear();
+      created?.generations.clear();
     },
   };
 }

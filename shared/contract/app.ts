@@ -131,7 +131,8 @@ export function defineApp<S extends z.ZodObject>(options: AppOptions<S>): AppMod
       // Keyed by the app's own variables, so a changed environment (tests) is parsed again.
       const variables = JSON.stringify(own);
       if (remembered?.variables === variables) return remembered.settings;
-      const parsed = schema.safeParse(own);
+      // Parsed once per process: zod's JIT would compile a parser used once (see loadConfig).
+      const parsed = schema.safeParse(own, { jitless: true });
       if (!parsed.success) {
         throw new ConfigError(`Invalid ${name} configuration: ${describeIssues(parsed.error)}`, {
           cause: parsed.error,

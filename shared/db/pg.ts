@@ -29,6 +29,12 @@ export interface PgDbOptions {
    * it fetch once more and try once again. The URL gives the user, host, port and database.
    */
   credentials?: DbCredentialSource;
+  /**
+   * Open one connection now, in the background, so that its handshake overlaps with whatever
+   * runs before the first query (a Lambda's first invocation builds its app and checks its token
+   * meanwhile). A failure is left to the first query to report.
+   */
+  connectAhead?: boolean;
 }
 
 /** pg-types' enum of type ids; it lists scalar types only, hence the casts below. */
@@ -105,8 +111,20 @@ export function createPgDb(url: string, options: PgDbOptions = {}): Db {
     }
   }
 
+  // The first checkout waits for it rather than opening a second connection beside it.
+  let connectingAhead = options.connectAhead
+    ? connect().then(
+        (client) => client.release(),
+        () => undefined,
+      )
+    : undefined;
+
   /** Check out a client; while we hold it, a connection error marks it broken instead of crashing. */
   async function checkout(): Promise<Lease> {
+    if (connectingAhead) {
+      await connectingAhead;
+      connectingAhead = undefined;
+    }
     let client: pg.PoolClient;
     try {
       client = await connect();

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { Busboy } from '@fastify/busboy';
 import { ValidationError } from '../errors.ts';
 
 export interface UploadedFile {
@@ -19,11 +18,14 @@ export interface UploadedFile {
  *   const { fileName, body } = await multipartFile(req.bodyStream(), req.headers.get('content-type')!, 'file');
  *   for await (const chunk of body) hash.update(chunk);
  */
-export function multipartFile(
+export async function multipartFile(
   stream: ReadableStream<Uint8Array>,
   contentType: string,
   field: string,
 ): Promise<UploadedFile> {
+  // Loaded on first use: every Lambda bundle carries this module (the contract exports it), and
+  // only upload routes parse a form: the parser's ~27 KB would otherwise load at each cold start.
+  const { Busboy } = await import('@fastify/busboy');
   return new Promise((resolve, reject) => {
     let found = false;
     // An error after the file began (the body too large, the client gone) must fail the file's

@@ -58,6 +58,8 @@ async function createRuntime(options: RuntimeOptions): Promise<LambdaRuntime> {
     max: options.poolSize,
     applicationName: `fnstack-lambda-${options.functionId}`,
     log,
+    // Nearly every first invocation queries (a bearer token's user at least).
+    connectAhead: true,
   }))!;
   // Loaded on first use (see lazyDriver): most HTTP functions never touch the queue.
   const driver = lazyDriver('sqs', async () => {

@@ -52,6 +52,29 @@ describe('pg adapter: connections', () => {
     expect((err as DbError).message).not.toContain('secret');
   });
 
+  it('connects ahead when asked, and the first query uses that connection rather than a second one', async () => {
+    const applicationName = 'fnstack-test-connect-ahead';
+    const db = createPgDb(testDb.url!, { max: 2, applicationName, connectAhead: true });
+    opened.push(db);
+    const connected = () =>
+      withAdminClient(async (admin) => {
+        const { rows } = await admin.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where application_name = $1',
+          [applicationName],
+        );
+        return rows[0]!.n;
+      });
+    await waitFor(async () => (await connected()) === 1);
+    await db.query('select 1');
+    expect(await connected()).toBe(1);
+  });
+
+  it('leaves a failed connection ahead to the first query to report', async () => {
+    const db = createPgDb('postgres://postgres@127.0.0.1:1/nowhere', { connectAhead: true });
+    opened.push(db);
+    await expect(db.query('select 1')).rejects.toThrow(DbUnavailableError);
+  });
+
   it('keeps the connection after an SQL error (no reconnect per failed statement)', async () => {
     const db = singleConnection('fnstack-test-sql-error');
     const pid = await backendPid(db);

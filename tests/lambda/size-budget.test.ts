@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,15 @@ describe('Lambda bundles', () => {
     const manifest = await loadManifest();
     const ids = [...manifest.http, ...manifest.tasks, ...manifest.schedules].map((entry) => entry.id);
     expect(builds.map((build) => build.id).sort()).toEqual([...ids, ...SYNTHETIC_IDS].sort());
+  });
+
+  it('count their entry module in what loads at start, not only the chunks it imports', async () => {
+    const short = [];
+    for (const build of builds) {
+      const entryBytes = (await stat(path.join(build.dir, 'index.mjs'))).size;
+      if (build.loadBytes < entryBytes) short.push(`${build.id}: ${build.loadBytes} < ${entryBytes}`);
+    }
+    expect(short).toEqual([]);
   });
 
   it('stay within their size budget (scripts/lambda/build/budgets.ts)', () => {

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { standIns } from './stand-ins.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -97,14 +98,14 @@ export async function bundleEntries(
         splitting: true,
         chunkNames: 'chunks/[name]-[hash]',
         outExtension: { '.js': '.mjs' },
-        plugins: [virtualEntries(sources)],
+        plugins: [virtualEntries(sources), standIns()],
       });
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, 'meta.json'), JSON.stringify(result.metafile));
       const bytes = Object.entries(result.metafile.outputs)
         .filter(([file]) => file.endsWith('.mjs'))
         .reduce((sum, [, output]) => sum + output.bytes, 0);
-      return { id, dir, bytes, loadBytes: bytesLoadedAtStart(result.metafile) };
+      return { id, dir, bytes, loadBytes: bytesLoadedAtStart(result.metafile, `${NAMESPACE}:${id}`) };
     }),
   );
 }
@@ -127,10 +128,13 @@ function virtualEntries(sources: Map<string, string>): Plugin {
   };
 }
 
-/** The entry output plus every chunk reachable from it through static imports. */
-function bytesLoadedAtStart(metafile: Metafile): number {
+/**
+ * The entry output plus every chunk reachable from it through static imports. The entry is found
+ * by its entry point's name: a module behind a dynamic `import()` is an entry point of its own.
+ */
+function bytesLoadedAtStart(metafile: Metafile, entryPoint: string): number {
   const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint !== undefined);
+  const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === entryPoint);
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file) || !outputs[file]) return;
