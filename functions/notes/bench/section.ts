@@ -8,19 +8,17 @@ import { createQueueDriver } from '../../../shared/queue/index.ts';
 import { loadManifest, type Manifest } from '../../../shared/runtime/manifest.ts';
 import { createPlatform } from '../../../shared/runtime/platform.ts';
 import { startRunner } from '../../../shared/runtime/runner.ts';
-import { fireRequests, type HttpLoad } from './load.ts';
-import { serverView, untilAnswered, type ServerView } from './metrics.ts';
+import { fireRequests, serverView, untilAnswered, type HttpLoad, type ServerView } from './load.ts';
 import { deleteRedisPrefix } from '../../../scripts/bench/redis.ts';
 import type { BenchRun } from '../../../scripts/bench/run.ts';
 import { defineSection } from '../../../scripts/bench/section.ts';
-import { notesCacheDetails, notesCacheFigures, notesCacheProblems } from './report.ts';
+import { notesCacheReport } from './report.ts';
 
 /**
- * (f) Notes cache: `GET /notes/api/tasks?limit=20` with the cache warm, against the same
- * handler with the cache off, in one run. Each side is a web runner built in the bench process
- * as `scripts/start.ts` builds it (createPlatform + startRunner, role web) on the bench
- * database and the memory queue; only the cache settings differ: off (CACHE_ENABLED=false),
- * Redis (the figure), and the in-memory LRU (for information).
+ * Notes cache: `GET /notes/api/tasks?limit=20` with the cache warm, against the same handler with
+ * the cache off, in one run. Each side is a web runner built in the bench process as
+ * `scripts/start.ts` builds it, on the bench database and the memory queue; only the cache
+ * settings differ: off, Redis (the figure), and the in-memory LRU (for information).
  */
 export interface NotesCacheResult {
   durationSeconds: number;
@@ -40,11 +38,7 @@ export interface NotesCacheSide extends HttpLoad {
   cache: CacheSetting;
   /** The warm-up's answers: they must all be 200 too. */
   warmUp: Pick<HttpLoad, 'ok' | 'notOk' | 'statusCounts' | 'errors' | 'timeouts'>;
-  /**
-   * The timed run as the platform's metrics saw it, including the requests autocannon cut off
-   * at the end: answers by status, and `cache_requests_total{namespace_group="notes:tasks"}`
-   * (none with the cache off).
-   */
+  /** The timed run as the platform's metrics saw it, with the requests autocannon cut off at the end. */
   server: ServerView;
 }
 
@@ -62,19 +56,13 @@ export default defineSection({
     `GET /notes/api/tasks, ${s.connections} connections x ${s.durationSeconds} s, cache off, Redis, in-memory`,
   needs: ['postgres', 'redis'],
   run: benchNotesCache,
-  report: (result) => ({
-    figures: notesCacheFigures(result),
-    details: [notesCacheDetails(result)],
-    problems: notesCacheProblems(result),
-  }),
+  report: notesCacheReport,
 });
 
 async function benchNotesCache(run: BenchRun): Promise<NotesCacheResult> {
   const { settings } = run;
   const cachePrefix = `${run.tag}:`;
-  run.defer(async () => {
-    await deleteRedisPrefix(settings.redisUrl, cachePrefix);
-  });
+  run.defer(() => deleteRedisPrefix(settings.redisUrl, cachePrefix));
 
   const user = await seedNotes(run.databaseUrl);
   const manifest = await loadManifest();
@@ -89,16 +77,9 @@ async function benchNotesCache(run: BenchRun): Promise<NotesCacheResult> {
   const off = await measure('off', { CACHE_ENABLED: 'false' });
   const redis = await measure('redis', { REDIS_URL: settings.redisUrl, CACHE_PREFIX: cachePrefix });
   const memory = await measure('memory', {});
-  return {
-    durationSeconds: settings.durationSeconds,
-    connections: settings.connections,
-    tasks: TASKS,
-    pageSize: PAGE_SIZE,
-    warmUpRequests: WARM_UP_REQUESTS,
-    off,
-    redis,
-    memory,
-  };
+  const { durationSeconds, connections } = settings;
+  const constants = { tasks: TASKS, pageSize: PAGE_SIZE, warmUpRequests: WARM_UP_REQUESTS };
+  return { durationSeconds, connections, ...constants, off, redis, memory };
 }
 
 /** One account and its tasks, inserted directly: the bench measures reads, not the create route. */
