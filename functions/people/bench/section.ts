@@ -1,30 +1,25 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import pino from 'pino';
 import people from '../app.ts';
 import { personFor } from '../lib/people-generator.ts';
 import { providerFor } from '../lib/provider.ts';
 import { PAGE_SIZE, syncUsers } from '../lib/sync-users.ts';
 import { createPgDb } from '../../../shared/db/pg.ts';
+import { withClient } from '../../../scripts/bench/helpers.ts';
 import type { BenchRun } from '../../../scripts/bench/run.ts';
 import { defineSection, versus } from '../../../scripts/bench/section.ts';
 
 /**
- * (h) The People users sync of 10,000 provider users over HTTP, against a raw baseline in the same
+ * The People users sync of 10,000 provider users over HTTP, against a raw baseline in the same
  * run: the same pages fetched with plain `fetch` and each upserted with one hand-written multi-row
  * statement, on the same Postgres, from the same provider server. Each side runs twice on an empty
  * table; the better run counts.
  */
-export interface PeopleBenchResult {
-  users: number;
-  ours: { seconds: number; usersPerSecond: number; inserted: number };
-  raw: { seconds: number; usersPerSecond: number; inserted: number };
-}
 
 export default defineSection({
   name: 'people',
-  description: () => 'users sync of 10,000 provider users, raw then ours, twice each',
+  description: (s) => `users sync of ${s.peopleUsers} provider users, raw then ours, twice each`,
   needs: ['postgres'],
   run: benchPeople,
   report: (result) => ({
@@ -45,8 +40,10 @@ export default defineSection({
   }),
 });
 
-async function benchPeople(run: BenchRun): Promise<PeopleBenchResult> {
-  const users = Number(process.env.BENCH_PEOPLE_USERS ?? 10_000);
+type Sync = { seconds: number; inserted: number };
+
+async function benchPeople(run: BenchRun) {
+  const users = run.settings.peopleUsers;
   const provider = await startProvider(users);
   run.defer(provider.close);
   const db = createPgDb(run.databaseUrl, { max: 2 });
@@ -69,8 +66,7 @@ async function benchPeople(run: BenchRun): Promise<PeopleBenchResult> {
     await empty();
     return rawSync(run.databaseUrl, provider.url);
   };
-  const best = (a: { seconds: number; inserted: number }, b: { seconds: number; inserted: number }) =>
-    a.seconds <= b.seconds ? a : b;
+  const best = (a: Sync, b: Sync) => (a.seconds <= b.seconds ? a : b);
   const rawBest = best(await raw(), await raw());
   const oursBest = best(await ours(), await ours());
   return {
@@ -111,10 +107,8 @@ interface RawUser {
 }
 
 /** The baseline: fetch each page, upsert it with one statement. No checks, no retries, no runs. */
-async function rawSync(databaseUrl: string, url: string): Promise<{ seconds: number; inserted: number }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+async function rawSync(databaseUrl: string, url: string): Promise<Sync> {
+  return withClient(databaseUrl, async (client) => {
     const started = performance.now();
     let inserted = 0;
     for (let skip = 0; ; skip += PAGE_SIZE) {
@@ -147,7 +141,5 @@ async function rawSync(databaseUrl: string, url: string): Promise<{ seconds: num
       if (skip + PAGE_SIZE >= page.total) break;
     }
     return { seconds: (performance.now() - started) / 1000, inserted };
-  } finally {
-    await client.end();
-  }
+  });
 }
