@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { GetMessage } from 'amqplib';
 import pg from 'pg';
@@ -9,6 +9,7 @@ import {
   declareRawRoute,
   elapsedSeconds,
   rawConfirmPublisher,
+  runSecrets,
   withConfirmChannel,
   type RawRoute,
 } from './helpers.ts';
@@ -27,23 +28,7 @@ import { alone, defineSection, versus } from './section.ts';
  * informational baseline does exactly that work bare (insert + publish), which splits the gap to
  * the target into what the design costs and what the platform's layers cost.
  */
-export interface EnqueueResult {
-  durationSeconds: number;
-  connections: number;
-  ours: ReturnType<typeof summarize> & {
-    /** Messages left in the task queue: `ok`, plus at most one per connection cut off per slice. */
-    messagesQueued: number;
-    runnerPeakRssMb: number;
-    /** The heap behind the peak RSS (MB), from the runner's `/metrics`. */
-    runnerHeap: { totalMb: number; usedMb: number; newSpaceMb: number };
-  };
-  /** The target's baseline: publish with confirm only. */
-  raw: { messagesPerSecond: number; messages: number };
-  /** Information: a bare job-row insert (autocommit) and then the same publish. */
-  rawWithJobRow: { messagesPerSecond: number; messages: number };
-  /** Bytes of the message our route published; the raw baselines publish the same. */
-  messageBytes: number;
-}
+type EnqueueResult = Awaited<ReturnType<typeof benchEnqueue>>;
 
 const ROUTE = '/gradcafe/pull-data';
 const KIND = 'scrape_new_data';
@@ -105,7 +90,7 @@ function enqueueProblems({ ours, connections }: EnqueueResult): string[] {
   return problems;
 }
 
-async function benchEnqueue(run: BenchRun): Promise<EnqueueResult> {
+async function benchEnqueue(run: BenchRun) {
   const { settings, prefix } = run;
   const manifest = await loadManifest();
   run.defer(() => run.deleteBrokerObjects(platformBrokerObjects(prefix, topologyOf(manifest))));
@@ -170,8 +155,11 @@ async function benchEnqueue(run: BenchRun): Promise<EnqueueResult> {
       return {
         durationSeconds: sliceSeconds * ROUNDS,
         connections: settings.connections,
+        // messagesQueued: `ok`, plus at most one per connection cut off per slice.
         ours: { ...summarize(slices), messagesQueued, ...(await runner.memory()) },
+        // The target's baseline: publish with confirm only.
         raw: rate(raw),
+        // Information: a bare job-row insert (autocommit) and then the same publish.
         rawWithJobRow: rate(rawWithJobRow),
         messageBytes: sample ? sample.content.length : 0,
       };
@@ -209,10 +197,7 @@ function summarize(slices: autocannon.Result[]) {
 /** The runner as production starts it (`scripts/start.ts --role web`), and an admin's token for the route. */
 async function startWebRunner(run: BenchRun) {
   // The route needs an admin: a key pair of the run's own, and a token issued with it.
-  const secrets = {
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    SESSION_SECRET: randomBytes(48).toString('base64url'),
-  };
+  const secrets = runSecrets();
   const { token } = await benchAdmin(run.databaseUrl, secrets);
   const env = {
     ...secrets,
@@ -249,7 +234,7 @@ async function startWebRunner(run: BenchRun) {
 }
 
 /** The heap gauges prom-client exports by default: live data against heap the GC has not given back. */
-async function heapOf(baseUrl: string): Promise<EnqueueResult['ours']['runnerHeap']> {
+async function heapOf(baseUrl: string) {
   const text = await (await fetch(new URL('/metrics', baseUrl))).text();
   const gauge = (name: string) => {
     const value = new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1];

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import amqp, { type Channel, type ConfirmChannel, type Options } from 'amqplib';
 import pg from 'pg';
@@ -42,6 +43,12 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
   }
 }
+
+/** A key pair of the run's own for the runners it starts, so no secret of the machine's .env is needed. */
+export const runSecrets = () => ({
+  JWT_SECRET: randomBytes(48).toString('base64url'),
+  SESSION_SECRET: randomBytes(48).toString('base64url'),
+});
 
 export const elapsedSeconds = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e9;
 

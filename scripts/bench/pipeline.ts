@@ -5,7 +5,7 @@ import { topologyOf } from '../../shared/runtime/manifest.ts';
 import { describeCpu, measureDrain, type DrainSide } from './drain.ts';
 import { BENCH_KIND, benchTaskManifest, fillThroughPlatform } from './fixture-task.ts';
 import { fillRawQueue, withClient, type RawRoute } from './helpers.ts';
-import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
+import { RUNNER_NODE_FLAGS, spawnTsx, type BenchChild } from './processes.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
 import { alone, defineSection, rowProblems, versus } from './section.ts';
 
@@ -71,21 +71,9 @@ export default defineSection({
 export async function pipelineSides(run: BenchRun, db: pg.Client): Promise<Omit<PipelineResult, 'tasks'>> {
   await db.query(PIPELINE_TABLES_SQL);
   const { rabbitmqUrl, tasks, prefetch, publishConcurrency } = run.settings;
-  const fill = { count: tasks, concurrency: publishConcurrency };
-  const drain = (
-    tables: string[],
-    fillQueue: () => Promise<void>,
-    worker: string,
-    env: Record<string, string>,
-    nodeFlags: readonly string[] = [],
-  ) =>
-    measureDrain(db, {
-      tables,
-      tasks,
-      fill: fillQueue,
-      database: run.tag,
-      startWorker: () => spawnTsx(worker, [], { ...workerEnv(run), ...env }, nodeFlags),
-    });
+  const fillSize = { count: tasks, concurrency: publishConcurrency };
+  const drain = (tables: string[], fill: () => Promise<void>, startWorker: () => BenchChild) =>
+    measureDrain(db, { tables, tasks, fill, database: run.tag, startWorker });
 
   const route: RawRoute = {
     exchange: `${run.prefix}raw.tasks`,
@@ -96,14 +84,13 @@ export async function pipelineSides(run: BenchRun, db: pg.Client): Promise<Omit<
   const raw = await drain(
     ['raw_effects', 'raw_inbox'],
     () =>
-      fillRawQueue(rabbitmqUrl, route, fill, (n) => {
+      fillRawQueue(rabbitmqUrl, route, fillSize, (n) => {
         // The envelope our publisher sends, so both sides move the same body.
         const envelope = createEnvelope({ kind: BENCH_KIND, payload: { n } });
         const content = Buffer.from(JSON.stringify(envelope));
         return { content, options: { messageId: envelope.id, mandatory: true } };
       }),
-    'scripts/bench/workers/raw-worker.ts',
-    { BENCH_QUEUE: route.queue },
+    rawWorker(run, { BENCH_QUEUE: route.queue }),
   );
 
   const oursSide = (batch: boolean) => {
@@ -112,17 +99,27 @@ export async function pipelineSides(run: BenchRun, db: pg.Client): Promise<Omit<
     const driver = () => createRabbitMqDriver({ url: rabbitmqUrl, prefix: run.prefix });
     return drain(
       [batch ? 'batched_effects' : 'task_effects', 'inbox'],
-      () => fillThroughPlatform(driver(), manifest, fill),
-      'scripts/bench/workers/task-worker.ts',
-      { QUEUE_PREFIX: run.prefix, BENCH_BATCH: batch ? '1' : '0' },
-      RUNNER_NODE_FLAGS,
+      () => fillThroughPlatform(driver(), manifest, fillSize),
+      taskWorker(run, { BENCH_BATCH: batch ? '1' : '0' }),
     );
   };
   return { raw, ours: await oursSide(false), batched: await oursSide(true) };
 }
 
-/** What every pipeline worker, raw or ours, on either broker, is started with. */
-export function workerEnv(run: BenchRun): Record<string, string> {
+/** The raw baseline worker (a bare client and pg), on the transport `env` names. */
+export const rawWorker = (run: BenchRun, env: Record<string, string>) => () =>
+  spawnTsx('scripts/bench/workers/raw-worker.ts', [], { ...workerEnv(run), ...env });
+
+/** Our worker runner over the fixture task, with the heap flags production gives it. */
+export const taskWorker = (run: BenchRun, env: Record<string, string>) => () =>
+  spawnTsx(
+    'scripts/bench/workers/task-worker.ts',
+    [],
+    { ...workerEnv(run), QUEUE_PREFIX: run.prefix, ...env },
+    RUNNER_NODE_FLAGS,
+  );
+
+function workerEnv(run: BenchRun): Record<string, string> {
   return {
     DATABASE_URL: run.databaseUrl,
     RABBITMQ_URL: run.settings.rabbitmqUrl,

@@ -11,8 +11,8 @@ import { topologyOf } from '../../shared/runtime/manifest.ts';
 import { describeCpu, measureDrain } from './drain.ts';
 import { BENCH_KIND, benchTaskManifest, fillThroughPlatform } from './fixture-task.ts';
 import { runBounded, waitUntil, withClient } from './helpers.ts';
-import { PIPELINE_TABLES_SQL, workerEnv } from './pipeline.ts';
-import { RUNNER_NODE_FLAGS, spawnProcess, spawnTsx, type BenchChild } from './processes.ts';
+import { PIPELINE_TABLES_SQL, rawWorker, taskWorker } from './pipeline.ts';
+import { spawnProcess, type BenchChild } from './processes.ts';
 import type { BenchRun } from './run.ts';
 import { defineSection, rowProblems, versus } from './section.ts';
 
@@ -56,7 +56,6 @@ async function benchSqsPipeline(run: BenchRun) {
   const manifest = benchTaskManifest(prefetch);
   const names = sqsQueueNames(run.prefix);
   const env = {
-    ...workerEnv(run),
     SQS_ENDPOINT: emulator.endpoint,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
@@ -89,7 +88,7 @@ async function benchSqsPipeline(run: BenchRun) {
             const body = JSON.stringify(createEnvelope({ kind: BENCH_KIND, payload: { n } }));
             return client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
           }),
-        () => spawnTsx('scripts/bench/workers/raw-worker.ts', [], { ...env, BENCH_SQS_QUEUE_URL: queueUrl! }),
+        rawWorker(run, { ...env, BENCH_SQS_QUEUE_URL: queueUrl! }),
       );
       const driver = createSqsDriver({
         endpoint: emulator.endpoint,
@@ -100,13 +99,7 @@ async function benchSqsPipeline(run: BenchRun) {
       const ours = await drain(
         ['task_effects', 'inbox'],
         () => fillThroughPlatform(driver, manifest, { count: tasks, concurrency }),
-        () =>
-          spawnTsx(
-            'scripts/bench/workers/task-worker.ts',
-            [],
-            { ...env, BENCH_QUEUE_DRIVER: 'sqs', QUEUE_PREFIX: run.prefix, BENCH_BATCH: '0' },
-            RUNNER_NODE_FLAGS,
-          ),
+        taskWorker(run, { ...env, BENCH_QUEUE_DRIVER: 'sqs', BENCH_BATCH: '0' }),
       );
       return { tasks, ours, raw };
     });
@@ -132,18 +125,11 @@ async function deleteQueues(client: SQSClient, names: string[]): Promise<void> {
   }
 }
 
-export interface Emulator {
-  /** `http://127.0.0.1:<port>`, for the SDK's `endpoint`. */
-  endpoint: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
 /**
  * Start fauxqs in a Node process of its own, on a port the OS picks. Not through its CLI: that
  * hard-codes `logger: true`, and a JSON line per request would cost the emulator CPU.
  */
-export async function startEmulator(): Promise<Emulator> {
+export async function startEmulator(): Promise<{ endpoint: string; pid: number; stop(): Promise<void> }> {
   const code = [
     `const { startFauxqs } = await import(${JSON.stringify(import.meta.resolve('fauxqs'))});`,
     `const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });`,

@@ -2,20 +2,8 @@ import autocannon from 'autocannon';
 import type { Metrics } from '../../../shared/observability/metrics.ts';
 import { waitUntil } from '../../../scripts/bench/helpers.ts';
 
-/** What a burst of authenticated GETs got back. Only a 200 counts as answered. */
-export interface HttpLoad {
-  /** 200 answers per second of the run. */
-  requestsPerSecond: number;
-  /** Requests written, answered or not: autocannon stops with some still in flight. */
-  sent: number;
-  ok: number;
-  /** Answers with any other status. */
-  notOk: number;
-  statusCounts: Record<string, number>;
-  errors: number;
-  timeouts: number;
-  latencyMs: { p50: number; p99: number };
-}
+/** What a burst of authenticated GETs got back; only a 200 counts as answered. */
+export type HttpLoad = Awaited<ReturnType<typeof fireRequests>>;
 
 /**
  * GET `url` with a bearer token from `connections` keep-alive connections, for a time or a number
@@ -26,7 +14,7 @@ export async function fireRequests(
   url: string,
   token: string,
   options: { connections: number } & ({ durationSeconds: number } | { amount: number }),
-): Promise<HttpLoad> {
+) {
   const result = await autocannon({
     url,
     method: 'GET',
@@ -41,6 +29,7 @@ export async function fireRequests(
   const ok = statusCounts['200'] ?? 0;
   return {
     requestsPerSecond: ok / result.duration,
+    // Written, answered or not: autocannon stops with some still in flight.
     sent: result.requests.sent,
     ok,
     notOk: Object.values(statusCounts).reduce((sum, count) => sum + count, 0) - ok,
@@ -59,10 +48,7 @@ export interface ServerView {
   cacheRequests: { hit: number; miss: number; error: number };
 }
 
-export interface Scope {
-  route: string;
-  namespaceGroup: string;
-}
+type Scope = { route: string; namespaceGroup: string };
 
 /** The counters now; with `since`, what happened after that earlier read. */
 export async function serverView(metrics: Metrics, scope: Scope, since?: ServerView): Promise<ServerView> {

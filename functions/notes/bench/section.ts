@@ -8,7 +8,8 @@ import { createQueueDriver } from '../../../shared/queue/index.ts';
 import { loadManifest, type Manifest } from '../../../shared/runtime/manifest.ts';
 import { createPlatform } from '../../../shared/runtime/platform.ts';
 import { startRunner } from '../../../shared/runtime/runner.ts';
-import { fireRequests, serverView, untilAnswered, type HttpLoad, type ServerView } from './load.ts';
+import { fireRequests, serverView, untilAnswered } from './load.ts';
+import { runSecrets } from '../../../scripts/bench/helpers.ts';
 import { deleteRedisPrefix } from '../../../scripts/bench/redis.ts';
 import type { BenchRun } from '../../../scripts/bench/run.ts';
 import { defineSection } from '../../../scripts/bench/section.ts';
@@ -20,28 +21,11 @@ import { notesCacheReport } from './report.ts';
  * `scripts/start.ts` builds it, on the bench database and the memory queue; only the cache
  * settings differ: off, Redis (the figure), and the in-memory LRU (for information).
  */
-export interface NotesCacheResult {
-  durationSeconds: number;
-  connections: number;
-  /** Tasks the one user owns; each request lists the newest `pageSize` of them. */
-  tasks: number;
-  pageSize: number;
-  warmUpRequests: number;
-  off: NotesCacheSide;
-  redis: NotesCacheSide;
-  memory: NotesCacheSide;
-}
+export type NotesCacheResult = Awaited<ReturnType<typeof benchNotesCache>>;
+export type NotesCacheSide = NotesCacheResult['off'];
+type CacheSetting = 'off' | 'redis' | 'memory';
 
-export type CacheSetting = 'off' | 'redis' | 'memory';
-
-export interface NotesCacheSide extends HttpLoad {
-  cache: CacheSetting;
-  /** The warm-up's answers: they must all be 200 too. */
-  warmUp: Pick<HttpLoad, 'ok' | 'notOk' | 'statusCounts' | 'errors' | 'timeouts'>;
-  /** The timed run as the platform's metrics saw it, with the requests autocannon cut off at the end. */
-  server: ServerView;
-}
-
+/** The user's tasks; each request lists the newest PAGE_SIZE of them. */
 const TASKS = 200;
 const PAGE_SIZE = 20;
 /** Enough to fill the cache and let V8 optimise the request path before the clock starts. */
@@ -59,7 +43,7 @@ export default defineSection({
   report: notesCacheReport,
 });
 
-async function benchNotesCache(run: BenchRun): Promise<NotesCacheResult> {
+async function benchNotesCache(run: BenchRun) {
   const { settings } = run;
   const cachePrefix = `${run.tag}:`;
   run.defer(() => deleteRedisPrefix(settings.redisUrl, cachePrefix));
@@ -67,10 +51,7 @@ async function benchNotesCache(run: BenchRun): Promise<NotesCacheResult> {
   const user = await seedNotes(run.databaseUrl);
   const manifest = await loadManifest();
   // One key pair for every side: the run's own, so no secret of the machine's .env is needed.
-  const secrets = {
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    SESSION_SECRET: randomBytes(48).toString('base64url'),
-  };
+  const secrets = runSecrets();
   const measure = (cache: CacheSetting, cacheEnv: Record<string, string>) =>
     measureSide(run, manifest, user, cache, { ...secrets, ...cacheEnv });
 
@@ -111,7 +92,7 @@ async function measureSide(
   user: User,
   cache: CacheSetting,
   cacheEnv: Record<string, string>,
-): Promise<NotesCacheSide> {
+) {
   const { connections, durationSeconds } = run.settings;
   // Only what is listed here: a REDIS_URL in the bench's own environment must not turn the
   // cache-off or in-memory side into a Redis one.
@@ -141,6 +122,7 @@ async function measureSide(
     const before = await serverView(platform.metrics, SCOPE);
     const timed = await fireRequests(url, token, { connections, durationSeconds });
     const server = await untilAnswered(platform.metrics, SCOPE, before, timed.sent);
+    // The warm-up's answers must all be 200 too; `server`: the timed run as the platform's metrics saw it.
     const { ok, notOk, statusCounts, errors, timeouts } = warmUp;
     return { cache, ...timed, warmUp: { ok, notOk, statusCounts, errors, timeouts }, server };
   } finally {

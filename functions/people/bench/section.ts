@@ -94,17 +94,8 @@ async function startProvider(total: number): Promise<{ url: string; close: () =>
   };
 }
 
-interface RawUser {
-  id: number;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone?: string;
-  username?: string;
-  birthDate?: string;
-  gender?: string;
-  image?: string;
-}
+/** The provider's fields, in the order of the columns the baseline upserts. */
+const FIELDS = ['id', 'firstName', 'lastName', 'email', 'phone', 'username', 'birthDate', 'gender', 'image'];
 
 /** The baseline: fetch each page, upsert it with one statement. No checks, no retries, no runs. */
 async function rawSync(databaseUrl: string, url: string): Promise<Sync> {
@@ -113,11 +104,10 @@ async function rawSync(databaseUrl: string, url: string): Promise<Sync> {
     let inserted = 0;
     for (let skip = 0; ; skip += PAGE_SIZE) {
       const page = (await (await fetch(`${url}/users?limit=${PAGE_SIZE}&skip=${skip}`)).json()) as {
-        users: RawUser[];
+        users: Array<Record<string, unknown>>;
         total: number;
       };
       if (page.users.length === 0) break;
-      const column = <K extends keyof RawUser>(key: K) => page.users.map((user) => user[key] ?? null);
       const result = await client.query(
         `insert into people.users (external_id, first_name, last_name, email, phone, username, birth_date, gender, image)
          select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::text[], $9::text[])
@@ -125,17 +115,7 @@ async function rawSync(databaseUrl: string, url: string): Promise<Sync> {
             set first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email,
                 phone = excluded.phone, username = excluded.username, birth_date = excluded.birth_date,
                 gender = excluded.gender, image = excluded.image, seen_at = now()`,
-        [
-          column('id'),
-          column('firstName'),
-          column('lastName'),
-          column('email'),
-          column('phone'),
-          column('username'),
-          column('birthDate'),
-          column('gender'),
-          column('image'),
-        ],
+        FIELDS.map((field) => page.users.map((user) => user[field] ?? null)),
       );
       inserted += result.rowCount ?? 0;
       if (skip + PAGE_SIZE >= page.total) break;
