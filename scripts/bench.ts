@@ -1,13 +1,9 @@
 /**
- * `npm run bench`: throughput and memory of the platform against raw baselines measured in the
- * same run, on the real Postgres and RabbitMQ of this machine. Not a test: it prints a table and
- * writes `dist/bench/results.{json,md}`; it exits non-zero only when the run itself is not valid
- * (requests failed, rows missing), not when a figure misses its target.
- *
- * `npm run bench -- <name> ...` runs those sections alone; no name runs them all. The sections
- * are in scripts/bench/sections.ts (and each app's `functions/<app>/bench/section.ts`); the knobs
- * (BENCH_* environment variables) in scripts/bench/settings.ts; the method and the figures of
- * past runs in docs/performance.md.
+ * `npm run bench [-- <section> ...]`: throughput and memory of the platform against raw baselines
+ * measured in the same run, on this machine's real services. Not a test: it prints a table and
+ * writes `dist/bench/results.{json,md}`, and exits non-zero only when the run itself is not valid
+ * (requests failed, rows missing), not when a figure misses its target. Sections:
+ * scripts/bench/sections.ts; knobs: scripts/bench/settings.ts; method: docs/performance.md.
  */
 import { loadavg } from 'node:os';
 import { buildResults, printReport, problemsOf, writeResults, type BenchResults } from './bench/report.ts';

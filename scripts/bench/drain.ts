@@ -9,9 +9,8 @@ export interface DrainSide {
   /** From the first committed row seen to the last: the tasks committed in between are timed. */
   seconds: number;
   timedTasks: number;
-  /** CPU (user + system) of the worker's whole process tree per 1,000 timed tasks. */
+  /** CPU (user + system) per 1,000 timed tasks: the worker's process tree, the broker, Postgres. */
   cpuSecondsPer1000: number;
-  /** The same for the broker (RabbitMQ, or the SQS emulator) and for Postgres (this database's backends and the shared processes). */
   brokerCpuSecondsPer1000: number;
   postgresCpuSecondsPer1000: number;
   /** Sum of each process's VmHWM: an upper bound, pages a fork shares are counted in each. */
@@ -23,17 +22,12 @@ export interface DrainSide {
   distinctRows: number;
 }
 
-/**
- * Start `worker` on a queue that already holds `tasks` messages and time it from the first row
- * it commits into `table` to the last, so every side, whatever its start-up (a Node runner,
- * Celery's prefork pool), is timed the same way: steady draining. The table's `id` is a
- * bigserial restarted at 1, so `max(id)` (an index lookup) tracks progress cheaply every 10 ms;
- * `count(*)` confirms the end.
- */
 export interface DrainOptions {
-  /** The side's effects table: a bigserial `id` restarted at 1, and `message_id`. */
-  table: string;
+  /** Emptied first. The first is the side's effects table: a bigserial `id` and a `message_id`. */
+  tables: string[];
   tasks: number;
+  /** Put the `tasks` messages on the queue, before the worker starts. */
+  fill: () => Promise<void>;
   /** The run's database, whose Postgres backends are the side's. */
   database: string;
   /** The broker's processes when it is not the local RabbitMQ (the SQS emulator's pid). */
@@ -43,45 +37,45 @@ export interface DrainOptions {
   stopGraceMs?: number;
 }
 
-export async function measureDrain(
-  db: pg.Client,
-  { table, tasks, database, brokerPids, startWorker, stopGraceMs }: DrainOptions,
-): Promise<DrainSide> {
+/**
+ * Fill the queue, start the worker and time it from the first row it commits to the last, so
+ * every side, whatever its start-up (a Node runner, Celery's prefork pool), is timed the same way:
+ * steady draining. `id` restarts at 1, so `max(id)` (an index lookup) tracks progress cheaply
+ * every 10 ms; `count(*)` confirms the end.
+ */
+export async function measureDrain(db: pg.Client, options: DrainOptions): Promise<DrainSide> {
+  const { tables, tasks, database, brokerPids, stopGraceMs } = options;
+  const table = tables[0]!;
+  await db.query(`truncate ${tables.join(', ')} restart identity`);
+  await options.fill();
   await db.query('checkpoint');
-  const worker = startWorker();
+  const worker = options.startWorker();
   try {
-    const highest = async () =>
-      (await db.query<{ n: number }>(`select coalesce(max(id), 0)::int as n from ${table}`)).rows[0]!.n;
-    const count = async () =>
-      (await db.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
+    const number = async (sql: string) => (await db.query<{ n: number }>(sql)).rows[0]!.n;
+    const highest = () => number(`select coalesce(max(id), 0)::int as n from ${table}`);
     const alive = (what: string) => {
       if (worker.hasExited()) throw new Error(`the ${table} worker exited before ${what}`);
     };
+    const poll = { timeoutMs: 60_000, intervalMs: 10 };
     let first = 0;
     await waitUntil(async () => (alive('its first row'), (first = await highest()) > 0), {
-      timeoutMs: 60_000,
-      intervalMs: 10,
+      ...poll,
       what: `a first row in ${table}`,
     });
     const started = process.hrtime.bigint();
     const cpuNow = async () => {
       const services = await serviceProcesses(database);
-      const [tree, broker, postgres] = await Promise.all(
-        [await processTree(worker.pid), brokerPids ?? services.broker, services.postgres].map((pids) =>
-          sumOver(pids, cpuSecondsOf),
-        ),
-      );
-      return { worker: tree!, broker: broker!, postgres: postgres! };
+      const groups = [await processTree(worker.pid), brokerPids ?? services.broker, services.postgres];
+      return Promise.all(groups.map((pids) => sumOver(pids, cpuSecondsOf)));
     };
     const cpuBefore = await cpuNow();
-    await waitUntil(
-      async () => (alive('the last row'), (await highest()) >= tasks && (await count()) >= tasks),
-      {
-        timeoutMs: 300_000,
-        intervalMs: 10,
-        what: `${tasks} rows in ${table}`,
-      },
-    );
+    const done = async () =>
+      (await highest()) >= tasks && (await number(`select count(*)::int as n from ${table}`)) >= tasks;
+    await waitUntil(async () => (alive('the last row'), await done()), {
+      ...poll,
+      timeoutMs: 300_000,
+      what: `${tasks} rows in ${table}`,
+    });
     const seconds = elapsedSeconds(started);
     const cpuAfter = await cpuNow();
     const tree = await processTree(worker.pid);
@@ -94,13 +88,14 @@ export async function measureDrain(
       `select count(*)::int as rows, count(distinct message_id)::int as distinct_rows from ${table}`,
     );
     const timedTasks = tasks - first;
+    const cpuPer1000 = (i: number) => ((cpuAfter[i]! - cpuBefore[i]!) / timedTasks) * 1000;
     return {
       tasksPerSecond: timedTasks / seconds,
       seconds,
       timedTasks,
-      cpuSecondsPer1000: ((cpuAfter.worker - cpuBefore.worker) / timedTasks) * 1000,
-      brokerCpuSecondsPer1000: ((cpuAfter.broker - cpuBefore.broker) / timedTasks) * 1000,
-      postgresCpuSecondsPer1000: ((cpuAfter.postgres - cpuBefore.postgres) / timedTasks) * 1000,
+      cpuSecondsPer1000: cpuPer1000(0),
+      brokerCpuSecondsPer1000: cpuPer1000(1),
+      postgresCpuSecondsPer1000: cpuPer1000(2),
       ...memory,
       processes: tree.length,
       rows: rows[0]!.rows,
@@ -109,4 +104,11 @@ export async function measureDrain(
   } finally {
     await worker.stop(stopGraceMs);
   }
+}
+
+/** `0.412/0.180/0.305`: a side's CPU seconds per 1,000 tasks, worker/broker/Postgres. */
+export function describeCpu(side: DrainSide): string {
+  return [side.cpuSecondsPer1000, side.brokerCpuSecondsPer1000, side.postgresCpuSecondsPer1000]
+    .map((seconds) => seconds.toFixed(3))
+    .join('/');
 }

@@ -3,46 +3,11 @@ import { once } from 'node:events';
 import amqp, { type Channel, type ConfirmChannel, type Options } from 'amqplib';
 import pg from 'pg';
 
-/**
- * Small tools every benchmark shares: a database and broker names of the run's own, bounded
- * concurrency, waiting for a condition, and peak memory of a process.
- */
-
-/** A short random tag (`bench3f9a1c2e`) naming this run's database and broker namespace. */
-export function runTag(): string {
-  return `bench${randomBytes(4).toString('hex')}`;
-}
-
-export interface BenchDatabase {
-  name: string;
-  url: string;
-  drop(): Promise<void>;
-}
+/** Small tools every benchmark shares: a database client, bounded concurrency, waiting, bare amqplib. */
 
 /**
- * Create an empty database for this run, so figures are not skewed by (and do not leave
- * anything in) databases other people use. `drop` terminates leftover sessions first:
- * a killed child may still hold connections.
- */
-export async function createBenchDatabase(adminUrl: string, name: string): Promise<BenchDatabase> {
-  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new TypeError(`not a safe database name: '${name}'`);
-  // CREATE/DROP DATABASE take no bind parameters; the name is checked above instead.
-  await withClient(adminUrl, (client) => client.query(`create database ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    async drop() {
-      await withClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`));
-    },
-  };
-}
-
-/**
- * The failures of an operation reach its caller as a rejected promise; pg and amqplib also emit
- * 'error' on the client or connection (e.g. when teardown drops the database under a polling
- * client), and without a listener Node would kill the bench before it finished cleaning up.
+ * Failures reach the caller as rejected promises; pg and amqplib also emit 'error' (e.g. when
+ * teardown drops the database under a polling client), and unheard it would kill the bench mid-cleanup.
  */
 const ignoreErrorEvent = () => undefined;
 
@@ -57,17 +22,8 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
   }
 }
 
-/**
- * Run `task(0 .. count-1)` with at most `limit` in flight; rejects on the first failure.
- *
- * @example
- *   await runBounded(20_000, 500, (i) => publish(i));
- */
-export async function runBounded(
-  count: number,
-  limit: number,
-  task: (index: number) => Promise<void>,
-): Promise<void> {
+/** Run `task(0 .. count-1)` with at most `limit` in flight; rejects on the first failure. */
+export async function runBounded(count: number, limit: number, task: (index: number) => Promise<unknown>) {
   let next = 0;
   const lane = async () => {
     while (next < count) await task(next++);
@@ -88,44 +44,17 @@ export async function waitUntil(
   }
 }
 
-/** What V8's heap looked like in a runner, to tell live data from heap the GC has not given back. */
-export interface HeapStats {
-  /** Heap reserved by V8 (all spaces), and the part holding objects. */
-  totalMb: number;
-  usedMb: number;
-  /** The young generation's reservation: it scales with the machine's memory, not with load. */
-  newSpaceMb: number;
-}
-
-/** Read the heap gauges prom-client exports by default from a runner's `/metrics`. */
-export async function runnerHeapStats(baseUrl: string): Promise<HeapStats> {
-  const text = await (await fetch(new URL('/metrics', baseUrl))).text();
-  const gauge = (name: string) => {
-    const value = new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1];
-    if (value === undefined) throw new Error(`${baseUrl}/metrics has no ${name}`);
-    return Math.round(Number(value) / 2 ** 20);
-  };
-  return {
-    totalMb: gauge('nodejs_heap_size_total_bytes'),
-    usedMb: gauge('nodejs_heap_size_used_bytes'),
-    newSpaceMb: gauge('nodejs_heap_space_size_total_bytes{space="new"}'),
-  };
-}
-
-/** `41 MB used of 60 MB reserved (young generation 16 MB)`: what V8 held behind a peak RSS. */
-export function describeHeap(heap: HeapStats): string {
-  return `${heap.usedMb} MB used of ${heap.totalMb} MB reserved (young generation ${heap.newSpaceMb} MB)`;
-}
+/** A key pair of the run's own for the runners it starts, so no secret of the machine's .env is needed. */
+export const runSecrets = () => ({
+  JWT_SECRET: randomBytes(48).toString('base64url'),
+  SESSION_SECRET: randomBytes(48).toString('base64url'),
+});
 
 export const elapsedSeconds = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e9;
 
-// ---------------------------------------------------------------------------------------
-// Bare amqplib, for the raw baselines and for cleaning up.
-
 /**
- * The broker shape the raw baselines publish into: a durable direct exchange with one durable
- * QUORUM queue bound by routing key — what our driver declares per task function, minus the
- * retry and dead-letter queues that stay idle while nothing fails.
+ * Where the raw baselines publish: a durable direct exchange and one durable QUORUM queue bound
+ * by routing key, what our driver declares per task, minus the retry queues idle while nothing fails.
  */
 export interface RawRoute {
   exchange: string;
@@ -140,9 +69,8 @@ export async function declareRawRoute(channel: Channel, route: RawRoute): Promis
 }
 
 /**
- * Publish persistent messages to `route`, each resolving when the broker confirms it. Like
- * our driver, every caller shares the one confirm channel, and when the socket buffer is full
- * (`publish` returns false) later publishes wait for 'drain' rather than pile up in memory.
+ * Persistent publishes to `route`, each resolving on the broker's confirm. Like our driver, all
+ * share one confirm channel, and once the socket buffer is full they wait for 'drain'.
  */
 export function rawConfirmPublisher(channel: ConfirmChannel, route: RawRoute) {
   let drained: Promise<void> | null = null;
@@ -157,11 +85,7 @@ export function rawConfirmPublisher(channel: ConfirmChannel, route: RawRoute) {
         (err: unknown) =>
           err ? reject(new Error('the broker nacked a raw publish', { cause: err })) : resolve(),
       );
-      if (!accepted && !drained) {
-        drained = once(channel, 'drain').then(() => {
-          drained = null;
-        });
-      }
+      if (!accepted && !drained) drained = once(channel, 'drain').then(() => void (drained = null));
     });
   };
 }
@@ -182,19 +106,27 @@ export async function withConfirmChannel<T>(
   }
 }
 
-/** Delete queues and exchanges; deleting one that does not exist is a no-op for the broker. */
-export async function deleteBrokerObjects(
+/** Declare `route` and fill its queue with `count` messages, `concurrency` confirms awaited at once. */
+export async function fillRawQueue(
   url: string,
-  names: { queues: string[]; exchanges: string[] },
+  route: RawRoute,
+  { count, concurrency }: { count: number; concurrency: number },
+  message: (n: number) => { content: Buffer; options: Options.Publish },
 ): Promise<void> {
-  const connection = await amqp.connect(url);
-  connection.on('error', ignoreErrorEvent);
-  try {
-    const channel = await connection.createChannel();
-    channel.on('error', ignoreErrorEvent);
+  await withConfirmChannel(url, async (channel) => {
+    await declareRawRoute(channel, route);
+    const publish = rawConfirmPublisher(channel, route);
+    await runBounded(count, concurrency, async (n) => {
+      const { content, options } = message(n);
+      await publish(content, options);
+    });
+  });
+}
+
+/** Delete queues and exchanges; deleting one that does not exist is a no-op for the broker. */
+export async function deleteBrokerObjects(url: string, names: { queues: string[]; exchanges: string[] }) {
+  await withConfirmChannel(url, async (channel) => {
     for (const queue of names.queues) await channel.deleteQueue(queue);
     for (const exchange of names.exchanges) await channel.deleteExchange(exchange);
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
+  });
 }

@@ -1,20 +1,11 @@
 import type pg from 'pg';
-import { createMetrics } from '../../shared/observability/metrics.ts';
 import { createEnvelope } from '../../shared/queue/envelope.ts';
 import { createRabbitMqDriver } from '../../shared/queue/rabbitmq/index.ts';
 import { topologyOf } from '../../shared/runtime/manifest.ts';
-import { createPublisher } from '../../shared/runtime/publisher.ts';
-import { measureDrain, type DrainSide } from './drain.ts';
-import { BENCH_KIND, benchTaskManifest } from './fixture-task.ts';
-import {
-  declareRawRoute,
-  rawConfirmPublisher,
-  runBounded,
-  withClient,
-  withConfirmChannel,
-  type RawRoute,
-} from './helpers.ts';
-import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
+import { describeCpu, measureDrain, type DrainSide } from './drain.ts';
+import { BENCH_KIND, benchTaskManifest, fillThroughPlatform } from './fixture-task.ts';
+import { fillRawQueue, withClient, type RawRoute } from './helpers.ts';
+import { RUNNER_NODE_FLAGS, spawnTsx, type BenchChild } from './processes.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
 import { alone, defineSection, rowProblems, versus } from './section.ts';
 
@@ -76,86 +67,59 @@ export default defineSection({
   }),
 });
 
-export function describeCpu(side: DrainSide): string {
-  return [side.cpuSecondsPer1000, side.brokerCpuSecondsPer1000, side.postgresCpuSecondsPer1000]
-    .map((seconds) => seconds.toFixed(3))
-    .join('/');
-}
-
 /** The raw worker, then ours per message, then ours batched, each draining a filled queue. */
 export async function pipelineSides(run: BenchRun, db: pg.Client): Promise<Omit<PipelineResult, 'tasks'>> {
   await db.query(PIPELINE_TABLES_SQL);
-  return {
-    raw: await rawSide(run, db),
-    ours: await oursSide(run, db, false),
-    batched: await oursSide(run, db, true),
-  };
-}
+  const { rabbitmqUrl, tasks, prefetch, publishConcurrency } = run.settings;
+  const fillSize = { count: tasks, concurrency: publishConcurrency };
+  const drain = (tables: string[], fill: () => Promise<void>, startWorker: () => BenchChild) =>
+    measureDrain(db, { tables, tasks, fill, database: run.tag, startWorker });
 
-/** Fill a queue with every task, each publish confirmed, before its worker starts. */
-export const fill = (run: BenchRun, publish: (n: number) => Promise<void>) =>
-  runBounded(run.settings.tasks, run.settings.publishConcurrency, publish);
-
-async function rawSide(run: BenchRun, db: pg.Client): Promise<DrainSide> {
   const route: RawRoute = {
     exchange: `${run.prefix}raw.tasks`,
     queue: `${run.prefix}raw.pipeline`,
     routingKey: BENCH_KIND,
   };
   run.defer(() => run.deleteBrokerObjects({ queues: [route.queue], exchanges: [route.exchange] }));
-  await db.query('truncate raw_inbox, raw_effects restart identity');
-  await withConfirmChannel(run.settings.rabbitmqUrl, async (channel) => {
-    await declareRawRoute(channel, route);
-    const publish = rawConfirmPublisher(channel, route);
-    await fill(run, async (n) => {
-      // The envelope our publisher sends, so both sides move the same body.
-      const envelope = createEnvelope({ kind: BENCH_KIND, payload: { n } });
-      await publish(Buffer.from(JSON.stringify(envelope)), { messageId: envelope.id, mandatory: true });
-    });
-  });
-  return measureDrain(db, {
-    table: 'raw_effects',
-    tasks: run.settings.tasks,
-    database: run.tag,
-    startWorker: () =>
-      spawnTsx('scripts/bench/workers/raw-worker.ts', [], {
-        ...workerEnv(run),
-        BENCH_EXCHANGE: route.exchange,
-        BENCH_QUEUE: route.queue,
-        BENCH_ROUTING_KEY: route.routingKey,
+  const raw = await drain(
+    ['raw_effects', 'raw_inbox'],
+    () =>
+      fillRawQueue(rabbitmqUrl, route, fillSize, (n) => {
+        // The envelope our publisher sends, so both sides move the same body.
+        const envelope = createEnvelope({ kind: BENCH_KIND, payload: { n } });
+        const content = Buffer.from(JSON.stringify(envelope));
+        return { content, options: { messageId: envelope.id, mandatory: true } };
       }),
-  });
+    rawWorker(run, { BENCH_QUEUE: route.queue }),
+  );
+
+  const oursSide = (batch: boolean) => {
+    const manifest = benchTaskManifest(prefetch, batch);
+    run.defer(() => run.deleteBrokerObjects(platformBrokerObjects(run.prefix, topologyOf(manifest))));
+    const driver = () => createRabbitMqDriver({ url: rabbitmqUrl, prefix: run.prefix });
+    return drain(
+      [batch ? 'batched_effects' : 'task_effects', 'inbox'],
+      () => fillThroughPlatform(driver(), manifest, fillSize),
+      taskWorker(run, { BENCH_BATCH: batch ? '1' : '0' }),
+    );
+  };
+  return { raw, ours: await oursSide(false), batched: await oursSide(true) };
 }
 
-async function oursSide(run: BenchRun, db: pg.Client, batch: boolean): Promise<DrainSide> {
-  const table = batch ? 'batched_effects' : 'task_effects';
-  const topology = topologyOf(benchTaskManifest(run.settings.prefetch, batch));
-  run.defer(() => run.deleteBrokerObjects(platformBrokerObjects(run.prefix, topology)));
-  await db.query(`truncate ${table}, inbox restart identity`);
-  const driver = createRabbitMqDriver({ url: run.settings.rabbitmqUrl, prefix: run.prefix });
-  try {
-    await driver.declare(topology);
-    // `ctx.queue` exactly as an HTTP function or a task gets it.
-    const publisher = createPublisher(driver, createMetrics());
-    await fill(run, async (n) => void (await publisher.publish(BENCH_KIND, { n })));
-  } finally {
-    await driver.close();
-  }
-  return measureDrain(db, {
-    table: table,
-    tasks: run.settings.tasks,
-    database: run.tag,
-    startWorker: () =>
-      spawnTsx(
-        'scripts/bench/workers/task-worker.ts',
-        [],
-        { ...workerEnv(run), QUEUE_PREFIX: run.prefix, BENCH_BATCH: batch ? '1' : '0' },
-        RUNNER_NODE_FLAGS,
-      ),
-  });
-}
+/** The raw baseline worker (a bare client and pg), on the transport `env` names. */
+export const rawWorker = (run: BenchRun, env: Record<string, string>) => () =>
+  spawnTsx('scripts/bench/workers/raw-worker.ts', [], { ...workerEnv(run), ...env });
 
-export function workerEnv(run: BenchRun): Record<string, string> {
+/** Our worker runner over the fixture task, with the heap flags production gives it. */
+export const taskWorker = (run: BenchRun, env: Record<string, string>) => () =>
+  spawnTsx(
+    'scripts/bench/workers/task-worker.ts',
+    [],
+    { ...workerEnv(run), QUEUE_PREFIX: run.prefix, ...env },
+    RUNNER_NODE_FLAGS,
+  );
+
+function workerEnv(run: BenchRun): Record<string, string> {
   return {
     DATABASE_URL: run.databaseUrl,
     RABBITMQ_URL: run.settings.rabbitmqUrl,

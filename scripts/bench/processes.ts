@@ -4,15 +4,12 @@ import { createInterface } from 'node:readline';
 import { waitUntil } from './helpers.ts';
 
 /**
- * Child processes of the bench (the runner under test, the worker processes). Every child is
- * registered so that however the bench ends — normally, on an error, on Ctrl-C — none is
- * left running against the bench's database and queues.
+ * Child processes of the bench (the runner under test, the workers, the SQS emulator). Every one
+ * is registered so that however the bench ends (normally, on an error, on Ctrl-C) none is left
+ * running against the bench's database and queues.
  */
 export interface BenchChild {
   readonly pid: number;
-  /** Every line the child wrote to stdout, in order. */
-  readonly lines: string[];
-  /** True once the process has exited (crashed, or stopped). */
   hasExited(): boolean;
   /** Resolve with the first stdout line matching `pattern`; fail if the child exits first. */
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
@@ -36,20 +33,10 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/**
- * The heap settings `npm start` and the container image run the runner with (package.json,
- * infra/Dockerfile): a small young generation and a capped old one keep its RSS bounded.
- */
+/** The heap flags `npm start` and the container image give the runner (package.json, infra/Dockerfile). */
 export const RUNNER_NODE_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=256'] as const;
 
-/**
- * Start `node --import tsx <script>` on the Node running the bench (Node 24 under `npm run bench`),
- * exactly how the runner is started in a container.
- *
- * @example
- *   const runner = spawnTsx('scripts/start.ts', ['--role', 'web'], { PORT: '0' });
- *   const [, url] = await runner.waitForLine(/url\s+(http\S+)/, 30_000);
- */
+/** `node --import tsx <script>` on the bench's Node, as the runner is started in a container. */
 export function spawnTsx(
   script: string,
   args: string[],
@@ -57,15 +44,14 @@ export function spawnTsx(
   nodeFlags: readonly string[] = [],
 ): BenchChild {
   // BENCH_CPU_PROF=<dir>: every Node child writes a V8 CPU profile there when it exits.
-  const profile = process.env.BENCH_CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-    : [];
+  const dir = process.env.BENCH_CPU_PROF;
+  const profile = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   return spawnProcess(process.execPath, [...nodeFlags, ...profile, '--import', 'tsx', script, ...args], env);
 }
 
 /**
- * Start any program as a child of the bench, in a process group of its own: stopping it signals
- * the whole group, so a program that forks (Celery's prefork pool) leaves no orphan behind.
+ * Start a program in a process group of its own: stopping it signals the whole group, so a
+ * program that forks (Celery's prefork pool) leaves no orphan behind.
  */
 export function spawnProcess(
   command: string,
@@ -93,16 +79,15 @@ export function spawnProcess(
 
   return {
     pid: child.pid,
-    lines,
     hasExited: () => exitCode !== undefined,
     async waitForLine(pattern, timeoutMs) {
-      let match: RegExpExecArray | null = null;
+      let match: RegExpExecArray | undefined;
       await waitUntil(
         () => {
           if (exitCode !== undefined)
             throw new Error(`${script} exited with code ${exitCode} before printing ${pattern}`);
-          match = lines.map((line) => pattern.exec(line)).find((m) => m !== null) ?? null;
-          return match !== null;
+          match = lines.map((line) => pattern.exec(line)).find((m) => m !== null) ?? undefined;
+          return match !== undefined;
         },
         { timeoutMs, what: `${script} to print ${pattern}` },
       );
@@ -118,7 +103,7 @@ export function spawnProcess(
   };
 }
 
-/** Kill every child still running (used by the orchestrator's `finally` and signal handlers). */
+/** Kill every child still running: when the run closes, normally or not. */
 export async function stopAllChildren(): Promise<void> {
   const children = [...live];
   // Listeners are attached in the same tick as the kill, so no 'exit' can be missed.

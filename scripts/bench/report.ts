@@ -35,18 +35,18 @@ export const problemsOf = (results: BenchResults): string[] =>
   Object.values(results.sections).flatMap(({ report }) => report.problems ?? []);
 
 const HEADER = ['figure', 'unit', 'ours', 'raw', 'ratio', 'target', 'result'];
+const formatNumber = (value: number) =>
+  value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
 
-function cells(f: Figure): string[] {
-  return [
-    f.figure,
-    f.unit,
-    formatNumber(f.ours),
-    f.raw === null ? '-' : formatNumber(f.raw),
-    f.ratio === null ? '-' : `${f.ratio.toFixed(2)}x`,
-    f.target,
-    f.pass === null ? 'info' : f.pass ? 'PASS' : 'FAIL',
-  ];
-}
+const cells = (f: Figure): string[] => [
+  f.figure,
+  f.unit,
+  formatNumber(f.ours),
+  f.raw === null ? '-' : formatNumber(f.raw),
+  f.ratio === null ? '-' : `${f.ratio.toFixed(2)}x`,
+  f.target,
+  f.pass === null ? 'info' : f.pass ? 'PASS' : 'FAIL',
+];
 
 const machineLine = ({ machine, startedAt, totalSeconds }: BenchResults) =>
   `${startedAt}, ${machine.cpus} cores, load average ${machine.loadAverage1m.toFixed(1)} at the start, ` +
@@ -73,29 +73,20 @@ export function printReport(results: BenchResults): void {
   }
 }
 
-/** The same report as markdown, to paste into docs/performance.md. */
-function markdownReport(results: BenchResults): string {
+/** Write the results where CI can pick them up; the markdown is the same report, to paste into docs. */
+export async function writeResults(results: BenchResults): Promise<string> {
   const row = (cellsOfRow: string[]) => `| ${cellsOfRow.join(' | ')} |`;
-  const out = [`Run of ${machineLine(results)}`, '', row(HEADER), row(HEADER.map(() => '---'))];
-  for (const { report } of Object.values(results.sections))
-    out.push(...report.figures.map((f) => row(cells(f))));
-  for (const [name, { report }] of Object.entries(results.sections)) {
-    if (report.details?.length) out.push('', `${name}:`, '', '```text', ...report.details, '```');
+  const reports = Object.entries(results.sections);
+  const md = [`Run of ${machineLine(results)}`, '', row(HEADER), row(HEADER.map(() => '---'))];
+  for (const [, { report }] of reports) md.push(...report.figures.map((f) => row(cells(f))));
+  for (const [name, { report }] of reports) {
+    if (report.details?.length) md.push('', `${name}:`, '', '```text', ...report.details, '```');
   }
   const problems = problemsOf(results);
-  if (problems.length > 0) out.push('', '**Not valid:**', ...problems.map((p) => `- ${p}`));
-  return out.join('\n') + '\n';
-}
-
-function formatNumber(value: number): string {
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
-}
-
-/** Write the results where CI can pick them up: `dist/bench/results.json` and `.md` in the project. */
-export async function writeResults(results: BenchResults): Promise<string> {
+  if (problems.length > 0) md.push('', '**Not valid:**', ...problems.map((p) => `- ${p}`));
   const dir = fileURLToPath(new URL('../../dist/bench/', import.meta.url));
   await mkdir(dir, { recursive: true });
   await writeFile(`${dir}results.json`, JSON.stringify(results, null, 2) + '\n');
-  await writeFile(`${dir}results.md`, markdownReport(results));
+  await writeFile(`${dir}results.md`, md.join('\n') + '\n');
   return `${dir}results.{json,md}`;
 }

@@ -1,15 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { loadMigrations, migrate } from '../../shared/db/migrate.ts';
 import { createPgDb } from '../../shared/db/pg.ts';
 import type { Topology } from '../../shared/queue/port.ts';
 import { retryTierCount, topologyNames } from '../../shared/queue/rabbitmq/index.ts';
-import { createBenchDatabase, deleteBrokerObjects, runTag } from './helpers.ts';
+import { deleteBrokerObjects, withClient } from './helpers.ts';
 import { stopAllChildren } from './processes.ts';
 import type { BenchSettings } from './settings.ts';
 
 /**
- * One bench run's own resources — a fresh database and a broker namespace — and the cleanups
- * registered as each benchmark creates things, so that `close()` tears down exactly what was
- * made, also after a failure halfway.
+ * One bench run's own resources, a fresh database and a broker namespace, so figures are not
+ * skewed by (and leave nothing in) what other people use; and the cleanups registered as each
+ * benchmark creates things, so `close()` tears down exactly what was made, also after a failure.
  */
 export interface BenchRun {
   settings: BenchSettings;
@@ -28,12 +29,22 @@ export interface BrokerObjects {
 }
 
 export async function openBenchRun(settings: BenchSettings): Promise<BenchRun & { close(): Promise<void> }> {
-  const tag = runTag();
-  const database = await createBenchDatabase(settings.postgresAdminUrl, tag);
+  const admin = settings.postgresAdminUrl;
+  const tag = `bench${randomBytes(4).toString('hex')}`;
+  // CREATE/DROP DATABASE take no bind parameters: the tag is hex under our own prefix.
+  await withClient(admin, (client) => client.query(`create database ${tag}`));
+  // `with (force)`: a killed child may still hold connections.
+  const drop = () =>
+    withClient(admin, (client) => client.query(`drop database if exists ${tag} with (force)`));
+  const url = new URL(admin);
+  url.pathname = `/${tag}`;
+  const databaseUrl = url.toString();
   try {
-    await migrateDatabase(database.url);
+    // The worker sides are not started through scripts/start.ts, which migrates: they need `inbox`.
+    const db = createPgDb(databaseUrl, { max: 1 });
+    await migrate(db, await loadMigrations()).finally(() => db.close());
   } catch (err) {
-    await database.drop();
+    await drop();
     throw err;
   }
   const cleanups: Array<() => Promise<void>> = [];
@@ -41,7 +52,7 @@ export async function openBenchRun(settings: BenchSettings): Promise<BenchRun & 
     settings,
     tag,
     prefix: `${tag}.`,
-    databaseUrl: database.url,
+    databaseUrl,
     defer: (cleanup) => void cleanups.push(cleanup),
     deleteBrokerObjects: (names) => deleteBrokerObjects(settings.rabbitmqUrl, names),
     async close() {
@@ -50,22 +61,9 @@ export async function openBenchRun(settings: BenchSettings): Promise<BenchRun & 
       for (const cleanup of cleanups.reverse()) {
         await cleanup().catch((err: unknown) => console.error('bench cleanup failed:', err));
       }
-      await database.drop();
+      await drop();
     },
   };
-}
-
-/**
- * Apply the project's migrations, as the runner does at start: the task pipeline's worker is
- * not started through `scripts/start.ts` and needs the platform's `inbox` table.
- */
-async function migrateDatabase(url: string): Promise<void> {
-  const db = createPgDb(url, { max: 1 });
-  try {
-    await migrate(db, await loadMigrations());
-  } finally {
-    await db.close();
-  }
 }
 
 /** Everything our RabbitMQ driver declares for a topology under `prefix`. */

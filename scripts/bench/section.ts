@@ -2,27 +2,18 @@ import type { BenchRun } from './run.ts';
 import type { BenchSettings } from './settings.ts';
 
 /**
- * One section of `npm run bench`: it measures something of ours against a raw baseline in the
- * same run and says how to show it. The harness (scripts/bench.ts) checks what it needs, runs
- * it, and prints and writes every section's report the same way. A new section is one file that
- * default-exports `defineSection({...})`, plus its line in scripts/bench/sections.ts (or, for an
- * app's own benchmark, a `functions/<app>/bench/section.ts`, found at run time).
- *
- * @example
- *   export default defineSection({
- *     name: 'outbox',
- *     description: () => 'Outbox relay vs raw confirm-publish',
- *     needs: ['postgres', 'rabbitmq'],
- *     run: (run) => benchOutbox(run),
- *     report: (result) => ({ figures: [versus('relay', 'msg/s', result.ours, result.raw)] }),
- *   });
+ * One section of `npm run bench`: it measures something of ours against a raw baseline in the same
+ * run and says how to show it; the harness (scripts/bench.ts) checks what it needs, runs it, and
+ * prints and writes every report the same way. A new section is one file default-exporting
+ * `defineSection({...})`, listed in scripts/bench/sections.ts, or an app's
+ * `functions/<app>/bench/section.ts`, found at run time.
  */
 export interface BenchSection<R = unknown> {
   /** What `npm run bench -- <name>` selects, and the key of its result in results.json. */
   name: string;
   /** One line, printed as the section starts. */
   description(settings: BenchSettings): string;
-  /** Services checked before anything runs, so a missing one fails at once and says how to fix it. */
+  /** Checked before anything runs, so a missing service fails at once and says how to fix it. */
   needs: readonly Service[];
   run(run: BenchRun): Promise<R>;
   report(result: R, settings: BenchSettings): SectionReport;
@@ -38,45 +29,41 @@ export interface SectionReport {
   problems?: string[];
 }
 
-/** One row of the results table. */
+/** One row of the results table; `raw` null where there is no baseline, `pass` null for information. */
 export interface Figure {
   figure: string;
   unit: string;
   ours: number;
-  /** The raw baseline measured in the same run; null where there is no meaningful one. */
   raw: number | null;
   ratio: number | null;
   target: string;
-  /** null: reported for information, no target. */
   pass: boolean | null;
 }
 
 /** Keeps a section's result type across `run` and `report`. */
 export const defineSection = <R>(section: BenchSection<R>): BenchSection<R> => section;
 
-/**
- * Ours against the raw baseline; with `atLeast` the ratio has that target, without it the row
- * is information.
- */
+/** Ours against the raw baseline; with `atLeast` the ratio has that target, without it the row is information. */
 export function versus(figure: string, unit: string, ours: number, raw: number, atLeast?: number): Figure {
   const ratio = raw > 0 ? ours / raw : 0;
-  return atLeast === undefined
-    ? { figure, unit, ours, raw, ratio, target: 'info', pass: null }
-    : { figure, unit, ours, raw, ratio, target: `>= ${atLeast}x raw`, pass: ratio >= atLeast };
+  const target =
+    atLeast === undefined
+      ? { target: 'info', pass: null }
+      : { target: `>= ${atLeast}x raw`, pass: ratio >= atLeast };
+  return { figure, unit, ours, raw, ratio, ...target };
 }
 
 /** A figure with no baseline: information, or held to at most `atMost`. */
 export function alone(figure: string, unit: string, ours: number, atMost?: number): Figure {
-  return atMost === undefined
-    ? { figure, unit, ours, raw: null, ratio: null, target: 'info', pass: null }
-    : { figure, unit, ours, raw: null, ratio: null, target: `<= ${atMost} ${unit}`, pass: ours <= atMost };
+  const target =
+    atMost === undefined
+      ? { target: 'info', pass: null }
+      : { target: `<= ${atMost} ${unit}`, pass: ours <= atMost };
+  return { figure, unit, ours, raw: null, ratio: null, ...target };
 }
 
 /** The problems of sides that must each have written exactly `expected` distinct rows. */
-export function rowProblems(
-  expected: number,
-  sides: Record<string, { rows: number; distinctRows: number }>,
-): string[] {
+export function rowProblems(expected: number, sides: Record<string, { rows: number; distinctRows: number }>) {
   return Object.entries(sides)
     .filter(([, side]) => side.rows !== expected || side.distinctRows !== expected)
     .map(

@@ -10,24 +10,16 @@ import pipeline from './pipeline.ts';
 import type { BenchSection } from './section.ts';
 import sqsPipeline from './sqs-pipeline.ts';
 
-/** The platform's sections, in the order a full run takes them: a new one is one line here. */
-const PLATFORM_SECTIONS: readonly BenchSection[] = [pipeline, peer, enqueue, sqsPipeline, outbox];
-
-/** An app keeps its own benchmark beside its code; found at run time, as the manifest finds functions. */
-const APP_SECTION = path.join('bench', 'section.ts');
-
 /**
- * Every section: the platform's, then each app's (`functions/<app>/bench/section.ts`, which
- * default-exports a section), then cold start, whose in-process build would otherwise set the
- * bench process's memory high-water mark before the others run.
+ * Every section in the order a full run takes them: the platform's, then each app's
+ * (`functions/<app>/bench/section.ts`, found as the manifest finds functions), then cold start,
+ * whose in-process build would otherwise set the bench's memory high-water mark before the others.
  */
 export async function loadSections(): Promise<BenchSection[]> {
-  const apps = (await readdir(functionsDir, { withFileTypes: true }))
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => path.join(functionsDir, entry.name, APP_SECTION))
-    .sort();
   const appSections: BenchSection[] = [];
-  for (const file of apps) {
+  const apps = (await readdir(functionsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory());
+  for (const app of apps.map((entry) => entry.name).sort()) {
+    const file = path.join(functionsDir, app, 'bench', 'section.ts');
     const exists = await access(file).then(
       () => true,
       () => false,
@@ -35,5 +27,5 @@ export async function loadSections(): Promise<BenchSection[]> {
     if (exists)
       appSections.push(((await import(pathToFileURL(file).href)) as { default: BenchSection }).default);
   }
-  return [...PLATFORM_SECTIONS, ...appSections, coldStart];
+  return [pipeline, peer, enqueue, sqsPipeline, outbox, ...appSections, coldStart];
 }

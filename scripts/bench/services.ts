@@ -1,23 +1,19 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import amqp from 'amqplib';
-import { withClient } from './helpers.ts';
-import { assertRedisReachable } from './redis.ts';
+import { withClient, withConfirmChannel } from './helpers.ts';
+import { withRedis } from './redis.ts';
 import type { Service } from './section.ts';
 import type { BenchSettings } from './settings.ts';
 
 /** The Python the Celery side runs on: Debian's, where apt installs python3-celery. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
-/**
- * Check each service the selected sections need, before anything runs: a missing one fails the
- * bench at once with how to provide it, instead of halfway through a long run.
- */
+/** Check what the selected sections need before anything runs, not halfway through a long run. */
 export async function checkServices(needs: ReadonlySet<Service>, settings: BenchSettings): Promise<void> {
   const checks: Record<Service, () => Promise<unknown>> = {
     postgres: () => withClient(settings.postgresAdminUrl, (client) => client.query('select 1')),
-    rabbitmq: async () => (await amqp.connect(settings.rabbitmqUrl)).close(),
-    redis: () => assertRedisReachable(settings.redisUrl),
+    rabbitmq: () => withConfirmChannel(settings.rabbitmqUrl, async () => undefined),
+    redis: () => withRedis(settings.redisUrl, (redis) => redis.ping()),
     // The bench installs nothing into the project: Celery comes from the system's packages.
     celery: () =>
       promisify(execFile)(SYSTEM_PYTHON, ['-c', 'import celery, psycopg2']).catch((err: unknown) => {

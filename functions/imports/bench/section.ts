@@ -1,50 +1,54 @@
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createWriteStream } from 'node:fs';
-import pg from 'pg';
 import pgCopyStreams from 'pg-copy-streams';
-import { generateItems, newManifest, type ItemsManifest } from '../lib/items-generator.ts';
+import { generateItems, newManifest } from '../lib/items-generator.ts';
 import type { ImportOutcome } from '../lib/importer.ts';
+import { withClient } from '../../../scripts/bench/helpers.ts';
 import { spawnTsx, RUNNER_NODE_FLAGS } from '../../../scripts/bench/processes.ts';
 import type { BenchRun } from '../../../scripts/bench/run.ts';
-import { defineSection } from '../../../scripts/bench/section.ts';
-import { importsFigures, importsProblems } from './report.ts';
+import { alone, defineSection, versus } from '../../../scripts/bench/section.ts';
 
 /**
- * (g) The Imports app's whole import of a 1M-row file with 5% bad rows (scan, check, stage with
- * COPY, then move to items and failed_rows), against a raw `COPY` of the clean rows of the same
- * file into an unindexed table, on the same Postgres in the same run. The import runs in its own
+ * The Imports app's whole import of a 1M-row file with 5% bad rows (scan, check, stage with COPY,
+ * then move to items and failed_rows), against a raw `COPY` of the clean rows of the same file
+ * into an unindexed table, on the same Postgres in the same run. The import runs in its own
  * process, with the runner's heap flags, so its peak RSS is the import's.
  */
-export interface ImportsBenchResult {
-  rows: number;
-  fileMb: number;
-  importSeconds: number;
-  importRowsPerSecond: number;
-  rawRows: number;
-  rawSeconds: number;
-  rawRowsPerSecond: number;
-  /** The same clean rows copied straight into a table shaped like imports.items (its key included). */
-  keyedRowsPerSecond: number;
-  peakRssMb: number;
-  outcome: ImportOutcome;
-  manifest: Pick<ItemsManifest, 'rows' | 'loaded'> & { failed: number };
-}
-
 export default defineSection({
   name: 'imports',
-  description: () => 'generate a 1M-row file (5% bad), raw COPY of its clean rows, then the whole import',
+  description: (s) =>
+    `generate a ${s.importRows}-row file (5% bad), raw COPY of its clean rows, then the whole import`,
   needs: ['postgres'],
   run: benchImports,
-  report: (result) => ({ figures: importsFigures(result), problems: importsProblems(result) }),
+  report: (result) => ({
+    figures: [
+      // Target of issue 11: at least 0.6x raw COPY's rows/s, at most 250 MB peak RSS.
+      versus(
+        `Imports: ${result.rows} rows, ${result.fileMb} MB, 5% bad, whole import [raw: COPY of the clean rows]`,
+        'rows/s',
+        result.importRowsPerSecond,
+        result.rawRowsPerSecond,
+        0.6,
+      ),
+      // Not a target: what the hardware allows any import into the keyed table, for scale.
+      versus(
+        'Imports: the floor, clean rows copied straight into a table shaped like imports.items',
+        'rows/s',
+        result.keyedRowsPerSecond,
+        result.rawRowsPerSecond,
+      ),
+      alone('Imports: peak RSS of the importing process', 'MB', result.peakRssMb, 250),
+    ],
+    problems: importsProblems(result),
+  }),
 });
 
-async function benchImports(run: BenchRun): Promise<ImportsBenchResult> {
-  const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
+async function benchImports(run: BenchRun) {
+  const rows = run.settings.importRows;
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-imports-'));
   run.defer(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'items.csv');
@@ -54,9 +58,8 @@ async function benchImports(run: BenchRun): Promise<ImportsBenchResult> {
     createWriteStream(file),
   );
   const clean = path.join(dir, 'clean.csv');
-  const cleanManifest = newManifest();
   await pipeline(
-    Readable.from(generateItems({ rows: manifest.loaded, badRatio: 0, seed: 42 }, cleanManifest)),
+    Readable.from(generateItems({ rows: manifest.loaded, badRatio: 0, seed: 42 }, newManifest())),
     createWriteStream(clean),
   );
 
@@ -71,10 +74,9 @@ async function benchImports(run: BenchRun): Promise<ImportsBenchResult> {
   const [, json] = await child.waitForLine(/^result (.*)$/, 600_000);
   const result = JSON.parse(json!) as { outcome: ImportOutcome; seconds: number; peakRssMb: number };
   await child.stop();
-  const { size } = await import('node:fs/promises').then((fs) => fs.stat(file));
   return {
     rows,
-    fileMb: Math.round(size / 1024 / 1024),
+    fileMb: Math.round((await stat(file)).size / 1024 / 1024),
     importSeconds: result.seconds,
     importRowsPerSecond: rows / result.seconds,
     rawRows: raw.rows,
@@ -91,6 +93,20 @@ async function benchImports(run: BenchRun): Promise<ImportsBenchResult> {
   };
 }
 
+/** The run is invalid when the import did not load exactly what the generator planted. */
+function importsProblems({ outcome, manifest, rawRows }: Awaited<ReturnType<typeof benchImports>>): string[] {
+  if (outcome.status !== 'loaded') return [`the import did not load: ${JSON.stringify(outcome)}`];
+  const problems: string[] = [];
+  if (outcome.rowsTotal !== manifest.rows)
+    problems.push(`rows ${outcome.rowsTotal}, expected ${manifest.rows}`);
+  if (outcome.rowsLoaded !== manifest.loaded)
+    problems.push(`loaded ${outcome.rowsLoaded}, expected ${manifest.loaded}`);
+  if (outcome.rowsFailed !== manifest.failed)
+    problems.push(`failed ${outcome.rowsFailed}, expected ${manifest.failed}`);
+  if (rawRows !== manifest.loaded) problems.push(`raw COPY ${rawRows} rows, expected ${manifest.loaded}`);
+  return problems;
+}
+
 const RAW_TABLE = (table: string) => `create table ${table} (sku text, name text, category text,
   price numeric(12, 2), quantity integer, updated_at timestamptz)`;
 /**
@@ -103,15 +119,8 @@ const KEYED_TABLE = (table: string) => `
   alter table ${table} alter column import_id set default 0`;
 
 /** The clean rows, streamed from the file by pg-copy-streams into a new table. */
-async function rawCopy(
-  databaseUrl: string,
-  file: string,
-  table: string,
-  create: (table: string) => string,
-): Promise<{ rows: number; seconds: number }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+async function rawCopy(databaseUrl: string, file: string, table: string, create: (table: string) => string) {
+  return withClient(databaseUrl, async (client) => {
     await client.query(create(table));
     const started = performance.now();
     const copy = client.query(
@@ -121,7 +130,5 @@ async function rawCopy(
     );
     await pipeline(createReadStream(file, { highWaterMark: 256 * 1024 }), copy);
     return { rows: copy.rowCount, seconds: (performance.now() - started) / 1000 };
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -1,54 +1,43 @@
-import type { CacheRequests } from './metrics.ts';
 import type { NotesCacheResult, NotesCacheSide } from './section.ts';
-import { versus, type Figure } from '../../../scripts/bench/section.ts';
+import { versus, type SectionReport } from '../../../scripts/bench/section.ts';
 
-/**
- * The Notes cache section's report: the cache-on/cache-off ratios as figures, one line of
- * answers, latencies and hit ratios, the problems that void the section, and its method.
- *
- * @example
- *   figures.push(...notesCacheFigures(result));
- *   console.log(notesCacheDetails(result));
- */
-export function notesCacheFigures({ off, redis, memory, pageSize }: NotesCacheResult): Figure[] {
-  return [
-    versus(
-      `GET /notes/api/tasks?limit=${pageSize}, Redis cache warm [raw: cache off]`,
-      'req/s',
-      redis.requestsPerSecond,
-      off.requestsPerSecond,
-    ),
-    versus(
-      'same, in-memory cache [raw: cache off]',
-      'req/s',
-      memory.requestsPerSecond,
-      off.requestsPerSecond,
-    ),
-  ];
+/** The cache-on/cache-off ratios; a line of answers, latencies and hit ratios; what voids the section. */
+export function notesCacheReport(result: NotesCacheResult): SectionReport {
+  const { off, redis, memory, pageSize } = result;
+  const sides = [off, redis, memory];
+  return {
+    figures: [
+      versus(
+        `GET /notes/api/tasks?limit=${pageSize}, Redis cache warm [raw: cache off]`,
+        'req/s',
+        redis.requestsPerSecond,
+        off.requestsPerSecond,
+      ),
+      versus(
+        'same, in-memory cache [raw: cache off]',
+        'req/s',
+        memory.requestsPerSecond,
+        off.requestsPerSecond,
+      ),
+    ],
+    details: [`${sides.map(describeSide).join('; ')}.`],
+    problems: sides.flatMap(sideProblems),
+  };
 }
 
 const LABELS = { off: 'cache off', redis: 'Redis', memory: 'in-memory' } as const;
 
-/** `(f) cache off 41,200 x 200, p50 11 ms, p99 30 ms; Redis ..., hits 100.0% (...)` */
-export function notesCacheDetails(result: NotesCacheResult): string {
-  const sides = [result.off, result.redis, result.memory].map((side) => {
-    const answers = `${LABELS[side.cache]} ${side.ok.toLocaleString('en-US')} x 200, p50 ${side.latencyMs.p50} ms, p99 ${side.latencyMs.p99} ms`;
-    return side.cache === 'off' ? answers : `${answers}, ${describeHits(side.server.cacheRequests)}`;
-  });
-  return `${sides.join('; ')}.`;
-}
-
-function describeHits({ hit, miss, error }: CacheRequests): string {
+/** `cache off 41,200 x 200, p50 11 ms, p99 30 ms` and, with a cache, its hits. */
+function describeSide(side: NotesCacheSide): string {
+  const answers = `${LABELS[side.cache]} ${side.ok.toLocaleString('en-US')} x 200, p50 ${side.latencyMs.p50} ms, p99 ${side.latencyMs.p99} ms`;
+  if (side.cache === 'off') return answers;
+  const { hit, miss, error } = side.server.cacheRequests;
   const total = hit + miss + error;
   const share = total > 0 ? `${((100 * hit) / total).toFixed(1)}%` : 'n/a';
-  return `cache hits ${share} (${hit} hit, ${miss} miss, ${error} error)`;
+  return `${answers}, cache hits ${share} (${hit} hit, ${miss} miss, ${error} error)`;
 }
 
 /** Anything but a 200, a failed connection or a cache that did not serve voids the section. */
-export function notesCacheProblems(result: NotesCacheResult): string[] {
-  return [result.off, result.redis, result.memory].flatMap((side) => sideProblems(side));
-}
-
 function sideProblems(side: NotesCacheSide): string[] {
   const label = LABELS[side.cache];
   const problems: string[] = [];

@@ -8,46 +8,24 @@ import { createQueueDriver } from '../../../shared/queue/index.ts';
 import { loadManifest, type Manifest } from '../../../shared/runtime/manifest.ts';
 import { createPlatform } from '../../../shared/runtime/platform.ts';
 import { startRunner } from '../../../shared/runtime/runner.ts';
-import { fireRequests, type HttpLoad } from './load.ts';
-import { serverView, untilAnswered, type ServerView } from './metrics.ts';
+import { fireRequests, serverView, untilAnswered } from './load.ts';
+import { runSecrets } from '../../../scripts/bench/helpers.ts';
 import { deleteRedisPrefix } from '../../../scripts/bench/redis.ts';
 import type { BenchRun } from '../../../scripts/bench/run.ts';
 import { defineSection } from '../../../scripts/bench/section.ts';
-import { notesCacheDetails, notesCacheFigures, notesCacheProblems } from './report.ts';
+import { notesCacheReport } from './report.ts';
 
 /**
- * (f) Notes cache: `GET /notes/api/tasks?limit=20` with the cache warm, against the same
- * handler with the cache off, in one run. Each side is a web runner built in the bench process
- * as `scripts/start.ts` builds it (createPlatform + startRunner, role web) on the bench
- * database and the memory queue; only the cache settings differ: off (CACHE_ENABLED=false),
- * Redis (the figure), and the in-memory LRU (for information).
+ * Notes cache: `GET /notes/api/tasks?limit=20` with the cache warm, against the same handler with
+ * the cache off, in one run. Each side is a web runner built in the bench process as
+ * `scripts/start.ts` builds it, on the bench database and the memory queue; only the cache
+ * settings differ: off, Redis (the figure), and the in-memory LRU (for information).
  */
-export interface NotesCacheResult {
-  durationSeconds: number;
-  connections: number;
-  /** Tasks the one user owns; each request lists the newest `pageSize` of them. */
-  tasks: number;
-  pageSize: number;
-  warmUpRequests: number;
-  off: NotesCacheSide;
-  redis: NotesCacheSide;
-  memory: NotesCacheSide;
-}
+export type NotesCacheResult = Awaited<ReturnType<typeof benchNotesCache>>;
+export type NotesCacheSide = NotesCacheResult['off'];
+type CacheSetting = 'off' | 'redis' | 'memory';
 
-export type CacheSetting = 'off' | 'redis' | 'memory';
-
-export interface NotesCacheSide extends HttpLoad {
-  cache: CacheSetting;
-  /** The warm-up's answers: they must all be 200 too. */
-  warmUp: Pick<HttpLoad, 'ok' | 'notOk' | 'statusCounts' | 'errors' | 'timeouts'>;
-  /**
-   * The timed run as the platform's metrics saw it, including the requests autocannon cut off
-   * at the end: answers by status, and `cache_requests_total{namespace_group="notes:tasks"}`
-   * (none with the cache off).
-   */
-  server: ServerView;
-}
-
+/** The user's tasks; each request lists the newest PAGE_SIZE of them. */
 const TASKS = 200;
 const PAGE_SIZE = 20;
 /** Enough to fill the cache and let V8 optimise the request path before the clock starts. */
@@ -62,43 +40,27 @@ export default defineSection({
     `GET /notes/api/tasks, ${s.connections} connections x ${s.durationSeconds} s, cache off, Redis, in-memory`,
   needs: ['postgres', 'redis'],
   run: benchNotesCache,
-  report: (result) => ({
-    figures: notesCacheFigures(result),
-    details: [notesCacheDetails(result)],
-    problems: notesCacheProblems(result),
-  }),
+  report: notesCacheReport,
 });
 
-async function benchNotesCache(run: BenchRun): Promise<NotesCacheResult> {
+async function benchNotesCache(run: BenchRun) {
   const { settings } = run;
   const cachePrefix = `${run.tag}:`;
-  run.defer(async () => {
-    await deleteRedisPrefix(settings.redisUrl, cachePrefix);
-  });
+  run.defer(() => deleteRedisPrefix(settings.redisUrl, cachePrefix));
 
   const user = await seedNotes(run.databaseUrl);
   const manifest = await loadManifest();
   // One key pair for every side: the run's own, so no secret of the machine's .env is needed.
-  const secrets = {
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    SESSION_SECRET: randomBytes(48).toString('base64url'),
-  };
+  const secrets = runSecrets();
   const measure = (cache: CacheSetting, cacheEnv: Record<string, string>) =>
     measureSide(run, manifest, user, cache, { ...secrets, ...cacheEnv });
 
   const off = await measure('off', { CACHE_ENABLED: 'false' });
   const redis = await measure('redis', { REDIS_URL: settings.redisUrl, CACHE_PREFIX: cachePrefix });
   const memory = await measure('memory', {});
-  return {
-    durationSeconds: settings.durationSeconds,
-    connections: settings.connections,
-    tasks: TASKS,
-    pageSize: PAGE_SIZE,
-    warmUpRequests: WARM_UP_REQUESTS,
-    off,
-    redis,
-    memory,
-  };
+  const { durationSeconds, connections } = settings;
+  const constants = { tasks: TASKS, pageSize: PAGE_SIZE, warmUpRequests: WARM_UP_REQUESTS };
+  return { durationSeconds, connections, ...constants, off, redis, memory };
 }
 
 /** One account and its tasks, inserted directly: the bench measures reads, not the create route. */
@@ -130,7 +92,7 @@ async function measureSide(
   user: User,
   cache: CacheSetting,
   cacheEnv: Record<string, string>,
-): Promise<NotesCacheSide> {
+) {
   const { connections, durationSeconds } = run.settings;
   // Only what is listed here: a REDIS_URL in the bench's own environment must not turn the
   // cache-off or in-memory side into a Redis one.
@@ -160,6 +122,7 @@ async function measureSide(
     const before = await serverView(platform.metrics, SCOPE);
     const timed = await fireRequests(url, token, { connections, durationSeconds });
     const server = await untilAnswered(platform.metrics, SCOPE, before, timed.sent);
+    // The warm-up's answers must all be 200 too; `server`: the timed run as the platform's metrics saw it.
     const { ok, notOk, statusCounts, errors, timeouts } = warmUp;
     return { cache, ...timed, warmUp: { ok, notOk, statusCounts, errors, timeouts }, server };
   } finally {

@@ -1,30 +1,25 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import pino from 'pino';
 import people from '../app.ts';
 import { personFor } from '../lib/people-generator.ts';
 import { providerFor } from '../lib/provider.ts';
 import { PAGE_SIZE, syncUsers } from '../lib/sync-users.ts';
 import { createPgDb } from '../../../shared/db/pg.ts';
+import { withClient } from '../../../scripts/bench/helpers.ts';
 import type { BenchRun } from '../../../scripts/bench/run.ts';
 import { defineSection, versus } from '../../../scripts/bench/section.ts';
 
 /**
- * (h) The People users sync of 10,000 provider users over HTTP, against a raw baseline in the same
+ * The People users sync of 10,000 provider users over HTTP, against a raw baseline in the same
  * run: the same pages fetched with plain `fetch` and each upserted with one hand-written multi-row
  * statement, on the same Postgres, from the same provider server. Each side runs twice on an empty
  * table; the better run counts.
  */
-export interface PeopleBenchResult {
-  users: number;
-  ours: { seconds: number; usersPerSecond: number; inserted: number };
-  raw: { seconds: number; usersPerSecond: number; inserted: number };
-}
 
 export default defineSection({
   name: 'people',
-  description: () => 'users sync of 10,000 provider users, raw then ours, twice each',
+  description: (s) => `users sync of ${s.peopleUsers} provider users, raw then ours, twice each`,
   needs: ['postgres'],
   run: benchPeople,
   report: (result) => ({
@@ -45,8 +40,10 @@ export default defineSection({
   }),
 });
 
-async function benchPeople(run: BenchRun): Promise<PeopleBenchResult> {
-  const users = Number(process.env.BENCH_PEOPLE_USERS ?? 10_000);
+type Sync = { seconds: number; inserted: number };
+
+async function benchPeople(run: BenchRun) {
+  const users = run.settings.peopleUsers;
   const provider = await startProvider(users);
   run.defer(provider.close);
   const db = createPgDb(run.databaseUrl, { max: 2 });
@@ -69,8 +66,7 @@ async function benchPeople(run: BenchRun): Promise<PeopleBenchResult> {
     await empty();
     return rawSync(run.databaseUrl, provider.url);
   };
-  const best = (a: { seconds: number; inserted: number }, b: { seconds: number; inserted: number }) =>
-    a.seconds <= b.seconds ? a : b;
+  const best = (a: Sync, b: Sync) => (a.seconds <= b.seconds ? a : b);
   const rawBest = best(await raw(), await raw());
   const oursBest = best(await ours(), await ours());
   return {
@@ -98,32 +94,20 @@ async function startProvider(total: number): Promise<{ url: string; close: () =>
   };
 }
 
-interface RawUser {
-  id: number;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone?: string;
-  username?: string;
-  birthDate?: string;
-  gender?: string;
-  image?: string;
-}
+/** The provider's fields, in the order of the columns the baseline upserts. */
+const FIELDS = ['id', 'firstName', 'lastName', 'email', 'phone', 'username', 'birthDate', 'gender', 'image'];
 
 /** The baseline: fetch each page, upsert it with one statement. No checks, no retries, no runs. */
-async function rawSync(databaseUrl: string, url: string): Promise<{ seconds: number; inserted: number }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+async function rawSync(databaseUrl: string, url: string): Promise<Sync> {
+  return withClient(databaseUrl, async (client) => {
     const started = performance.now();
     let inserted = 0;
     for (let skip = 0; ; skip += PAGE_SIZE) {
       const page = (await (await fetch(`${url}/users?limit=${PAGE_SIZE}&skip=${skip}`)).json()) as {
-        users: RawUser[];
+        users: Array<Record<string, unknown>>;
         total: number;
       };
       if (page.users.length === 0) break;
-      const column = <K extends keyof RawUser>(key: K) => page.users.map((user) => user[key] ?? null);
       const result = await client.query(
         `insert into people.users (external_id, first_name, last_name, email, phone, username, birth_date, gender, image)
          select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[], $8::text[], $9::text[])
@@ -131,23 +115,11 @@ async function rawSync(databaseUrl: string, url: string): Promise<{ seconds: num
             set first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email,
                 phone = excluded.phone, username = excluded.username, birth_date = excluded.birth_date,
                 gender = excluded.gender, image = excluded.image, seen_at = now()`,
-        [
-          column('id'),
-          column('firstName'),
-          column('lastName'),
-          column('email'),
-          column('phone'),
-          column('username'),
-          column('birthDate'),
-          column('gender'),
-          column('image'),
-        ],
+        FIELDS.map((field) => page.users.map((user) => user[field] ?? null)),
       );
       inserted += result.rowCount ?? 0;
       if (skip + PAGE_SIZE >= page.total) break;
     }
     return { seconds: (performance.now() - started) / 1000, inserted };
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -1,27 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { Options } from 'amqplib';
 import type pg from 'pg';
 import { measureDrain, type DrainSide } from '../drain.ts';
-import {
-  declareRawRoute,
-  rawConfirmPublisher,
-  withClient,
-  withConfirmChannel,
-  type RawRoute,
-} from '../helpers.ts';
-import { fill, pipelineSides } from '../pipeline.ts';
+import { fillRawQueue, withClient } from '../helpers.ts';
+import { pipelineSides } from '../pipeline.ts';
 import { spawnProcess } from '../processes.ts';
 import type { BenchRun } from '../run.ts';
 import { defineSection, rowProblems, versus, type Figure } from '../section.ts';
 import { SYSTEM_PYTHON } from '../services.ts';
-import { celeryMessage } from './celery-message.ts';
 
 /**
  * Peer: the same task (insert one row, an inbox row for idempotence, one transaction) run by
  * Celery and by our worker, per message and with `batch: true`, with a bare amqplib + pg worker
  * as the ceiling; on the same RabbitMQ (a durable quorum queue per side) and Postgres, in one
- * run. Each side's queue is filled with every task first, then its worker is started and timed
- * while it drains (scripts/bench/drain.ts).
+ * run. Each side drains a queue filled first (scripts/bench/drain.ts).
  */
 export interface PeerResult {
   tasks: number;
@@ -35,6 +28,7 @@ export interface PeerResult {
 /** Pool sizes tried: the machine has 2 cores; the better of the two is Celery's figure. */
 const CELERY_POOLS = [2, 4];
 const CELERY_DIR = fileURLToPath(new URL('.', import.meta.url));
+const CELERY_TASK = 'peer.insert_effect';
 
 const CELERY_TABLES_SQL = `
   create table if not exists celery_inbox (
@@ -75,22 +69,16 @@ async function benchPeer(run: BenchRun): Promise<PeerResult> {
 }
 
 async function celerySide(run: BenchRun, db: pg.Client, pool: number): Promise<DrainSide> {
+  const { rabbitmqUrl } = run.settings;
   const queue = `${run.prefix}peer.celery`;
-  // Celery's routing: a direct exchange named as the queue, the queue's name as the key.
-  const route: RawRoute = { exchange: queue, queue, routingKey: queue };
   run.defer(() => run.deleteBrokerObjects({ queues: [queue], exchanges: [queue] }));
-  await db.query('truncate celery_inbox, celery_effects restart identity');
-  await withConfirmChannel(run.settings.rabbitmqUrl, async (channel) => {
-    await declareRawRoute(channel, route);
-    const publish = rawConfirmPublisher(channel, route);
-    await fill(run, async (n) => {
-      const message = celeryMessage('peer.insert_effect', randomUUID(), [n]);
-      await publish(message.content, message.options);
-    });
-  });
+  // Celery's routing: a direct exchange named as the queue, the queue's name as the key.
+  const route = { exchange: queue, queue, routingKey: queue };
+  const fill = { count: run.settings.tasks, concurrency: run.settings.publishConcurrency };
   return measureDrain(db, {
-    table: 'celery_effects',
+    tables: ['celery_effects', 'celery_inbox'],
     tasks: run.settings.tasks,
+    fill: () => fillRawQueue(rabbitmqUrl, route, fill, (n) => celeryMessage(randomUUID(), [n])),
     database: run.tag,
     startWorker: () =>
       spawnProcess(
@@ -100,10 +88,28 @@ async function celerySide(run: BenchRun, db: pg.Client, pool: number): Promise<D
           ...['--concurrency', String(pool), '--loglevel', 'WARNING', '--queues', queue],
           ...['--without-gossip', '--without-mingle', '--without-heartbeat'],
         ],
-        { PEER_BROKER_URL: run.settings.rabbitmqUrl, PEER_DATABASE_URL: run.databaseUrl, PEER_QUEUE: queue },
+        { PEER_BROKER_URL: rabbitmqUrl, PEER_DATABASE_URL: run.databaseUrl, PEER_QUEUE: queue },
         { cwd: CELERY_DIR },
       ),
   });
+}
+
+/**
+ * A task message in Celery's protocol 2, as `apply_async` sends it: published with the same
+ * confirm publisher as the other sides, so filling the queues costs every side alike.
+ * See https://docs.celeryq.dev/en/stable/internals/protocol.html#version-2
+ */
+function celeryMessage(id: string, args: unknown[]): { content: Buffer; options: Options.Publish } {
+  const body = [args, {}, { callbacks: null, errbacks: null, chain: null, chord: null }];
+  const headers = {
+    ...{ lang: 'py', task: CELERY_TASK, id, shadow: null, eta: null, expires: null },
+    ...{ group: null, group_index: null, retries: 0, timelimit: [null, null], root_id: id, parent_id: null },
+    ...{ argsrepr: JSON.stringify(args), kwargsrepr: '{}', origin: 'fnstack-bench' },
+  };
+  return {
+    content: Buffer.from(JSON.stringify(body)),
+    options: { contentEncoding: 'utf-8', correlationId: id, headers },
+  };
 }
 
 /** Goals of issue 15, against Celery's best pool size. */
@@ -120,53 +126,39 @@ function peerReport(result: PeerResult): { figures: Figure[]; details: string[];
     target: '< Celery',
     pass: side.peakRssMb < best.peakRssMb,
   });
-  const sides: [string, DrainSide][] = [
-    ['raw amqplib + pg', result.raw],
-    ['ours', result.ours],
-    ['ours batch: true', result.batched],
-    ...Object.entries(result.celery).map(([pool, side]): [string, DrainSide] => [
-      `Celery pool ${pool}`,
-      side,
-    ]),
-  ];
+  const sides: Record<string, DrainSide> = {
+    'raw amqplib + pg': result.raw,
+    ours: result.ours,
+    'ours batch: true': result.batched,
+    ...Object.fromEntries(Object.entries(result.celery).map(([pool, side]) => [`Celery pool ${pool}`, side])),
+  };
+  const header = ['side', 'tasks/s', 'x Celery', 'x raw', 'peak RSS MB', 'PSS MB', 'processes'];
   const table = [
-    [
-      'side',
-      'tasks/s',
-      'x Celery',
-      'x raw',
-      'peak RSS MB',
-      'PSS MB',
-      'processes',
-      'CPU s / 1k tasks: worker',
-      'RabbitMQ',
-      'Postgres',
-    ],
-    ...sides.map(([label, side]) => [
+    [...header, 'CPU s / 1k tasks: worker', 'RabbitMQ', 'Postgres'],
+    ...Object.entries(sides).map(([label, side]) => [
       label,
       Math.round(side.tasksPerSecond).toLocaleString('en-US'),
       (side.tasksPerSecond / best.tasksPerSecond).toFixed(2),
       (side.tasksPerSecond / result.raw.tasksPerSecond).toFixed(2),
-      String(side.peakRssMb),
-      String(side.pssMb),
-      String(side.processes),
-      side.cpuSecondsPer1000.toFixed(3),
-      side.brokerCpuSecondsPer1000.toFixed(3),
-      side.postgresCpuSecondsPer1000.toFixed(3),
+      ...[side.peakRssMb, side.pssMb, side.processes].map(String),
+      ...[side.cpuSecondsPer1000, side.brokerCpuSecondsPer1000, side.postgresCpuSecondsPer1000].map((s) =>
+        s.toFixed(3),
+      ),
     ]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const ours = (label: string) => `peer: ours ${label} ${celery}`;
   return {
     figures: [
       versus(
-        `peer: ours per message ${celery}`,
+        ours('per message'),
         'tasks/s',
         result.ours.tasksPerSecond,
         best.tasksPerSecond,
         PER_MESSAGE_GOAL,
       ),
       versus(
-        `peer: ours batch: true ${celery}`,
+        ours('batch: true'),
         'tasks/s',
         result.batched.tasksPerSecond,
         best.tasksPerSecond,
@@ -187,6 +179,6 @@ function peerReport(result: PeerResult): { figures: Figure[]; details: string[];
       ),
       `${result.tasks} tasks per side, timed from the first committed row to the last; each side's best of ${ROUNDS} rounds.`,
     ],
-    problems: rowProblems(result.tasks, Object.fromEntries(sides.map(([label, side]) => [label, side]))),
+    problems: rowProblems(result.tasks, sides),
   };
 }

@@ -1,12 +1,8 @@
 /**
- * Our side of the task pipeline benchmark: a worker runner (`startRunner`, role `worker`, as
- * `scripts/start.ts --role worker` runs it) over the bench's fixture task, on the queue driver
- * the bench names and a pg pool. A process of its own so its peak RSS is a worker's, not the bench's.
- *
- * Env: DATABASE_URL, QUEUE_PREFIX, BENCH_PREFETCH, BENCH_POOL, BENCH_BATCH (1: batch: true), LOG_LEVEL,
- * BENCH_QUEUE_DRIVER (`rabbitmq`, the default, with RABBITMQ_URL; or `sqs`, with SQS_ENDPOINT,
- * AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
- * Prints `ready <url>` once consuming; SIGTERM drains in-flight messages and exits.
+ * Our side of the pipeline sections: a worker runner (`startRunner`, role `worker`, as
+ * `scripts/start.ts --role worker` runs it) over the fixture task, in a process of its own so its
+ * peak RSS is a worker's. Env: those of the runner, BENCH_PREFETCH, BENCH_POOL, BENCH_BATCH (1:
+ * `batch: true`), BENCH_QUEUE_DRIVER (`rabbitmq` or `sqs`). SIGTERM drains and exits.
  */
 import { loadConfig } from '../../../shared/config.ts';
 import { createPgDb } from '../../../shared/db/pg.ts';
