@@ -17,8 +17,8 @@ import { waitFor } from '../helpers/wait.ts';
  * every message is done exactly once: the ones whose ack was swallowed are redelivered and found
  * in the inbox.
  */
-const heartbeatS = atScale(1, 5);
-const silenceMs = atScale(3_500, 60_000);
+const heartbeatS = atScale(2, 5);
+const silenceMs = atScale(5_000, 60_000);
 const stack = useChaosStack({
   through: 'rabbitmq',
   roles: ['worker'],
