@@ -11,7 +11,8 @@ import { defineConfig } from 'vitest/config';
  *   to land and recover, and its deadlines leave a margin for the load beside them.
  *   `npm run test:chaos` runs it alone, at full size.
  * - `process` (real runner and worker processes, signals, timing across restarts, the browser)
- *   runs after the others, two files at a time: with the first three done, each has a core.
+ *   runs after the others, one file at a time, so a loaded machine cannot push its children past
+ *   their deadlines (two at a time made the browser journeys miss theirs).
  */
 const shared = {
   // Integration tests talk to real services; leave room on a slow, shared machine.
@@ -53,7 +54,7 @@ export default defineConfig({
           ...shared,
           name: 'process',
           include: ['tests/{process,e2e}/**/*.test.ts'],
-          maxWorkers: 2,
+          maxWorkers: 1,
           sequence: { groupOrder: 1 },
         },
       },
