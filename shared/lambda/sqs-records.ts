@@ -1,7 +1,7 @@
-import { serializeEnvelope } from '../queue/envelope.ts';
 import { ChangeMessageVisibilityCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { Config } from '../config.ts';
+import { serializeEnvelope } from '../queue/envelope.ts';
 import type { Outcome } from '../queue/port.ts';
 import { createSqsClient, toQueueError } from '../queue/sqs/client.ts';
 import { deadLetterAttributes } from '../queue/sqs/messages.ts';

@@ -70,7 +70,7 @@ export interface ChaosRunner {
  * The real runner, in this process, with the chaos effect task (and its enqueue route), on the
  * database and broker `env` names (a fault proxy's port, usually).
  */
-export async function startChaosRunner(env: Record<string, string>, roles: Role[]): Promise<ChaosRunner> {
+async function startChaosRunner(env: Record<string, string>, roles: Role[]): Promise<ChaosRunner> {
   const logs: ChaosRunner['logs'] = [];
   const config = loadConfig({ LOG_LEVEL: 'debug', ...env });
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line)) });

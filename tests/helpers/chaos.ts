@@ -8,7 +8,7 @@ import type { QueueDriver } from '../../shared/queue/port.ts';
  * `npm test` runs each scenario short; `npm run test:chaos` (CHAOS=full) runs them at the size
  * the reliability table in the README reports.
  */
-export const chaosFull = process.env.CHAOS === 'full';
+const chaosFull = process.env.CHAOS === 'full';
 
 /** `short` in `npm test`, `full` in `npm run test:chaos`. */
 export const atScale = <T>(short: T, full: T): T => (chaosFull ? full : short);

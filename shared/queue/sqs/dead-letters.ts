@@ -1,4 +1,3 @@
-import { serializeEnvelope } from '../envelope.ts';
 import {
   ChangeMessageVisibilityBatchCommand,
   ReceiveMessageCommand,
@@ -6,6 +5,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { serializeEnvelope } from '../envelope.ts';
 import type { DeadMessage } from '../port.ts';
 import { toQueueError } from './client.ts';
 import { SQS_BATCH_LIMIT } from './deleter.ts';

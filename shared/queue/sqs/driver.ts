@@ -1,7 +1,7 @@
-import { serializeEnvelope } from '../envelope.ts';
 import { ListQueuesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { pino, type Logger } from 'pino';
 import { QueueUnavailableError } from '../../errors.ts';
+import { serializeEnvelope } from '../envelope.ts';
 import { UnroutableMessageError } from '../errors.ts';
 import type { Consumer, QueueDriver, QueueSpec } from '../port.ts';
 import { createSqsClients, toQueueError } from './client.ts';

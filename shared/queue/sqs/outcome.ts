@@ -1,5 +1,5 @@
-import { serializeEnvelope } from '../envelope.ts';
 import { SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { serializeEnvelope } from '../envelope.ts';
 import type { Outcome, QueueSpec } from '../port.ts';
 import { toQueueError } from './client.ts';
 import { deadLetterAttributes, delaySecondsFor, envelopeAttributes } from './messages.ts';
