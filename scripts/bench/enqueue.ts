@@ -25,9 +25,11 @@ import { alone, defineSection, versus } from './section.ts';
  * publishing the very same message with confirms, at the same concurrency, for the same time.
  * Also reads the runner's peak RSS at the end of its run.
  *
- * The route does more than publish: it records a job row first (one commit). A second,
- * informational baseline does exactly that work bare (insert + publish), which splits the gap to
- * the target into what the design costs and what the platform's layers cost.
+ * The route does more than publish: it records a job row first (one commit). A second baseline
+ * does exactly that work bare (insert + publish), which splits the gap to the target into what the
+ * design costs and what the platform's layers cost. Neither raw side has HTTP, so a third side,
+ * the floor, does the route's work behind a bare `node:http` server under the same autocannon
+ * (workers/bare-enqueue-server.ts): what is left between it and ours is the platform's own cost.
  */
 type EnqueueResult = Awaited<ReturnType<typeof benchEnqueue>>;
 
@@ -46,7 +48,7 @@ export default defineSection({
   needs: ['postgres', 'rabbitmq'],
   run: benchEnqueue,
   report: (result) => {
-    const { ours, raw, rawWithJobRow } = result;
+    const { ours, raw, rawWithJobRow, floor } = result;
     const heap = ours.runnerHeap;
     return {
       figures: [
@@ -64,12 +66,24 @@ export default defineSection({
           rawWithJobRow.messagesPerSecond,
           0.9,
         ),
+        versus(
+          'same [floor: that work behind a bare node:http server]',
+          'req/s',
+          ours.requestsPerSecond,
+          floor.requestsPerSecond,
+        ),
+        versus(
+          'floor: bare node:http server [raw: job-row insert + publish]',
+          'req/s',
+          floor.requestsPerSecond,
+          rawWithJobRow.messagesPerSecond,
+        ),
         alone('peak RSS, runner --role web, end of the run', 'MB', ours.runnerPeakRssMb, 200),
       ],
       details: [
         `ours ${ours.ok} x 2xx, p50 ${ours.latencyMs.p50} ms, p99 ${ours.latencyMs.p99} ms, ` +
           `${ours.messagesQueued} messages queued; raw ${raw.messages} messages of ${result.messageBytes} bytes, ` +
-          `raw with job row ${rawWithJobRow.messages}; web runner heap ${heap.usedMb} MB used of ` +
+          `raw with job row ${rawWithJobRow.messages}; floor ${floor.ok} x 2xx, p50 ${floor.latencyMs.p50} ms; web runner heap ${heap.usedMb} MB used of ` +
           `${heap.totalMb} MB reserved (young generation ${heap.newSpaceMb} MB).`,
       ],
       problems: enqueueProblems(result),
@@ -77,8 +91,11 @@ export default defineSection({
   },
 });
 
-function enqueueProblems({ ours, connections }: EnqueueResult): string[] {
+function enqueueProblems({ ours, floor, connections }: EnqueueResult): string[] {
   const problems: string[] = [];
+  if (floor.ok === 0 || floor.non2xx > 0 || floor.errors > 0) {
+    problems.push(`floor: ${floor.ok} x 2xx, ${floor.non2xx} non-2xx, ${floor.errors} connection errors`);
+  }
   if (ours.ok === 0) problems.push('ours: no request succeeded');
   if (ours.non2xx > 0)
     problems.push(`ours: ${ours.non2xx} non-2xx answers ${JSON.stringify(ours.statusCounts)}`);
@@ -118,6 +135,10 @@ async function benchEnqueue(run: BenchRun) {
   };
 
   const runner = await startWebRunner(run);
+  const floor = await startBareServer(run, route).catch(async (err: unknown) => {
+    await runner.stop();
+    throw err;
+  });
   try {
     return await withConfirmChannel(settings.rabbitmqUrl, async (channel) => {
       await declareRawRoute(channel, route);
@@ -131,8 +152,10 @@ async function benchEnqueue(run: BenchRun) {
         total.messages += part.messages;
       };
       let sample: GetMessage | false = false;
+      const floorSlices: autocannon.Result[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         slices.push(await runner.post(sliceSeconds));
+        floorSlices.push(await floor.post(sliceSeconds));
         // The message the route queued, byte for byte, under a fresh id (taken off the queue: counted below).
         sample ||= await channel.get(taskQueue, { noAck: true });
         if (!sample) throw new Error(`the route queued nothing in ${taskQueue}: did every request fail?`);
@@ -158,6 +181,7 @@ async function benchEnqueue(run: BenchRun) {
         connections: settings.connections,
         // messagesQueued: `ok`, plus at most one per connection cut off per slice.
         ours: { ...summarize(slices), messagesQueued, ...(await runner.memory()) },
+        floor: summarize(floorSlices),
         // The target's baseline: publish with confirm only.
         raw: rate(raw),
         // Information: a bare job-row insert (autocommit) and then the same publish.
@@ -166,7 +190,7 @@ async function benchEnqueue(run: BenchRun) {
       };
     });
   } finally {
-    await runner.stop();
+    await Promise.all([runner.stop(), floor.stop()]);
   }
 }
 
@@ -216,18 +240,9 @@ async function startWebRunner(run: BenchRun) {
   };
   const runner = spawnTsx('scripts/start.ts', ['--role', 'web'], env, RUNNER_NODE_FLAGS);
   try {
-    const [, url] = await runner.waitForLine(/^\s*url\s+(http:\/\/\S+)/, 60_000);
-    const headers = { 'content-type': 'application/json', accept: 'application/json' };
+    const [, url] = await runner.waitForLine(LISTENING, 60_000);
     return {
-      post: (seconds: number) =>
-        autocannon({
-          url: new URL(ROUTE, url).href,
-          method: 'POST',
-          headers: { ...headers, authorization: `Bearer ${token}` },
-          body: '{}',
-          connections: run.settings.connections,
-          duration: seconds,
-        }),
+      post: poster(new URL(ROUTE, url).href, run.settings.connections, { authorization: `Bearer ${token}` }),
       memory: async () => ({ runnerPeakRssMb: await peakRssMb(runner.pid), runnerHeap: await heapOf(url!) }),
       stop: () => runner.stop(),
     };
@@ -236,6 +251,39 @@ async function startWebRunner(run: BenchRun) {
     throw err;
   }
 }
+
+const LISTENING = /^\s*url\s+(http:\/\/\S+)/;
+
+/** The HTTP floor, publishing to the raw route (purged after every round like the raw sides'). */
+async function startBareServer(run: BenchRun, route: RawRoute) {
+  const server = spawnTsx('scripts/bench/workers/bare-enqueue-server.ts', [], {
+    DATABASE_URL: run.databaseUrl,
+    RABBITMQ_URL: run.settings.rabbitmqUrl,
+    BENCH_EXCHANGE: route.exchange,
+    BENCH_QUEUE: route.queue,
+    BENCH_ROUTING_KEY: route.routingKey,
+  });
+  try {
+    const [, url] = await server.waitForLine(LISTENING, 60_000);
+    return { post: poster(new URL(ROUTE, url).href, run.settings.connections), stop: () => server.stop() };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+/** `seconds` of autocannon POSTing `{}` to `url` over `connections` connections. */
+const poster =
+  (url: string, connections: number, headers: Record<string, string> = {}) =>
+  (seconds: number) =>
+    autocannon({
+      url,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      body: '{}',
+      connections,
+      duration: seconds,
+    });
 
 /** The heap gauges prom-client exports by default: live data against heap the GC has not given back. */
 async function heapOf(baseUrl: string) {

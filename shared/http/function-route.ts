@@ -1,5 +1,4 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { Logger } from 'pino';
 import type { HttpCtx } from '../contract/context.ts';
@@ -7,8 +6,7 @@ import type { HttpCtxRequest } from '../runtime/contexts.ts';
 import type { FlashMessage, HttpDefinition, HttpRequest } from '../contract/http.ts';
 import { mountPath, type FunctionEntry } from '../runtime/manifest.ts';
 import type { HttpEnv } from './env.ts';
-import { PayloadTooLargeError } from './errors.ts';
-import { limitedBody, streamedBodyLimit } from './body-stream.ts';
+import { bufferedBodyLimit, limitedBody, streamedBodyLimit } from './body-stream.ts';
 import { CLEAR_FLASH_SET_COOKIE, decodeFlash, FLASH_COOKIE, setsFlashCookie } from './flash.ts';
 import { createInputReader, type RequestInput } from './input.ts';
 import type { AuthServices } from '../auth/services.ts';
@@ -102,13 +100,7 @@ export function functionRoute(
   // Every unsafe route, with a body schema or not: the CSRF check may read a form body too.
   if (definition.method === 'GET') return [handle];
   if (definition.streamBody) return [streamedBodyLimit(maxBodyBytes), handle];
-  const limit = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
-      throw new PayloadTooLargeError(`Request body is larger than ${maxBodyBytes} bytes`);
-    },
-  });
-  return [limit, handle];
+  return [bufferedBodyLimit(maxBodyBytes), handle];
 }
 
 function bodyLimitOf(entry: FunctionEntry<HttpDefinition>, config: Config | undefined): number {
