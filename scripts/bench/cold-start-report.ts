@@ -1,4 +1,4 @@
-import type { ColdStartResult, ColdStartRow } from './cold-start.ts';
+import { median, type ColdStartResult, type ColdStartRow } from './cold-start.ts';
 
 /**
  * The (e) section of the bench's report: one line per bundle, with Node's own start and the
@@ -24,7 +24,8 @@ export function formatColdStartTable(result: ColdStartResult): string[] {
     'target',
     'answer',
   ];
-  const rows = [result.nodeStart, result.hello, ...result.bundles].map(cells);
+  const baselines = [result.nodeStart, result.hello, result.floor];
+  const rows = [...baselines, ...result.bundles].map(cells);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   // Names, kinds and answers read left-aligned, numbers right-aligned so their digits line up.
   const line = (row: string[]) =>
@@ -33,17 +34,18 @@ export function formatColdStartTable(result: ColdStartResult): string[] {
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const failures = [result.nodeStart, result.hello, ...result.bundles].flatMap((row) =>
+  const failures = [...baselines, ...result.bundles].flatMap((row) =>
     [...new Set(row.errors)].map((error) => `  ${row.id}: ${error}`),
   );
   return [
     line(header),
     rule,
-    ...rows.slice(0, 2).map(line),
+    ...rows.slice(0, baselines.length).map(line),
     rule,
-    ...rows.slice(2).map(line),
+    ...rows.slice(baselines.length).map(line),
     '',
     summaryLine(result),
+    floorLine(result),
     ...(failures.length > 0 ? ['failed runs (not in the medians):', ...failures] : []),
   ];
 }
@@ -62,9 +64,26 @@ export function summaryLine({ http, httpLimit, httpSqsLimit }: ColdStartResult):
   );
 }
 
+/**
+ * `The floor (Hono, zod, pino, pg and one query, no platform code) is 2.31× hello; HTTP functions'
+ * median is 3.62× hello, 1.57× the floor: the rest is the platform's own.`
+ */
+export function floorLine({ floor, bundles }: ColdStartResult): string {
+  const http = bundles.filter((row) => row.kind === 'http' && row.importInvokeMs !== null);
+  const medianMs = median(http.map((row) => row.importInvokeMs!));
+  const medianRatio = median(http.map((row) => row.importInvokeRatio!));
+  if (floor.importInvokeMs === null || medianMs === null || medianRatio === null)
+    return 'floor: not measured';
+  return (
+    `The floor (Hono, zod, pino, pg and one query, no platform code) is ${times(floor.importInvokeRatio)} hello; ` +
+    `HTTP functions' median is ${times(medianRatio)} hello, ${times(medianMs / floor.importInvokeMs)} the floor: ` +
+    `the rest is the platform's own.`
+  );
+}
+
 /** Failed runs make the figures untrustworthy: each bundle with one is a problem of the run. */
 export function coldStartProblems(result: ColdStartResult): string[] {
-  return [result.nodeStart, result.hello, ...result.bundles]
+  return [result.nodeStart, result.hello, result.floor, ...result.bundles]
     .filter((row) => row.errors.length > 0)
     .map((row) => `(e) ${row.id}: ${row.errors.length} of ${row.runs} cold starts failed: ${row.errors[0]}`);
 }
@@ -73,7 +92,8 @@ export function coldStartMethod(result: ColdStartResult): string {
   return [
     `(e) Every bundle of \`npm run build\` (same esbuild options; built into node_modules/.cache so that`,
     `@aws-sdk/* resolves as the runtime provides it) and a hello baseline (a Hono app with one GET /hello route`,
-    `behind hono/aws-lambda's handle), each started ${result.runs} times in a fresh Node process by`,
+    `behind hono/aws-lambda's handle) and a floor (hello plus zod settings, a pino logger, a pg pool and one query),`,
+    `each started ${result.runs} times in a fresh Node process by`,
     `scripts/lambda/invoke.ts (a Lambda-like environment, NODE_OPTIONS=--enable-source-maps, heap cap of 1024 MB),`,
     `one process at a time, round by round across all bundles, with one realistic first event: an API Gateway`,
     `HTTP API request for the function's route (POST with {}), an SQS batch of one envelope, an EventBridge tick;`,

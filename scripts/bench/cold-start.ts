@@ -5,7 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSqsDriver } from '../../shared/queue/sqs/index.ts';
 import { loadManifest, topologyOf, type Manifest } from '../../shared/runtime/manifest.ts';
-import { buildHelloBaseline, buildLambdas } from '../build.ts';
+import { buildBaselines, buildLambdas } from '../build.ts';
 import { PROJECT_ROOT } from '../lambda/build/bundle.ts';
 import type { BundleKind } from '../lambda/build/entries.ts';
 import { reproducibleZip } from '../lambda/build/zip.ts';
@@ -24,7 +24,9 @@ import { startEmulator } from './sqs-pipeline.ts';
  * (e) Lambda cold start: every bundle `npm run build` makes, and a minimal Hono app behind
  * hono/aws-lambda as the baseline, each started N times in a fresh Node process by
  * `invokeBundle()` (the same runtime stand-in as `npm run invoke`) and given one realistic
- * first event. Medians of: spawn → first result (what a caller waits), the import, the first
+ * first event. A second baseline, the floor, is the least a platform HTTP function does, written
+ * bare (Hono, zod, pino, pg and one query: hello-baseline.ts), so a function's ratio splits into
+ * what those libraries cost and what the platform adds. Medians of: spawn → first result (what a caller waits), the import, the first
  * invocation, and import + first invocation (what our code costs: Node's own start is the same
  * for every bundle, and on Lambda the runtime pays it before our code). The bundles reach a real
  * Postgres (the run's database, migrated) and the fauxqs emulator, so a first invocation pays
@@ -32,7 +34,7 @@ import { startEmulator } from './sqs-pipeline.ts';
  */
 export interface ColdStartRow {
   id: string;
-  /** `runtime`: `node -e 0`; `baseline`: the hello bundle. */
+  /** `runtime`: `node -e 0`; `baseline`: the hello and floor bundles. */
   kind: BundleKind | 'baseline' | 'runtime';
   /** The bundle's JavaScript (index.mjs and chunks) and its zip; null for the runtime line. */
   bytes: number | null;
@@ -70,6 +72,7 @@ export interface ColdStartResult {
   httpSqsLimit: number;
   nodeStart: ColdStartRow;
   hello: ColdStartRow;
+  floor: ColdStartRow;
   /** One row per bundle, sorted by id. */
   bundles: ColdStartRow[];
   /** HTTP functions within their target; worst: the furthest over (or nearest to) its target. */
@@ -84,7 +87,6 @@ export const IMPORT_INVOKE_TARGETS = { http: 2.5, httpCallingSqs: 3.5 } as const
 
 /** Under the repo, not in /tmp: the bundles leave `@aws-sdk/*` out and resolve it from node_modules. */
 const BUILD_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'fnstack-bench-lambda');
-const HELLO_ID = 'hello';
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -110,7 +112,7 @@ export async function benchColdStart(
   const started = performance.now();
   const builds = await buildLambdas({ outDir: BUILD_DIR });
   // After buildLambdas: a full build empties the folder first.
-  const hello = await buildHelloBaseline(BUILD_DIR);
+  const baselines = await buildBaselines(BUILD_DIR);
   log(
     `    built ${builds.length} bundles and the baseline in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
@@ -124,17 +126,15 @@ export async function benchColdStart(
     const admin = await benchAdmin(adminDb, env);
     const subjects: Subject[] = [
       nodeStartSubject(),
-      bundleSubject(
-        {
-          id: HELLO_ID,
-          kind: 'baseline',
-          dir: hello.dir,
-          bytes: hello.bytes,
-          zipBytes: await zipBytes(hello.dir),
-        },
-        async () => httpEvent({ method: 'GET', path: '/hello' }),
-        env,
-      ),
+      ...(await Promise.all(
+        [baselines.hello, baselines.floor].map(async (baseline) =>
+          bundleSubject(
+            { ...baseline, kind: 'baseline', zipBytes: await zipBytes(baseline.dir) },
+            async () => httpEvent({ method: 'GET', path: '/hello' }),
+            env,
+          ),
+        ),
+      )),
       ...builds.map((build) =>
         bundleSubject(build, firstEventFactory(build.id, manifest, run.prefix, admin), env),
       ),
@@ -317,9 +317,14 @@ function summarize(
   runs: number,
 ): ColdStartResult {
   const rows = subjects.map((subject) => rowOf(subject, samples.get(subject.id)!));
-  const [nodeStart, hello, ...bundles] = rows as [ColdStartRow, ColdStartRow, ...ColdStartRow[]];
+  const [nodeStart, hello, floor, ...bundles] = rows as [
+    ColdStartRow,
+    ColdStartRow,
+    ColdStartRow,
+    ...ColdStartRow[],
+  ];
   const over = (value: number | null, base: number | null) => (value !== null && base ? value / base : null);
-  for (const row of [nodeStart, hello, ...bundles]) {
+  for (const row of rows) {
     row.ratio = over(row.totalMs, hello.totalMs);
     row.importInvokeRatio = over(row.importInvokeMs, hello.importInvokeMs);
     row.callsSqs = callsSqs.get(row.id) ?? null;
@@ -344,6 +349,7 @@ function summarize(
     httpSqsLimit: IMPORT_INVOKE_TARGETS.httpCallingSqs,
     nodeStart,
     hello,
+    floor,
     bundles: bundles.sort((a, b) => a.id.localeCompare(b.id)),
     http: {
       within: http.filter((row) => row.meetsTarget).length,

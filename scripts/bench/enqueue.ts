@@ -14,7 +14,7 @@ import {
   type RawRoute,
 } from './helpers.ts';
 import { createPgDb } from '../../shared/db/pg.ts';
-import { peakRssMb } from './proc.ts';
+import { cpuSecondsOf, peakRssMb } from './proc.ts';
 import { RUNNER_NODE_FLAGS, spawnTsx } from './processes.ts';
 import { platformBrokerObjects, type BenchRun } from './run.ts';
 import { alone, defineSection, versus } from './section.ts';
@@ -77,6 +77,12 @@ export default defineSection({
           'req/s',
           floor.requestsPerSecond,
           rawWithJobRow.messagesPerSecond,
+        ),
+        versus(
+          'server CPU per request [floor: bare node:http server]',
+          'us',
+          ours.cpuMicrosPerRequest,
+          floor.cpuMicrosPerRequest,
         ),
         alone('peak RSS, runner --role web, end of the run', 'MB', ours.runnerPeakRssMb, 200),
       ],
@@ -143,7 +149,7 @@ async function benchEnqueue(run: BenchRun) {
     return await withConfirmChannel(settings.rabbitmqUrl, async (channel) => {
       await declareRawRoute(channel, route);
       const publish = rawConfirmPublisher(channel, route);
-      const slices: autocannon.Result[] = [];
+      const slices: Slice[] = [];
       const raw = { seconds: 0, messages: 0 };
       const rawWithJobRow = { seconds: 0, messages: 0 };
       const turn = async (total: typeof raw, operation: () => Promise<void>) => {
@@ -152,7 +158,7 @@ async function benchEnqueue(run: BenchRun) {
         total.messages += part.messages;
       };
       let sample: GetMessage | false = false;
-      const floorSlices: autocannon.Result[] = [];
+      const floorSlices: Slice[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         slices.push(await runner.post(sliceSeconds));
         floorSlices.push(await floor.post(sliceSeconds));
@@ -195,8 +201,8 @@ async function benchEnqueue(run: BenchRun) {
 }
 
 /** The slices of autocannon as one result; latencies: the median slice's p50, the worst p99. */
-function summarize(slices: autocannon.Result[]) {
-  const sum = (pick: (r: autocannon.Result) => number) => slices.reduce((n, r) => n + pick(r), 0);
+function summarize(slices: Slice[]) {
+  const sum = (pick: (r: Slice) => number) => slices.reduce((n, r) => n + pick(r), 0);
   const statusCounts: Record<string, number> = {};
   for (const slice of slices) {
     for (const [status, stats] of Object.entries(slice.statusCodeStats ?? {})) {
@@ -208,6 +214,8 @@ function summarize(slices: autocannon.Result[]) {
     /** 2xx answers per second: jobs recorded and their messages confirmed by the broker. */
     requestsPerSecond: sum((r) => r['2xx']) / sum((r) => r.duration),
     ok: sum((r) => r['2xx']),
+    /** The server's CPU (user + system) per 2xx answer. */
+    cpuMicrosPerRequest: (sum((r) => r.serverCpuSeconds) / sum((r) => r['2xx'])) * 1e6,
     non2xx: sum((r) => r.non2xx),
     statusCounts,
     errors: sum((r) => r.errors),
@@ -242,7 +250,9 @@ async function startWebRunner(run: BenchRun) {
   try {
     const [, url] = await runner.waitForLine(LISTENING, 60_000);
     return {
-      post: poster(new URL(ROUTE, url).href, run.settings.connections, { authorization: `Bearer ${token}` }),
+      post: poster(new URL(ROUTE, url).href, run.settings.connections, runner.pid, {
+        authorization: `Bearer ${token}`,
+      }),
       memory: async () => ({ runnerPeakRssMb: await peakRssMb(runner.pid), runnerHeap: await heapOf(url!) }),
       stop: () => runner.stop(),
     };
@@ -265,18 +275,27 @@ async function startBareServer(run: BenchRun, route: RawRoute) {
   });
   try {
     const [, url] = await server.waitForLine(LISTENING, 60_000);
-    return { post: poster(new URL(ROUTE, url).href, run.settings.connections), stop: () => server.stop() };
+    return {
+      post: poster(new URL(ROUTE, url).href, run.settings.connections, server.pid),
+      stop: () => server.stop(),
+    };
   } catch (err) {
     await server.stop();
     throw err;
   }
 }
 
-/** `seconds` of autocannon POSTing `{}` to `url` over `connections` connections. */
+type Slice = autocannon.Result & { serverCpuSeconds: number };
+
+/**
+ * `seconds` of autocannon POSTing `{}` to `url` over `connections` connections, with the CPU the
+ * server (`pid`) spent meanwhile: per request, steadier than req/s on a machine that is busy.
+ */
 const poster =
-  (url: string, connections: number, headers: Record<string, string> = {}) =>
-  (seconds: number) =>
-    autocannon({
+  (url: string, connections: number, pid: number, headers: Record<string, string> = {}) =>
+  async (seconds: number): Promise<Slice> => {
+    const cpuBefore = await cpuSecondsOf(pid);
+    const result = await autocannon({
       url,
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
@@ -284,6 +303,8 @@ const poster =
       connections,
       duration: seconds,
     });
+    return { ...result, serverCpuSeconds: (await cpuSecondsOf(pid)) - cpuBefore };
+  };
 
 /** The heap gauges prom-client exports by default: live data against heap the GC has not given back. */
 async function heapOf(baseUrl: string) {
