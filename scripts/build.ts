@@ -13,7 +13,7 @@ import { SAM_TEMPLATE_FILE, samTemplateText } from './generate-sam-template.ts';
 import { buildLambdas } from './lambda/build/build-lambdas.ts';
 
 export { buildLambdas, type LambdaBuild, type BuildLambdasOptions } from './lambda/build/build-lambdas.ts';
-export { buildBaselines } from './lambda/build/hello-baseline.ts';
+export { buildBaselines } from './lambda/build/baselines.ts';
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values, positionals } = parseArgs({

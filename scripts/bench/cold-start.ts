@@ -25,8 +25,9 @@ import { startEmulator } from './sqs-pipeline.ts';
  * hono/aws-lambda as the baseline, each started N times in a fresh Node process by
  * `invokeBundle()` (the same runtime stand-in as `npm run invoke`) and given one realistic
  * first event. A second baseline, the floor, is the least a platform HTTP function does, written
- * bare (Hono, zod, pino, pg and one query: hello-baseline.ts), so a function's ratio splits into
- * what those libraries cost and what the platform adds. Medians of: spawn → first result (what a caller waits), the import, the first
+ * bare (Hono, zod, pino, pg and one query: scripts/lambda/build/baselines.ts), so a function's
+ * ratio splits into what those libraries cost and what the platform adds. Medians of: spawn →
+ * first result (what a caller waits), the import, the first
  * invocation, and import + first invocation (what our code costs: Node's own start is the same
  * for every bundle, and on Lambda the runtime pays it before our code). The bundles reach a real
  * Postgres (the run's database, migrated) and the fauxqs emulator, so a first invocation pays
@@ -114,7 +115,7 @@ export async function benchColdStart(
   // After buildLambdas: a full build empties the folder first.
   const baselines = await buildBaselines(BUILD_DIR);
   log(
-    `    built ${builds.length} bundles and the baseline in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `    built ${builds.length} bundles and the baselines in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 
   const emulator = await startEmulator();

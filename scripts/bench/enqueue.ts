@@ -8,6 +8,7 @@ import { benchAdmin } from './cold-start.ts';
 import {
   declareRawRoute,
   elapsedSeconds,
+  insertJobRow,
   rawConfirmPublisher,
   runSecrets,
   withConfirmChannel,
@@ -131,14 +132,6 @@ async function benchEnqueue(run: BenchRun) {
   // The runner's pool: `createDb` leaves pg at its default of 10 connections.
   const pool = new pg.Pool({ connectionString: run.databaseUrl, max: 10, application_name: 'fnstack-bench' });
   run.defer(() => pool.end());
-  // The row `ctx.jobs.trigger` writes before it publishes.
-  const insertJobRow = async () => {
-    const id = randomUUID();
-    await pool.query(
-      `insert into jobs (id, kind, status, payload, correlation_id) values ($1, $2, 'queued', $3, $4)`,
-      [id, KIND, '{}', id],
-    );
-  };
 
   const runner = await startWebRunner(run);
   const floor = await startBareServer(run, route).catch(async (err: unknown) => {
@@ -171,7 +164,7 @@ async function benchEnqueue(run: BenchRun) {
           publish(content, { contentType, type, headers, messageId: randomUUID(), mandatory: true });
         await turn(raw, publishSample);
         await turn(rawWithJobRow, async () => {
-          await insertJobRow();
+          await insertJobRow(pool, randomUUID(), KIND, '{}');
           await publishSample();
         });
         await channel.purgeQueue(route.queue);
@@ -272,6 +265,7 @@ async function startBareServer(run: BenchRun, route: RawRoute) {
     BENCH_EXCHANGE: route.exchange,
     BENCH_QUEUE: route.queue,
     BENCH_ROUTING_KEY: route.routingKey,
+    BENCH_KIND: KIND,
   });
   try {
     const [, url] = await server.waitForLine(LISTENING, 60_000);

@@ -50,6 +50,14 @@ export const runSecrets = () => ({
   SESSION_SECRET: randomBytes(48).toString('base64url'),
 });
 
+/** The row `ctx.jobs.trigger` writes before it publishes, written bare: the enqueue baselines' insert. */
+export async function insertJobRow(db: pg.Pool, id: string, kind: string, payload: string): Promise<void> {
+  await db.query(
+    `insert into jobs (id, kind, status, payload, correlation_id) values ($1, $2, 'queued', $3, $4)`,
+    [id, kind, payload, id],
+  );
+}
+
 export const elapsedSeconds = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e9;
 
 /**

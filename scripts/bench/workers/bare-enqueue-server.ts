@@ -5,7 +5,7 @@
  * logging, no metrics. What it reaches is what any HTTP enqueue that records a job can reach here;
  * the raw sides, having no HTTP at all, are not a ceiling an HTTP route can approach.
  *
- * Env: DATABASE_URL, RABBITMQ_URL, BENCH_EXCHANGE, BENCH_QUEUE, BENCH_ROUTING_KEY. Prints
+ * Env: DATABASE_URL, RABBITMQ_URL, BENCH_EXCHANGE, BENCH_QUEUE, BENCH_ROUTING_KEY, BENCH_KIND. Prints
  * `url http://…` once listening; SIGTERM closes it.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,15 +13,12 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { declareRawRoute, rawConfirmPublisher } from '../helpers.ts';
+import { declareRawRoute, insertJobRow, rawConfirmPublisher } from '../helpers.ts';
+import { requiredEnv } from './env.ts';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`bare-enqueue-server needs ${name}`);
-  return value;
-};
+const env = requiredEnv('bare-enqueue-server');
 
-const KIND = 'scrape_new_data';
+const KIND = env('BENCH_KIND');
 // The runner's pool size (pg's default).
 const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: 10 });
 const connection = await amqp.connect(env('RABBITMQ_URL'));
@@ -48,10 +45,7 @@ const server = createServer((request, response) => {
 async function enqueue(body: string): Promise<string> {
   const payload: unknown = JSON.parse(body || '{}');
   const id = randomUUID();
-  await pool.query(
-    `insert into jobs (id, kind, status, payload, correlation_id) values ($1, $2, 'queued', $3, $4)`,
-    [id, KIND, JSON.stringify(payload), id],
-  );
+  await insertJobRow(pool, id, KIND, JSON.stringify(payload));
   const envelope = { id, kind: KIND, payload, correlationId: id, createdAt: new Date().toISOString() };
   await publish(Buffer.from(JSON.stringify(envelope)), { messageId: id, type: KIND });
   return id;

@@ -8,12 +8,9 @@
  * SIGTERM stops taking messages, finishes those in flight and exits.
  */
 import pg from 'pg';
+import { requiredEnv } from './env.ts';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`raw-worker needs ${name}`);
-  return value;
-};
+const env = requiredEnv('raw-worker');
 
 const prefetch = Number(env('BENCH_PREFETCH'));
 const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: Number(env('BENCH_POOL')) });
