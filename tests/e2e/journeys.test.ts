@@ -11,8 +11,16 @@ import { ADMIN, browserOnEmbeddedRunner } from '../helpers/embedded-runner.ts';
  * console error or lost a request, and leaves a screenshot of each page in artifacts/e2e/.
  */
 // A report job gets one attempt: a report that cannot succeed is a dead letter at once (the
-// console journey replays and purges one).
-const app = browserOnEmbeddedRunner({ NOTES_REPORT_MAX_ATTEMPTS: '1' });
+// console journey replays and purges one). The People schedules are off: every provider request
+// takes the next queued fault, so an enrichment firing on its */10 minute mark would take the
+// faults the failing-sync journey queues for its own sync (a CI run that crossed 04:10 waited in
+// vain for the failed attempt).
+const app = browserOnEmbeddedRunner({
+  NOTES_REPORT_MAX_ATTEMPTS: '1',
+  PEOPLE_SYNC_CRON: 'off',
+  PEOPLE_ENRICH_ADDRESS_CRON: 'off',
+  PEOPLE_ENRICH_CARD_CRON: 'off',
+});
 
 const PASSWORD = 'a browser test password';
 
